@@ -1,0 +1,54 @@
+package org.speech2face.data;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+
+/**
+ * The one codec for large float tensors stored in Parquet: little-endian float32 in a binary column, with the
+ * shape kept in explicit columns. Binary columns go through Spark's vectorised Parquet reader, arrays of floats
+ * do not, which is why tensors are not stored as {@code ArrayType}.
+ */
+public final class FloatTensorCodec {
+    private FloatTensorCodec() {
+    }
+
+    /** Encodes {@code values} as little-endian float32. */
+    public static byte[] encode(float[] values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(values);
+        return buf.array();
+    }
+
+    /** Encodes doubles as float32, for aggregates computed in double precision. */
+    public static byte[] encode(double[] values) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            buf.putFloat((float) v);
+        }
+        return buf.array();
+    }
+
+    /** Decodes a tensor whose shape columns say it has {@code product(shape)} elements. */
+    public static float[] decode(byte[] bytes, int... shape) {
+        long expected = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("Tensor shape " + Arrays.toString(shape) + " has a negative dimension.");
+            }
+            expected *= d;
+        }
+        if (bytes == null) {
+            throw new IllegalArgumentException("Tensor bytes are null for shape " + Arrays.toString(shape) + ".");
+        }
+        if ((long) bytes.length != expected * Float.BYTES) {
+            throw new IllegalArgumentException("Tensor of " + bytes.length + " bytes does not hold shape "
+                    + Arrays.toString(shape) + " (" + expected * Float.BYTES + " bytes expected).");
+        }
+        float[] out = new float[(int) expected];
+        FloatBuffer fb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        fb.get(out);
+        return out;
+    }
+}
