@@ -9,6 +9,8 @@ import java.util.Locale;
 public enum RejectReason {
     /** A CSV row with a missing or unparsable field, a NaN, or an end before its start. */
     MALFORMED_ROW,
+    /** A second CSV row with the clip_id of an earlier one; the first is kept. */
+    DUPLICATE_ROW,
     /** A youtube_id that is not 11 characters of {@code [A-Za-z0-9_-]}; it never reaches a path. */
     UNSAFE_ID,
     /** No {@code <youtube_id>.<mp4|webm|mkv>} under the configured videos root. */

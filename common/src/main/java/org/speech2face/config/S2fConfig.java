@@ -1,0 +1,102 @@
+package org.speech2face.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import org.speech2face.data.Split;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The whole validated configuration of one s2f run. Immutable and serialisable, so the driver binds it once and
+ * executors receive the typed values, never a string map.
+ */
+public record S2fConfig(
+        String dataRoot,
+        Input input,
+        SparkSettings spark,
+        ProfileName profile,
+        boolean overwrite,
+        SplitFractions split,
+        Ingest ingest,
+        int reportSampleRejects,
+        int progressIntervalSeconds,
+        String rendered) implements Serializable {
+
+    /** The model size profile; see DESIGN.md "Model profiles". */
+    public enum ProfileName { TINY, PAPER }
+
+    /** Where the AVSpeech CSV and the downloaded clips are read from. */
+    public record Input(String csv, String videos, List<String> videoExtensions) implements Serializable {
+        public Input {
+            videoExtensions = List.copyOf(videoExtensions);
+            for (String ext : videoExtensions) {
+                if (!ext.matches("[a-z0-9]{2,5}")) {
+                    throw new ConfigError("Config key 'input.video-extensions' holds '" + ext
+                            + "', which is not a plain file extension like mp4.");
+                }
+            }
+        }
+    }
+
+    /** Master, app name and pass-through SparkConf entries. */
+    public record SparkSettings(String master, String appName, Map<String, String> conf) implements Serializable {
+        public SparkSettings {
+            conf = Map.copyOf(conf);
+        }
+    }
+
+    /** Fractions of youtube_ids assigned to train and val; test gets the rest. */
+    public record SplitFractions(double train, double val) implements Serializable {
+        public SplitFractions {
+            if (train + val > 1.0 + 1e-9) {
+                throw new ConfigError("Config keys 'split.train' (" + train + ") and 'split.val' (" + val
+                        + ") add up to more than 1.");
+            }
+        }
+
+        public Split assign(String youtubeId) {
+            return Split.of(youtubeId, train, val);
+        }
+    }
+
+    /** Settings shared by the ingest jobs. */
+    public record Ingest(int partitions, String localTmp) implements Serializable {
+    }
+
+    /** Binds a merged, resolved config; every failure names its key. */
+    static S2fConfig from(Config c) {
+        Settings s = new Settings(c);
+        Input input = new Input(s.location("input.csv"), s.location("input.videos"), s.strings("input.video-extensions"));
+        SparkSettings spark = new SparkSettings(s.string("spark.master"), s.string("spark.app-name"),
+                flatten(c.getConfig("spark.conf")));
+        SplitFractions split = new SplitFractions(s.doubleIn("split.train", 0, 1), s.doubleIn("split.val", 0, 1));
+        Ingest ingest = new Ingest(s.intIn("ingest.partitions", 0, 1_000_000), s.location("ingest.local-tmp"));
+        String rendered = c.withOnlyPath("data").withFallback(c.withOnlyPath("input")).withFallback(c.withOnlyPath("spark"))
+                .withFallback(c.withOnlyPath("model")).withFallback(c.withOnlyPath("overwrite"))
+                .withFallback(c.withOnlyPath("split")).withFallback(c.withOnlyPath("ingest"))
+                .withFallback(c.withOnlyPath("report")).withFallback(c.withOnlyPath("progress"))
+                .root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+        return new S2fConfig(
+                s.location("data.root"),
+                input,
+                spark,
+                s.oneOf("model.profile", ProfileName.class),
+                s.bool("overwrite"),
+                split,
+                ingest,
+                s.intIn("report.sample-rejects", 0, 10_000),
+                s.intIn("progress.interval-seconds", 1, 86_400),
+                rendered);
+    }
+
+    private static Map<String, String> flatten(Config section) {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : section.entrySet()) {
+            out.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package org.speech2face.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * {@code s2f <job> [args...] [--conf FILE] [--set key=value]... [--dry-run] [--limit N]}, parsed. Positional words
+ * after the job name (e.g. {@code bench preprocessing}) are kept as arguments of the job.
+ */
+public record CliArgs(String job, List<String> positional, String confFile, List<String> sets, boolean dryRun,
+                      OptionalLong limit, boolean help) {
+
+    /** A command line that cannot be understood; the message says which word and why. */
+    public static final class UsageError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public UsageError(String message) {
+            super(message);
+        }
+    }
+
+    public static CliArgs parse(String... argv) {
+        String job = null;
+        List<String> positional = new ArrayList<>();
+        String conf = null;
+        List<String> sets = new ArrayList<>();
+        boolean dryRun = false;
+        boolean help = false;
+        OptionalLong limit = OptionalLong.empty();
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            switch (a) {
+                case "--conf" -> conf = value(argv, ++i, a);
+                case "--set" -> sets.add(value(argv, ++i, a));
+                case "--dry-run" -> dryRun = true;
+                case "-h", "--help" -> help = true;
+                case "--limit" -> {
+                    String v = value(argv, ++i, a);
+                    try {
+                        long n = Long.parseLong(v);
+                        if (n <= 0) {
+                            throw new NumberFormatException();
+                        }
+                        limit = OptionalLong.of(n);
+                    } catch (NumberFormatException e) {
+                        throw new UsageError("--limit takes a positive whole number of CSV lines, got '" + v + "'.");
+                    }
+                }
+                default -> {
+                    if (a.startsWith("--set=")) {
+                        sets.add(a.substring("--set=".length()));
+                    } else if (a.startsWith("--conf=")) {
+                        conf = a.substring("--conf=".length());
+                    } else if (a.startsWith("-")) {
+                        throw new UsageError("Unknown option '" + a + "'; see s2f --help.");
+                    } else if (job == null) {
+                        job = a;
+                    } else {
+                        positional.add(a);
+                    }
+                }
+            }
+        }
+        return new CliArgs(job, List.copyOf(positional), conf, List.copyOf(sets), dryRun, limit, help || job == null);
+    }
+
+    private static String value(String[] argv, int i, String option) {
+        if (i >= argv.length) {
+            throw new UsageError(option + " needs a value.");
+        }
+        return argv[i];
+    }
+}

@@ -1,0 +1,53 @@
+package org.speech2face.cli;
+
+import org.speech2face.jobs.SparkJob;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The registry of s2f commands, in pipeline order. */
+final class Commands {
+    private static final Map<String, Command> ALL = new LinkedHashMap<>();
+
+    static {
+        register("pipeline", new PipelineCommand());
+        for (Supplier<SparkJob> s : PipelineCommand.STAGES) {
+            SparkJob job = s.get();
+            register(job.name(), sparkJob(s, job.summary()));
+        }
+        register("show-config", new ShowConfigCommand());
+    }
+
+    private Commands() {
+    }
+
+    static void register(String name, Command c) {
+        ALL.put(name, c);
+    }
+
+    static Command find(String name) {
+        return ALL.get(name);
+    }
+
+    static List<String> names() {
+        return new ArrayList<>(ALL.keySet());
+    }
+
+    private static Command sparkJob(Supplier<SparkJob> job, String summary) {
+        return new Command() {
+            @Override
+            public String summary() {
+                return summary;
+            }
+
+            @Override
+            public int run(CliArgs args, org.speech2face.config.S2fConfig config, java.io.PrintStream out)
+                    throws Exception {
+                return S2f.runJobs(List.of(job.get()), args, config, out);
+            }
+        };
+    }
+}

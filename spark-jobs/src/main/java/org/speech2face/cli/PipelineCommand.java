@@ -1,0 +1,29 @@
+package org.speech2face.cli;
+
+import org.speech2face.config.S2fConfig;
+import org.speech2face.jobs.SparkJob;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** {@code s2f pipeline}: every stage that exists, in order, on one Spark session. */
+final class PipelineCommand implements Command {
+    /** The stages in pipeline order. */
+    static final List<Supplier<SparkJob>> STAGES = List.of();
+
+    @Override
+    public String summary() {
+        return "run every stage in order on the configured input";
+    }
+
+    @Override
+    public int run(CliArgs args, S2fConfig config, PrintStream out) throws Exception {
+        List<SparkJob> jobs = new ArrayList<>();
+        STAGES.forEach(s -> jobs.add(s.get()));
+        out.println("pipeline: " + jobs.size() + " stages, data root " + config.dataRoot() + ", profile "
+                + config.profile().name().toLowerCase());
+        return S2f.runJobs(jobs, args, config, out);
+    }
+}

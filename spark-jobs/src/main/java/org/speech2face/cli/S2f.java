@@ -1,0 +1,107 @@
+package org.speech2face.cli;
+
+import org.apache.spark.sql.SparkSession;
+import org.speech2face.config.ConfigError;
+import org.speech2face.config.ConfigLoader;
+import org.speech2face.config.S2fConfig;
+import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.SparkJob;
+import org.speech2face.jobs.SparkSessions;
+import org.speech2face.jobs.report.RunReport;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code s2f} command: one entry point for every job, on a laptop through {@code bin/s2f} and on a cluster
+ * through spark-submit. Usage and config mistakes exit with code 2 and a one-line message; a failed job exits 1.
+ */
+public final class S2f {
+    private S2f() {
+    }
+
+    public static void main(String[] argv) {
+        int code = run(argv, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command line; returns the process exit code. */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        CliArgs args;
+        try {
+            args = CliArgs.parse(argv);
+        } catch (CliArgs.UsageError e) {
+            err.println("s2f: " + e.getMessage());
+            return 2;
+        }
+        if (args.help()) {
+            out.print(usage());
+            return args.job() == null && !List.of(argv).contains("--help") && !List.of(argv).contains("-h") ? 2 : 0;
+        }
+        Command command = Commands.find(args.job());
+        if (command == null) {
+            err.println("s2f: unknown job '" + args.job() + "'. Jobs: " + String.join(", ", Commands.names()) + ".");
+            return 2;
+        }
+        S2fConfig config;
+        try {
+            config = ConfigLoader.load(args.confFile(), args.sets());
+        } catch (ConfigError e) {
+            err.println("s2f: " + e.getMessage());
+            return 2;
+        }
+        try {
+            return command.run(args, config, out);
+        } catch (ConfigError | CliArgs.UsageError e) {
+            err.println("s2f: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("s2f: " + args.job() + " failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    /** Runs Spark jobs in order on one session; each writes its own report. */
+    static int runJobs(List<SparkJob> jobs, CliArgs args, S2fConfig config, PrintStream out) throws Exception {
+        SparkSession spark = SparkSessions.create(config.spark());
+        try {
+            String runId = JobContext.newRunId();
+            JobContext ctx = new JobContext(spark, config, runId, args.dryRun(), args.limit());
+            for (SparkJob job : jobs) {
+                RunReport report = job.run(ctx);
+                out.println(summary(report));
+            }
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    static String summary(RunReport r) {
+        StringBuilder b = new StringBuilder(r.stage()).append(r.dryRun() ? " (dry run)" : "").append(": ");
+        Map<String, Long> c = r.counts();
+        c.forEach((k, v) -> b.append(k).append(' ').append(v).append(", "));
+        if (!r.rejectsByReason().isEmpty()) {
+            b.append("rejects by reason ").append(r.rejectsByReason()).append(", ");
+        }
+        b.append(String.format("%.1f s", r.wallSeconds()));
+        return b.toString();
+    }
+
+    static String usage() {
+        StringBuilder b = new StringBuilder();
+        b.append("usage: s2f <job> [--conf FILE] [--set key=value]... [--dry-run] [--limit N]\n\n");
+        b.append("  --conf FILE      HOCON config (default: the embedded conf/local.conf)\n");
+        b.append("  --set key=value  override one key, e.g. --set data.root=/tmp/s2f --set overwrite=true\n");
+        b.append("  --dry-run        plan and report what would be done; read no media, write nothing\n");
+        b.append("  --limit N        only the first N lines of the CSV\n\njobs:\n");
+        for (String name : Commands.names()) {
+            b.append(String.format("  %-16s %s%n", name, Commands.find(name).summary()));
+        }
+        return b.toString();
+    }
+}

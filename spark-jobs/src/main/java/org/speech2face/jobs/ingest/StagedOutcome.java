@@ -1,0 +1,115 @@
+package org.speech2face.jobs.ingest;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.speech2face.data.RejectReason;
+import org.speech2face.jobs.io.RejectsDataset;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * After the processing write: counts what was written, turns the task-side reject files, the parse rejects and
+ * any row that produced neither into one staged rejects dataset. A reject whose clip was nonetheless written (a
+ * failed attempt, then a successful retry) is dropped, so a row is never both output and reject.
+ */
+final class StagedOutcome {
+    private final Path rejectsPath;
+    private final long written;
+    private final long rejectedTotal;
+    private final long lost;
+    private final Map<String, Long> byReason;
+    private final List<Row> samples;
+
+    private StagedOutcome(Path rejectsPath, long written, long rejectedTotal, long lost, Map<String, Long> byReason,
+                          List<Row> samples) {
+        this.rejectsPath = rejectsPath;
+        this.written = written;
+        this.rejectedTotal = rejectedTotal;
+        this.lost = lost;
+        this.byReason = byReason;
+        this.samples = samples;
+    }
+
+    static StagedOutcome collect(SparkSession spark, FileSystem fs, Path data, Path taskRejects,
+                                 Dataset<Row> parseRejects, Dataset<Row> candidates, String runId) throws IOException {
+        Path rejectsPath = new Path(data.getParent(), "rejects");
+        Dataset<Row> writtenKeys = fs.exists(data)
+                ? spark.read().parquet(data.toString()).select(col("clip_id"))
+                : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+                .add("clip_id", org.apache.spark.sql.types.DataTypes.StringType));
+        writtenKeys = writtenKeys.persist(StorageLevel.MEMORY_AND_DISK());
+        long written = writtenKeys.count();
+
+        Dataset<Row> all = parseRejects.select(IngestJob.rejectColumns(runId));
+        if (fs.exists(taskRejects)) {
+            Dataset<Row> fromTasks = spark.read().schema(RejectsDataset.SCHEMA).json(taskRejects.toString())
+                    .filter(col(RejectsDataset.KEY).isNotNull())
+                    .dropDuplicates(RejectsDataset.KEY);
+            fromTasks = fromTasks.join(writtenKeys,
+                    fromTasks.col(RejectsDataset.KEY).equalTo(writtenKeys.col("clip_id")), "left_anti");
+            all = all.unionByName(fromTasks);
+        }
+        Dataset<Row> accounted = all.select(col(RejectsDataset.KEY).as("k")).union(writtenKeys);
+        Dataset<Row> missing = candidates.join(accounted, candidates.col("key").equalTo(accounted.col("k")), "left_anti")
+                .withColumn("reason_code", lit(RejectReason.INTERNAL_ERROR.code()))
+                .withColumn("message", concat(lit("Line "), col("line"), lit(" ("), col("key"),
+                        lit(") produced neither an output row nor a reject; recorded here so it is not lost.")))
+                .select(IngestJob.rejectColumns(runId))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long lost = missing.count();
+        all = all.unionByName(missing).persist(StorageLevel.MEMORY_AND_DISK());
+        long total = all.count();
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        for (Row r : all.groupBy("reason_code").count().orderBy("reason_code").collectAsList()) {
+            byReason.put(r.getString(0), r.getLong(1));
+        }
+        List<Row> samples = new ArrayList<>(all.orderBy("line").limit(100).collectAsList());
+        if (total > 0) {
+            all.write().parquet(rejectsPath.toString());
+        }
+        all.unpersist();
+        missing.unpersist();
+        writtenKeys.unpersist();
+        return new StagedOutcome(rejectsPath, written, total, lost, byReason, samples);
+    }
+
+    Path rejectsPath() {
+        return rejectsPath;
+    }
+
+    long written() {
+        return written;
+    }
+
+    long rejectedTotal() {
+        return rejectedTotal;
+    }
+
+    long lost() {
+        return lost;
+    }
+
+    Map<String, Long> byReason() {
+        return byReason;
+    }
+
+    List<Map<String, Object>> samples(int n) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Row r : samples.subList(0, Math.min(n, samples.size()))) {
+            out.add(IngestJob.rejectSample(r));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,172 @@
+package org.speech2face.jobs.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run of one stage did: counts by status and reason, throughput, wall time, the effective config, the
+ * versions in use and a few sample rejects. Written as JSON for tools and as Markdown for people, beside the
+ * stage's output, by {@link RunReportWriter}.
+ */
+public final class RunReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String stage;
+    private final String runId;
+    private final Instant started;
+    private Instant finished;
+    private boolean dryRun;
+    private String output;
+    private String config = "";
+    private final Map<String, Long> counts = new LinkedHashMap<>();
+    private final Map<String, Long> rejectsByReason = new LinkedHashMap<>();
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+    private final List<Map<String, Object>> sampleRejects = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    public RunReport(String stage, String runId) {
+        this.stage = stage;
+        this.runId = runId;
+        this.started = Instant.now();
+    }
+
+    public RunReport count(String name, long value) {
+        counts.put(name, value);
+        return this;
+    }
+
+    public RunReport rejectReason(String code, long n) {
+        rejectsByReason.merge(code, n, Long::sum);
+        return this;
+    }
+
+    public RunReport figure(String name, Object value) {
+        figures.put(name, value);
+        return this;
+    }
+
+    public RunReport sampleReject(Map<String, Object> reject) {
+        sampleRejects.add(reject);
+        return this;
+    }
+
+    public RunReport note(String note) {
+        notes.add(note);
+        return this;
+    }
+
+    public RunReport output(String path) {
+        this.output = path;
+        return this;
+    }
+
+    public RunReport config(String rendered) {
+        this.config = rendered;
+        return this;
+    }
+
+    public RunReport dryRun(boolean dryRun) {
+        this.dryRun = dryRun;
+        return this;
+    }
+
+    public RunReport finish() {
+        this.finished = Instant.now();
+        return this;
+    }
+
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    public String stage() {
+        return stage;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public long count(String name) {
+        return counts.getOrDefault(name, 0L);
+    }
+
+    public Map<String, Long> counts() {
+        return Map.copyOf(counts);
+    }
+
+    public Map<String, Long> rejectsByReason() {
+        return Map.copyOf(rejectsByReason);
+    }
+
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    public double wallSeconds() {
+        Instant end = finished == null ? Instant.now() : finished;
+        return Duration.between(started, end).toMillis() / 1000.0;
+    }
+
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stage", stage);
+        m.put("run_id", runId);
+        m.put("dry_run", dryRun);
+        m.put("started", started.toString());
+        m.put("finished", finished == null ? null : finished.toString());
+        m.put("wall_seconds", wallSeconds());
+        m.put("output", output);
+        m.put("counts", counts);
+        m.put("rejects_by_reason", rejectsByReason);
+        m.put("figures", figures);
+        m.put("versions", Versions.all());
+        m.put("sample_rejects", sampleRejects);
+        m.put("notes", notes);
+        m.put("config", config);
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("The run report of " + stage + " could not be rendered as JSON.", e);
+        }
+    }
+
+    public String toMarkdown() {
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(stage).append(dryRun ? " (dry run)" : "").append(", run ").append(runId).append("\n\n");
+        b.append(String.format("Wall time %.1f s. Output: `%s`.%n%n", wallSeconds(), output));
+        b.append("| count | value |\n| --- | ---: |\n");
+        counts.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        if (!figures.isEmpty()) {
+            b.append("\n| figure | value |\n| --- | ---: |\n");
+            figures.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        }
+        if (!rejectsByReason.isEmpty()) {
+            b.append("\n| reject reason | rows |\n| --- | ---: |\n");
+            rejectsByReason.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+        }
+        if (!sampleRejects.isEmpty()) {
+            b.append("\nSample rejects:\n\n");
+            for (Map<String, Object> r : sampleRejects) {
+                b.append("- `").append(r.get("row_or_clip")).append("` ").append(r.get("reason_code")).append(": ")
+                        .append(r.get("message")).append('\n');
+            }
+        }
+        if (!notes.isEmpty()) {
+            b.append("\nNotes:\n\n");
+            notes.forEach(n -> b.append("- ").append(n).append('\n'));
+        }
+        b.append("\nVersions: ");
+        Versions.all().forEach((k, v) -> b.append(k).append(' ').append(v).append("; "));
+        b.append("\n\n<details><summary>Effective config</summary>\n\n```hocon\n").append(config)
+                .append("\n```\n</details>\n");
+        return b.toString();
+    }
+}
