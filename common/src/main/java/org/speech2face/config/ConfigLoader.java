@@ -116,7 +116,13 @@ public final class ConfigLoader {
                 continue;
             }
             if (!reference.hasPathOrNull(key)) {
-                String where = e.getValue().origin().description();
+                ConfigValue leaf = e.getValue();
+                while (leaf instanceof ConfigObject o && !o.isEmpty()) { // name the full key the user typed
+                    Map.Entry<String, ConfigValue> first = o.entrySet().iterator().next();
+                    key = key + "." + ConfigUtil.joinPath(first.getKey());
+                    leaf = first.getValue();
+                }
+                String where = leaf.origin().description();
                 throw new ConfigError("Unknown config key '" + key + "' (" + where + "). " + suggestion(key, reference));
             }
             if (e.getValue() instanceof ConfigObject child) {
