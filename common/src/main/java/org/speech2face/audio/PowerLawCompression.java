@@ -54,6 +54,11 @@ public final class PowerLawCompression {
         return power;
     }
 
+    /** The polynomial's coefficients c0..c6 in {@code u = m - 1.5}, for tests of both evaluation paths. */
+    float[] mantissaCoefficients() {
+        return new float[] {c0, c1, c2, c3, c4, c5, c6};
+    }
+
     /** {@code sgn(x) |x|^p}. */
     public float apply(float x) {
         int bits = Float.floatToRawIntBits(x);

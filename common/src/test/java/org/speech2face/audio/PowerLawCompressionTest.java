@@ -62,6 +62,24 @@ class PowerLawCompressionTest {
     }
 
     @Test
+    void bothPolynomialPathsFitTheMantissaPower() {
+        // The JVM picks one path for good; check the other (plain multiply-add, or FMA) too.
+        PowerLawCompression c = new PowerLawCompression(0.3);
+        float[] k = c.mantissaCoefficients();
+        for (int i = 0; i <= 1 << 16; i++) {
+            float m = 1.0f + i / (float) (1 << 16);
+            float u = m - 1.5f;
+            double exact = Math.pow(m, 0.3);
+            float plain = PowerLawCompression.horner(u, k[0], k[1], k[2], k[3], k[4], k[5], k[6]);
+            float fused = PowerLawCompression.hornerFma(u, k[0], k[1], k[2], k[3], k[4], k[5], k[6]);
+            if (Math.abs(plain - exact) > 5e-7 * exact || Math.abs(fused - exact) > 5e-7 * exact) {
+                throw new AssertionError("m^0.3 at m = " + m + ": plain " + plain + ", fma " + fused + ", exact "
+                        + exact + ".");
+            }
+        }
+    }
+
+    @Test
     void bulkAndScalarAgreeBitForBit() {
         PowerLawCompression c = new PowerLawCompression(0.3);
         float[] src = {0.0f, -0.0f, 1.0f, -2.5f, 1e-42f, -7.7e12f, Float.NaN, 0.125f, 3.3e-5f};
