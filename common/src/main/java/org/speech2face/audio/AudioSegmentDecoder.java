@@ -1,0 +1,216 @@
+package org.speech2face.audio;
+
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.speech2face.data.RejectException;
+import org.speech2face.data.RejectReason;
+
+/**
+ * Decodes the audio of one AVSpeech segment {@code [startS, endS]} from a local media file (mp4, webm, mkv, wav,
+ * mp3, m4a, anything FFmpeg reads) as mono PCM at the spectrogram's sample rate.
+ *
+ * <p>FFmpeg's swresample converts to 32-bit float at the target rate; the channels are then averaged here (and
+ * clamped to [-1, 1]) because swresample's own stereo-to-mono matrix sums at -3 dB per channel and can leave
+ * [-1, 1] for float output. Times are measured from the container's start time, as players and {@code ffmpeg -ss}
+ * do. The segment is cut to the sample from the decoded frames' timestamps, so the seek only has to land on or
+ * before the start; streams without an index (MP3, ADTS AAC), whose timestamps after a seek are only a bitrate
+ * estimate (off by 15 ms in tests), are decoded from the beginning instead. A segment running past the end of the
+ * media is decoded up to the end (it is tiled later).
+ *
+ * <p>Files must be local: MP4 with the index at the end cannot be streamed. Thread-safe: every call opens and
+ * closes its own grabber, with single-threaded decoders, as Spark already runs one task per core.
+ */
+public final class AudioSegmentDecoder {
+    private static final Logger LOG = LoggerFactory.getLogger(AudioSegmentDecoder.class);
+
+    /** FFmpeg demuxer names of streams without an index. */
+    private static final Set<String> UNINDEXED_FORMATS = Set.of("mp3", "aac");
+
+    private final int sampleRate;
+
+    public AudioSegmentDecoder(SpectrogramSpec spec) {
+        this.sampleRate = Objects.requireNonNull(spec, "spec").sampleRate();
+    }
+
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    /**
+     * The mono PCM of {@code [startS, endS]} (seconds from the start of the media).
+     *
+     * @throws RejectException MISSING_FILE, CORRUPT_FILE, NO_AUDIO_STREAM, or SEGMENT_OUT_OF_RANGE when the segment
+     *                         starts at or after the end of the media or nothing in it decodes
+     * @throws IllegalArgumentException for times that are not a segment (negative, NaN, end not after start); the
+     *                                  CSV parser rejects those rows before they get here
+     */
+    public DecodedAudio decode(Path file, double startS, double endS) throws RejectException {
+        Objects.requireNonNull(file, "file");
+        if (!(startS >= 0.0 && endS > startS && Double.isFinite(endS))) {
+            throw new IllegalArgumentException("Segment " + startS + "-" + endS + " s of " + file
+                    + " is not a segment: it needs 0 <= start < end, both finite.");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new RejectException(RejectReason.MISSING_FILE, "No media file at " + file + ".");
+        }
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+        try {
+            return decode(grabber, file, startS, endS);
+        } finally {
+            try {
+                grabber.close();
+            } catch (FrameGrabber.Exception | RuntimeException e) {
+                LOG.warn("Could not close the FFmpeg grabber of {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    private DecodedAudio decode(FFmpegFrameGrabber grabber, Path file, double startS, double endS)
+            throws RejectException {
+        grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
+        grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
+        grabber.setSampleRate(sampleRate);
+        grabber.setAudioOption("threads", "1");
+        grabber.setVideoOption("threads", "1");
+        try {
+            grabber.start();
+        } catch (FrameGrabber.Exception e) {
+            throw new RejectException(RejectReason.CORRUPT_FILE,
+                    "FFmpeg cannot open " + file + " as media: " + e.getMessage(), e);
+        }
+        if (!grabber.hasAudio()) {
+            throw new RejectException(RejectReason.NO_AUDIO_STREAM, "Media file " + file + " has no audio stream.");
+        }
+        double mediaS = mediaDurationS(grabber);
+        if (startS >= mediaS) {
+            throw new RejectException(RejectReason.SEGMENT_OUT_OF_RANGE, String.format(Locale.ROOT,
+                    "Segment %.3f-%.3f s starts at or after the end of %s (%.3f s).", startS, endS, file, mediaS));
+        }
+        long originUs = containerStartUs(grabber);
+        long startUs = originUs + Math.round(startS * 1e6);
+        long endUs = originUs + Math.round(endS * 1e6);
+        try {
+            if (startS > 0.0 && seeksExactly(grabber)) {
+                // setAudioTimestamp counts from the audio stream's own start and stops on the frame holding it.
+                grabber.setAudioTimestamp(Math.max(0L, startUs - audioStreamStartUs(grabber, originUs)));
+            }
+            float[] samples = collect(grabber, originUs, startUs, endUs);
+            if (samples.length == 0) {
+                throw new RejectException(RejectReason.SEGMENT_OUT_OF_RANGE, String.format(Locale.ROOT,
+                        "No audio decodes between %.3f and %.3f s of %s (%s).", startS, endS, file,
+                        Double.isInfinite(mediaS) ? "its duration is unknown" : String.format(Locale.ROOT,
+                                "media %.3f s", mediaS)));
+            }
+            return new DecodedAudio(samples, sampleRate, (double) samples.length / sampleRate,
+                    Double.isInfinite(mediaS) ? Double.NaN : mediaS);
+        } catch (FrameGrabber.Exception e) {
+            throw new RejectException(RejectReason.CORRUPT_FILE, String.format(Locale.ROOT,
+                    "FFmpeg failed decoding the audio of %s for segment %.3f-%.3f s: %s", file, startS, endS,
+                    e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Samples whose time lies in {@code [startUs, endUs)}. Sample k after the first frame is at
+     * {@code firstFrameUs + k / rate}: counting from one timestamp avoids the jitter of per-frame timestamps.
+     */
+    private float[] collect(FFmpegFrameGrabber grabber, long originUs, long startUs, long endUs)
+            throws FrameGrabber.Exception {
+        float[] out = null;
+        int written = 0;
+        long first = 0;      // sample index (from the first frame) of the segment start
+        long end = 0;        // sample index one past the segment end
+        long index = 0;      // sample index of the next decoded sample
+        float[] interleaved = new float[0];
+        Frame frame;
+        while ((frame = grabber.grabSamples()) != null) {
+            if (frame.samples == null || frame.samples.length == 0) {
+                continue;
+            }
+            if (out == null) {
+                // Nothing starts before the container does: the frame that a codec's start padding was trimmed
+                // from (MP3, AAC) keeps its packet's earlier timestamp, which would shift the whole segment.
+                long frameUs = Math.max(frame.timestamp, originUs);
+                first = Math.max(0L, usToSamples(startUs - frameUs));
+                end = usToSamples(endUs - frameUs);
+                if (end <= first) {
+                    return new float[0];
+                }
+                out = new float[Math.toIntExact(end - first)];
+            }
+            int channels = frame.audioChannels;
+            FloatBuffer buffer = (FloatBuffer) frame.samples[0];
+            int count = buffer.limit() / channels;
+            if (interleaved.length < count * channels) {
+                interleaved = new float[count * channels];
+            }
+            buffer.get(0, interleaved, 0, count * channels);
+            long from = Math.max(first - index, 0L);
+            long to = Math.min(end - index, count);
+            for (long i = from; i < to; i++) {
+                out[written++] = downmix(interleaved, (int) i, channels);
+            }
+            index += count;
+            if (index >= end) {
+                break;
+            }
+        }
+        if (out == null) {
+            return new float[0];
+        }
+        return written == out.length ? out : Arrays.copyOf(out, written);
+    }
+
+    private static float downmix(float[] interleaved, int sample, int channels) {
+        int base = sample * channels;
+        float sum = 0.0f;
+        for (int c = 0; c < channels; c++) {
+            sum += interleaved[base + c];
+        }
+        float mean = sum / channels;
+        return Math.max(-1.0f, Math.min(1.0f, mean));
+    }
+
+    private long usToSamples(long us) {
+        return Math.round(us * (double) sampleRate / 1e6);
+    }
+
+    /** Containers with an index, whose timestamps after a seek are exact; not MP3 or raw AAC. */
+    private static boolean seeksExactly(FFmpegFrameGrabber grabber) {
+        return !UNINDEXED_FORMATS.contains(grabber.getFormat());
+    }
+
+    /** The container's duration, or infinity when it does not say (then running out of audio ends the segment). */
+    private static double mediaDurationS(FFmpegFrameGrabber grabber) {
+        long duration = grabber.getFormatContext().duration();
+        return duration == avutil.AV_NOPTS_VALUE || duration <= 0
+                ? Double.POSITIVE_INFINITY
+                : duration / (double) avutil.AV_TIME_BASE;
+    }
+
+    private static long containerStartUs(FFmpegFrameGrabber grabber) {
+        long start = grabber.getFormatContext().start_time();
+        return start == avutil.AV_NOPTS_VALUE ? 0L : start * 1_000_000L / avutil.AV_TIME_BASE;
+    }
+
+    private static long audioStreamStartUs(FFmpegFrameGrabber grabber, long fallbackUs) {
+        var stream = grabber.getFormatContext().streams(grabber.getAudioStream());
+        long start = stream.start_time();
+        if (start == avutil.AV_NOPTS_VALUE) {
+            return fallbackUs;
+        }
+        return 1_000_000L * start * stream.time_base().num() / stream.time_base().den();
+    }
+}
