@@ -1,0 +1,85 @@
+package org.speech2face.video;
+
+/**
+ * How a face is found and cut out of an AVSpeech segment (DESIGN.md section 3, "Faces").
+ *
+ * @param framesPerSegment  frames sampled evenly inside the segment; more frames survive blinks and profile turns
+ *                          at the cost of one decode-to-frame and one detection each
+ * @param margin            fraction of the detected box side added on each side before squaring, so the crop keeps
+ *                          hair, chin and ears as in VGGFace's training crops
+ * @param outputSize        side in pixels of the stored crop: 224 for the paper, smaller for the tiny profile
+ * @param detectionMaxSide  the detector sees the frame downscaled to at most this many pixels on its longer side;
+ *                          Haar cost grows with the pixel count, and talking-head faces stay large enough
+ * @param minFaceFraction   smallest face side the detector looks for, as a fraction of the frame's shorter side;
+ *                          it skips the many small scales where only false positives live
+ * @param maxHintDistance   how far the CSV's (x, y) hint may lie from a detection's centre, in detection box sides,
+ *                          for that detection to count as the speaker
+ * @param hintOnlyCrop      when no detection is near the hint, crop a square around the hint instead of rejecting
+ *                          the segment with {@code no_face} (off by default: such crops often hold no face)
+ * @param hintCropFraction  side of that hint-only square as a fraction of the frame's shorter side
+ * @param haarScaleFactor   image pyramid step of the Haar cascade (OpenCV's detectMultiScale scaleFactor)
+ * @param haarMinNeighbors  overlapping raw hits a detection needs to be kept (OpenCV's minNeighbors)
+ */
+public record FaceCropSpec(
+        int framesPerSegment,
+        double margin,
+        int outputSize,
+        int detectionMaxSide,
+        double minFaceFraction,
+        double maxHintDistance,
+        boolean hintOnlyCrop,
+        double hintCropFraction,
+        double haarScaleFactor,
+        int haarMinNeighbors) {
+
+    /** The paper's 224x224 crops, three frames per segment, OpenCV's usual Haar settings. */
+    public static final FaceCropSpec DEFAULT = new FaceCropSpec(3, 0.25, 224, 480, 0.1, 0.75, false, 0.5, 1.1, 5);
+
+    public FaceCropSpec {
+        if (framesPerSegment < 1 || framesPerSegment > 50) {
+            throw new IllegalArgumentException("framesPerSegment must be 1 to 50, got " + framesPerSegment + ".");
+        }
+        if (!(margin >= 0 && margin <= 2)) {
+            throw new IllegalArgumentException("margin must be in [0, 2] box sides, got " + margin + ".");
+        }
+        if (outputSize < 8 || outputSize > 2048) {
+            throw new IllegalArgumentException("outputSize must be 8 to 2048 pixels, got " + outputSize + ".");
+        }
+        if (detectionMaxSide < 64 || detectionMaxSide > 8192) {
+            throw new IllegalArgumentException("detectionMaxSide must be 64 to 8192 pixels, got " + detectionMaxSide + ".");
+        }
+        if (!(minFaceFraction > 0 && minFaceFraction < 1)) {
+            throw new IllegalArgumentException("minFaceFraction must be in (0, 1), got " + minFaceFraction + ".");
+        }
+        if (!(maxHintDistance > 0 && maxHintDistance <= 10)) {
+            throw new IllegalArgumentException("maxHintDistance must be in (0, 10] box sides, got " + maxHintDistance + ".");
+        }
+        if (!(hintCropFraction > 0 && hintCropFraction <= 1)) {
+            throw new IllegalArgumentException("hintCropFraction must be in (0, 1], got " + hintCropFraction + ".");
+        }
+        if (!(haarScaleFactor > 1 && haarScaleFactor <= 2)) {
+            throw new IllegalArgumentException("haarScaleFactor must be in (1, 2], got " + haarScaleFactor + ".");
+        }
+        if (haarMinNeighbors < 0 || haarMinNeighbors > 100) {
+            throw new IllegalArgumentException("haarMinNeighbors must be 0 to 100, got " + haarMinNeighbors + ".");
+        }
+    }
+
+    /** This spec with another crop size, e.g. the tiny model profile's. */
+    public FaceCropSpec withOutputSize(int size) {
+        return new FaceCropSpec(framesPerSegment, margin, size, detectionMaxSide, minFaceFraction, maxHintDistance,
+                hintOnlyCrop, hintCropFraction, haarScaleFactor, haarMinNeighbors);
+    }
+
+    /** This spec with the hint-only fallback switched on or off. */
+    public FaceCropSpec withHintOnlyCrop(boolean enabled) {
+        return new FaceCropSpec(framesPerSegment, margin, outputSize, detectionMaxSide, minFaceFraction, maxHintDistance,
+                enabled, hintCropFraction, haarScaleFactor, haarMinNeighbors);
+    }
+
+    /** This spec sampling another number of frames per segment. */
+    public FaceCropSpec withFramesPerSegment(int frames) {
+        return new FaceCropSpec(frames, margin, outputSize, detectionMaxSide, minFaceFraction, maxHintDistance,
+                hintOnlyCrop, hintCropFraction, haarScaleFactor, haarMinNeighbors);
+    }
+}
