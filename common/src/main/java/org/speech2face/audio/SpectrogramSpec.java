@@ -13,7 +13,7 @@ package org.speech2face.audio;
  * @param compressionPower exponent p of {@code sgn(x) |x|^p}, applied to real and imaginary parts separately
  */
 public record SpectrogramSpec(int sampleRate, int segmentSamples, int window, int hop, int fftSize,
-                              double compressionPower) {
+                              double compressionPower) implements java.io.Serializable {
 
     /** The paper's numbers: 16 kHz, 6 s, window 400, hop 160, FFT 512, p = 0.3, giving 598 x 257 frames x bins. */
     public static final SpectrogramSpec PAPER = new SpectrogramSpec(16_000, 96_000, 400, 160, 512, 0.3);

@@ -2,7 +2,9 @@ package org.speech2face.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
+import org.speech2face.audio.SpectrogramSpec;
 import org.speech2face.data.Split;
+import org.speech2face.video.FaceCropSpec;
 
 import java.io.Serializable;
 import java.util.List;
@@ -62,8 +64,9 @@ public record S2fConfig(
         }
     }
 
-    /** Settings shared by the ingest jobs. */
-    public record Ingest(int partitions, String localTmp) implements Serializable {
+    /** Settings shared by the ingest jobs, and the face and spectrogram recipes they apply. */
+    public record Ingest(int partitions, String localTmp, FaceCropSpec faces, SpectrogramSpec audio)
+            implements Serializable {
     }
 
     /** Binds a merged, resolved config; every failure names its key. */
@@ -73,7 +76,8 @@ public record S2fConfig(
         SparkSettings spark = new SparkSettings(s.string("spark.master"), s.string("spark.app-name"),
                 flatten(c.getConfig("spark.conf")));
         SplitFractions split = new SplitFractions(s.doubleIn("split.train", 0, 1), s.doubleIn("split.val", 0, 1));
-        Ingest ingest = new Ingest(s.intIn("ingest.partitions", 0, 1_000_000), s.location("ingest.local-tmp"));
+        Ingest ingest = new Ingest(s.intIn("ingest.partitions", 0, 1_000_000), s.location("ingest.local-tmp"),
+                faceCropSpec(s), spectrogramSpec(s));
         String rendered = c.withOnlyPath("data").withFallback(c.withOnlyPath("input")).withFallback(c.withOnlyPath("spark"))
                 .withFallback(c.withOnlyPath("model")).withFallback(c.withOnlyPath("overwrite"))
                 .withFallback(c.withOnlyPath("split")).withFallback(c.withOnlyPath("ingest"))
@@ -90,6 +94,30 @@ public record S2fConfig(
                 s.intIn("report.sample-rejects", 0, 10_000),
                 s.intIn("progress.interval-seconds", 1, 86_400),
                 rendered);
+    }
+
+    private static FaceCropSpec faceCropSpec(Settings s) {
+        String p = "ingest.faces.";
+        return s.record("ingest.faces", () -> new FaceCropSpec(
+                s.intIn(p + "frames-per-segment", 1, 1000),
+                s.doubleIn(p + "margin", 0, 100),
+                s.intIn(p + "output-size", 1, 100_000),
+                s.intIn(p + "detection-max-side", 1, 100_000),
+                s.doubleIn(p + "min-face-fraction", 0, 1),
+                s.doubleIn(p + "max-hint-distance", 0, 1000),
+                s.bool(p + "hint-only-crop"),
+                s.doubleIn(p + "hint-crop-fraction", 0, 1),
+                s.doubleIn(p + "haar-scale-factor", 0, 100),
+                s.intIn(p + "haar-min-neighbors", 0, 1000)));
+    }
+
+    private static SpectrogramSpec spectrogramSpec(Settings s) {
+        String p = "ingest.audio.";
+        int rate = s.intIn(p + "sample-rate", 1, 1_000_000);
+        double seconds = s.doubleIn(p + "segment-seconds", 0, 3600);
+        return s.record("ingest.audio", () -> new SpectrogramSpec(rate, (int) Math.round(rate * seconds),
+                s.intIn(p + "window", 1, 1 << 20), s.intIn(p + "hop", 1, 1 << 20), s.intIn(p + "fft-size", 1, 1 << 20),
+                s.doubleIn(p + "compression-power", 0, 10)));
     }
 
     private static Map<String, String> flatten(Config section) {

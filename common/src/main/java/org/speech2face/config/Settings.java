@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 final class Settings {
     private static final Pattern HAS_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
 
+    private static final Pattern FIELD_MESSAGE = Pattern.compile("^([a-z][A-Za-z0-9]*) (.*)$");
+
     private final Config config;
 
     Settings(Config config) {
@@ -105,6 +107,26 @@ final class Settings {
             return v;
         }
         return new File(v).toPath().toAbsolutePath().normalize().toUri().toString().replaceAll("/$", "");
+    }
+
+    /**
+     * Builds a recipe record whose constructor validates; its complaint about a field (e.g. "framesPerSegment must
+     * be ...") is reworded to name the config key the user wrote ("ingest.faces.frames-per-segment").
+     */
+    <T> T record(String section, java.util.function.Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            String msg = String.valueOf(e.getMessage());
+            java.util.regex.Matcher m = FIELD_MESSAGE.matcher(msg);
+            if (m.matches()) {
+                String key = section + "." + m.group(1).replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+                if (config.hasPath(key)) {
+                    throw new ConfigError("Config key '" + key + "' " + m.group(2) + origin(key), e);
+                }
+            }
+            throw new ConfigError("Config section '" + section + "' is invalid: " + msg, e);
+        }
     }
 
     Config raw() {

@@ -30,7 +30,7 @@ public record FaceCropSpec(
         boolean hintOnlyCrop,
         double hintCropFraction,
         double haarScaleFactor,
-        int haarMinNeighbors) {
+        int haarMinNeighbors) implements java.io.Serializable {
 
     /** The paper's 224x224 crops, three frames per segment, OpenCV's usual Haar settings. */
     public static final FaceCropSpec DEFAULT = new FaceCropSpec(3, 0.25, 224, 480, 0.1, 0.75, false, 0.5, 1.1, 5);

@@ -2,6 +2,8 @@ package org.speech2face.cli;
 
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.SparkJob;
+import org.speech2face.jobs.ingest.IngestAudioJob;
+import org.speech2face.jobs.ingest.IngestFacesJob;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -11,7 +13,7 @@ import java.util.function.Supplier;
 /** {@code s2f pipeline}: every stage that exists, in order, on one Spark session. */
 final class PipelineCommand implements Command {
     /** The stages in pipeline order. */
-    static final List<Supplier<SparkJob>> STAGES = List.of();
+    static final List<Supplier<SparkJob>> STAGES = List.of(IngestFacesJob::new, IngestAudioJob::new);
 
     @Override
     public String summary() {

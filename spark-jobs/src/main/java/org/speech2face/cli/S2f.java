@@ -67,6 +67,7 @@ public final class S2f {
 
     /** Runs Spark jobs in order on one session; each writes its own report. */
     static int runJobs(List<SparkJob> jobs, CliArgs args, S2fConfig config, PrintStream out) throws Exception {
+        boolean ours = SparkSession.getActiveSession().isEmpty(); // an embedding caller keeps its session
         SparkSession spark = SparkSessions.create(config.spark());
         try {
             String runId = JobContext.newRunId();
@@ -77,7 +78,9 @@ public final class S2f {
             }
             return 0;
         } finally {
-            spark.stop();
+            if (ours) {
+                spark.stop();
+            }
         }
     }
 
