@@ -50,10 +50,11 @@ public final class CsvInput {
      * Reads and parses the CSV(s) at {@code location}. Blank lines are not rows; {@code limit} keeps the first N lines.
      */
     public static Dataset<Row> read(SparkSession spark, String location, OptionalLong limit, S2fConfig.SplitFractions split) {
+        long maxLines = limit.orElse(Long.MAX_VALUE);
         JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
                 .textFile(location)
                 .zipWithIndex()
-                .filter(t -> !AvSpeechCsv.isBlank(t._1()) && (limit.isEmpty() || t._2() < limit.getAsLong()))
+                .filter(t -> !AvSpeechCsv.isBlank(t._1()) && t._2() < maxLines)
                 .map(t -> parse(t._2() + 1, t._1(), split));
         Dataset<Row> parsed = spark.createDataFrame(rows, SCHEMA);
         // The first line of a clip_id wins; later ones are duplicates with a key of their own.
