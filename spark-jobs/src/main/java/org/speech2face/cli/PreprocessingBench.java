@@ -7,6 +7,7 @@ import org.speech2face.data.AvSpeechCsv;
 import org.speech2face.data.AvSpeechSegment;
 import org.speech2face.data.RejectException;
 import org.speech2face.data.VideoLocator;
+import org.speech2face.media.FFmpegLog;
 import org.speech2face.video.FaceIngestor;
 import org.speech2face.video.SegmentFrameSampler;
 
@@ -38,6 +39,7 @@ final class PreprocessingBench {
     }
 
     void run() throws Exception {
+        FFmpegLog.quiet();
         faceIngestVersusDecode();
         spectrograms();
     }

@@ -12,6 +12,7 @@ import org.speech2face.data.RejectReason;
 import org.speech2face.data.VideoLocator;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.io.RejectSink;
+import org.speech2face.media.FFmpegLog;
 
 import java.io.IOException;
 import java.util.Iterator;
@@ -49,6 +50,7 @@ final class ProcessPartition implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
+        FFmpegLog.quiet();
         return new Iterator<>() {
             private final SegmentProcessor processor = factory.create();
             private final RejectSink sink = new RejectSink(new Path(rejectsDir), conf.get(), runId);

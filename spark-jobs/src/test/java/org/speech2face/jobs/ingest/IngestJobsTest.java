@@ -1,0 +1,224 @@
+package org.speech2face.jobs.ingest;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.speech2face.config.ConfigLoader;
+import org.speech2face.config.S2fConfig;
+import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.SparkJob;
+import org.speech2face.jobs.SparkSessions;
+import org.speech2face.jobs.report.RunReport;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ingest jobs on real clips, real FFmpeg and OpenCV, real Spark local mode and Parquet; one session. */
+class IngestJobsTest {
+    static final Path SAMPLE = Path.of("../samples/avspeech-sample").toAbsolutePath().normalize();
+    static final Path FIXTURES = Path.of("src/test/resources/fixtures").toAbsolutePath().normalize();
+
+    static SparkSession spark;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startSpark() throws IOException {
+        spark = SparkSessions.create(config(Files.createTempDirectory("s2f-boot"), SAMPLE.resolve("avspeech.csv"),
+                SAMPLE.resolve("videos")).spark());
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
+
+    static S2fConfig config(Path root, Path csv, Path videos, String... sets) throws IOException {
+        Path conf = Files.createTempFile("s2f-test", ".conf");
+        Files.writeString(conf, "data.root = \"" + root + "\"\ninput.csv = \"" + csv + "\"\ninput.videos = \""
+                + videos + "\"\nspark.master = \"local[2]\"\nspark.conf { \"spark.sql.shuffle.partitions\" = \"2\" }\n"
+                + "progress.interval-seconds = 60\n");
+        return ConfigLoader.load(conf.toString(), List.of(sets));
+    }
+
+    static RunReport run(SparkJob job, S2fConfig cfg) throws Exception {
+        return job.run(new JobContext(spark, cfg, JobContext.newRunId(), false, OptionalLong.empty()));
+    }
+
+    static long csvRows(Path csv) throws IOException {
+        return Files.readAllLines(csv).stream().filter(l -> !l.isBlank()).count();
+    }
+
+    static Map<String, Long> reasons(Path root, String stage) {
+        return spark.read().parquet(root.resolve("rejects/stage=" + stage).toString())
+                .groupBy("reason_code").count().collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
+    }
+
+    @Test
+    void sampleRunWritesFacesAndSpectrogramsAndAccountsForEveryRow() throws Exception {
+        Path root = tmp.resolve("root");
+        S2fConfig cfg = config(root, SAMPLE.resolve("avspeech.csv"), SAMPLE.resolve("videos"));
+        long rows = csvRows(SAMPLE.resolve("avspeech.csv"));
+
+        RunReport faces = run(new IngestFacesJob(), cfg);
+        assertThat(faces.count("rows_in")).isEqualTo(rows);
+        assertThat(faces.count("written") + faces.count("rejected")).isEqualTo(rows);
+        assertThat(faces.rejectsByReason()).containsEntry("missing_file", 1L);
+
+        Dataset<Row> f = spark.read().parquet(root.resolve("faces").toString());
+        assertThat(f.count()).isEqualTo(faces.count("written"));
+        for (Row r : f.collectAsList()) {
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.getAs("image")));
+            assertThat(img.getWidth()).isEqualTo(224);
+            assertThat(img.getHeight()).isEqualTo(224);
+            assertThat((String) r.getAs("split")).isIn("train", "val", "test");
+            assertThat((String) r.getAs("clip_id")).startsWith(r.<String>getAs("youtube_id") + "_");
+        }
+        assertThat(f.select("split").distinct().count()).isEqualTo(3);
+
+        RunReport audio = run(new IngestAudioJob(), cfg);
+        assertThat(audio.count("written") + audio.count("rejected")).isEqualTo(rows);
+        Dataset<Row> s = spark.read().parquet(root.resolve("spectrograms").toString());
+        Row one = s.first();
+        assertThat((int) one.getAs("frames")).isEqualTo(598);
+        assertThat((int) one.getAs("bins")).isEqualTo(257);
+        float[] spec = FloatTensorCodec.decode(one.getAs("spec"), 598, 257, 2);
+        assertThat(spec).hasSize(598 * 257 * 2);
+        assertThat((double) one.getAs("rms")).isGreaterThan(0.001);
+        assertThat(s.filter("tiled").count()).isPositive();
+        assertThat(s.filter("not tiled").count()).isPositive();
+
+        assertThat(root.resolve("faces/_reports/latest.json")).exists();
+        assertThat(Files.readString(root.resolve("spectrograms/_reports/latest.md"))).contains("rows_in");
+        try (Stream<Path> staging = Files.list(root.resolve("_staging/ingest-faces"))) {
+            assertThat(staging).isEmpty();
+        }
+    }
+
+    @Test
+    void everyRejectReasonIsReachedThroughARealBadFileOrRow() throws Exception {
+        Path root = tmp.resolve("bad");
+        S2fConfig cfg = config(root, FIXTURES.resolve("fixtures.csv"), FIXTURES);
+        long rows = csvRows(FIXTURES.resolve("fixtures.csv"));
+        RunReport faces = run(new IngestFacesJob(), cfg);
+        RunReport audio = run(new IngestAudioJob(), cfg);
+        for (RunReport r : List.of(faces, audio)) {
+            assertThat(r.count("written") + r.count("rejected")).as(r.stage()).isEqualTo(rows);
+        }
+        Map<String, Long> f = reasons(root, "ingest-faces");
+        Map<String, Long> a = reasons(root, "ingest-audio");
+        assertThat(f).containsKeys("malformed_row", "unsafe_id", "duplicate_row", "missing_file", "corrupt_file",
+                "no_video_stream", "segment_out_of_range", "no_face");
+        assertThat(a).containsKeys("malformed_row", "unsafe_id", "duplicate_row", "missing_file", "corrupt_file",
+                "no_audio_stream", "segment_out_of_range");
+        Dataset<Row> rejects = spark.read().parquet(root.resolve("rejects").toString());
+        assertThat(rejects.columns()).contains("stage", "row_or_clip", "reason_code", "message", "input");
+        assertThat(rejects.filter("message is null or message = ''").count()).isZero();
+        // The face-less clip still has speech, and the video-less clip still has audio: each job judges its own stream.
+        assertThat(spark.read().parquet(root.resolve("spectrograms").toString()).count()).isEqualTo(audio.count("written"));
+    }
+
+    @Test
+    void aSecondRunWritesNothingNewAndOverwriteReplacesWithoutDuplicates() throws Exception {
+        Path root = tmp.resolve("rerun");
+        S2fConfig cfg = config(root, SAMPLE.resolve("avspeech.csv"), SAMPLE.resolve("videos"));
+        RunReport first = run(new IngestAudioJob(), cfg);
+        Set<Path> before = dataFiles(root.resolve("spectrograms"));
+        RunReport second = run(new IngestAudioJob(), cfg);
+        assertThat(second.count("written")).isZero();
+        assertThat(second.count("rejected")).isZero();
+        assertThat(second.count("skipped_existing")).isEqualTo(first.count("rows_in"));
+        assertThat(dataFiles(root.resolve("spectrograms"))).isEqualTo(before);
+
+        S2fConfig over = config(root, SAMPLE.resolve("avspeech.csv"), SAMPLE.resolve("videos"), "overwrite=true");
+        RunReport third = run(new IngestAudioJob(), over);
+        assertThat(third.count("written")).isEqualTo(first.count("written"));
+        Dataset<Row> s = spark.read().parquet(root.resolve("spectrograms").toString());
+        assertThat(s.count()).isEqualTo(first.count("written"));
+        assertThat(s.select("clip_id").distinct().count()).isEqualTo(first.count("written"));
+        assertThat(spark.read().parquet(root.resolve("rejects/stage=ingest-audio").toString())
+                .select("run_id").distinct().collectAsList()).extracting(r -> r.getString(0))
+                .containsExactly(third.runId());
+    }
+
+    @Test
+    void unsafeIdsLeaveNoFileOutsideTheRoots() throws Exception {
+        Path box = tmp.resolve("box");
+        Path videos = Files.createDirectories(box.resolve("a/videos"));
+        Path root = box.resolve("a/root");
+        // A real clip where "../../etc/p" would point if ids were trusted.
+        Path decoy = Files.createDirectories(box.resolve("etc")).resolve("p.mp4");
+        try (Stream<Path> clips = Files.list(SAMPLE.resolve("videos"))) {
+            Files.copy(clips.filter(p -> p.toString().endsWith(".mp4")).findFirst().orElseThrow(), decoy);
+        }
+        Path csv = box.resolve("a/in.csv");
+        Files.writeString(csv, "../../etc/p,0.0,3.0,0.5,0.5\n..%2F..%2Fxx,0.0,3.0,0.5,0.5\n/etc/passwd,0,3,0.5,0.5\n");
+        Set<Path> before = files(box);
+        S2fConfig cfg = config(root, csv, videos);
+        RunReport faces = run(new IngestFacesJob(), cfg);
+        RunReport audio = run(new IngestAudioJob(), cfg);
+        assertThat(faces.count("written")).isZero();
+        assertThat(audio.count("written")).isZero();
+        assertThat(reasons(root, "ingest-faces")).containsOnly(Map.entry("unsafe_id", 3L));
+        Set<Path> after = files(box);
+        after.removeAll(before);
+        assertThat(after).allMatch(p -> p.startsWith(root), "every new file is under data.root");
+    }
+
+    @Test
+    void dryRunPlansTheCsvAndWritesNothing() throws Exception {
+        Path root = tmp.resolve("dry");
+        Path conf = Files.writeString(tmp.resolve("dry.conf"), "data.root = \"" + root + "\"\ninput.csv = \""
+                + FIXTURES.resolve("fixtures.csv") + "\"\ninput.videos = \"" + FIXTURES + "\"\n");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream ps = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        int code = org.speech2face.cli.S2f.run(new String[]{"pipeline", "--conf", conf.toString(), "--dry-run"}, ps, ps);
+        assertThat(code).isZero();
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("ingest-faces (dry run)").contains("ingest-audio (dry run)").contains("to_process");
+        assertThat(files(root)).isEmpty();
+    }
+
+    static Set<Path> files(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return new TreeSet<>();
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    /** The dataset's files without its run reports, which every run adds. */
+    static Set<Path> dataFiles(Path dir) throws IOException {
+        Set<Path> out = files(dir);
+        out.removeIf(p -> p.toString().contains("/_reports/"));
+        return out;
+    }
+
+    static List<String> sorted(Dataset<Row> d, String col) {
+        List<String> out = new ArrayList<>();
+        d.select(col).orderBy(col).collectAsList().forEach(r -> out.add(r.getString(0)));
+        return out;
+    }
+}
