@@ -8,10 +8,13 @@ package org.speech2face.video;
  * @param margin            fraction of the detected box side added on each side before squaring, so the crop keeps
  *                          hair, chin and ears as in VGGFace's training crops
  * @param outputSize        side in pixels of the stored crop: 224 for the paper, smaller for the tiny profile
- * @param detectionMaxSide  the detector sees the frame downscaled to at most this many pixels on its longer side;
- *                          Haar cost grows with the pixel count, and talking-head faces stay large enough
+ * @param detectionMaxSide  the detector sees the frame downscaled to at most this many pixels on its longer side.
+ *                          The Haar cost is set by minFaceFraction, not by this, but the smallest wanted faces
+ *                          must keep enough pixels: at 480 a face a sixth of a 16:9 frame's height (43 px) is
+ *                          already found unreliably, at 640 (58 px) reliably
  * @param minFaceFraction   smallest face side the detector looks for, as a fraction of the frame's shorter side;
- *                          it skips the many small scales where only false positives live
+ *                          the cascade's cost is almost all in the smallest scales, and a smaller face would make
+ *                          a blurry 224 px crop anyway
  * @param maxHintDistance   how far the CSV's (x, y) hint may lie from a detection's centre, in detection box sides,
  *                          for that detection to count as the speaker
  * @param hintOnlyCrop      when no detection is near the hint, crop a square around the hint instead of rejecting
@@ -33,7 +36,7 @@ public record FaceCropSpec(
         int haarMinNeighbors) implements java.io.Serializable {
 
     /** The paper's 224x224 crops, three frames per segment, OpenCV's usual Haar settings. */
-    public static final FaceCropSpec DEFAULT = new FaceCropSpec(3, 0.25, 224, 480, 0.1, 0.75, false, 0.5, 1.1, 5);
+    public static final FaceCropSpec DEFAULT = new FaceCropSpec(3, 0.25, 224, 640, 0.1, 0.75, false, 0.5, 1.1, 5);
 
     public FaceCropSpec {
         if (framesPerSegment < 1 || framesPerSegment > 50) {

@@ -22,10 +22,12 @@ import org.speech2face.data.RejectReason;
  * Picks the speaker's face among the detections of a segment's sampled frames and cuts the square crop.
  *
  * <p>The rule: AVSpeech's (x, y) hint marks the speaker. A detection counts when the hint lies within
- * {@link FaceCropSpec#maxHintDistance()} box sides of its centre. Among all counting detections of all sampled
- * frames the one whose centre is nearest the hint, measured in its own box sides, wins; on a tie the larger box wins
+ * {@link FaceCropSpec#maxHintDistance()} box sides of its centre. Among the counting detections of all the frames
+ * given the one whose centre is nearest the hint, measured in its own box sides, wins; on a tie the larger box wins
  * (a larger detection of the same person is the sharper, more frontal view), then the earlier frame. Measuring in
  * box sides makes the rule scale-free: the same offset means more for a small face than for a large one.
+ * ({@link FaceIngestor} stops decoding at the first frame with a counting detection, so there the rule picks
+ * within that frame.)
  *
  * <p>The crop is the winning box widened by the margin on each side and squared around its centre. Where the
  * square leaves the frame it is padded with black rather than edge pixels, which would smear into streaks that the
@@ -116,16 +118,21 @@ public final class FaceCropper {
         int iy0 = Math.max(0, y);
         int ix1 = Math.min(bgr.cols(), x + s);
         int iy1 = Math.min(bgr.rows(), y + s);
-        try (Mat square = new Mat(s, s, opencv_core.CV_8UC3, Scalar.all(0));
+        try (Scalar black = Scalar.all(0);
+             Mat square = new Mat(s, s, opencv_core.CV_8UC3, black);
              Mat out = new Mat();
              BytePointer png = new BytePointer()) {
             if (ix1 > ix0 && iy1 > iy0) {
-                try (Mat from = new Mat(bgr, new Rect(ix0, iy0, ix1 - ix0, iy1 - iy0));
-                     Mat to = new Mat(square, new Rect(ix0 - x, iy0 - y, ix1 - ix0, iy1 - iy0))) {
+                try (Rect inside = new Rect(ix0, iy0, ix1 - ix0, iy1 - iy0);
+                     Rect placed = new Rect(ix0 - x, iy0 - y, ix1 - ix0, iy1 - iy0);
+                     Mat from = new Mat(bgr, inside);
+                     Mat to = new Mat(square, placed)) {
                     from.copyTo(to);
                 }
             }
-            resize(square, out, new Size(spec.outputSize(), spec.outputSize()), 0, 0, INTER_AREA);
+            try (Size size = new Size(spec.outputSize(), spec.outputSize())) {
+                resize(square, out, size, 0, 0, INTER_AREA);
+            }
             // imencode takes OpenCV's BGR order and writes an ordinary RGB PNG.
             if (!imencode(".png", out, png)) {
                 throw new IllegalStateException("OpenCV failed to encode a " + spec.outputSize() + " px face crop as PNG.");

@@ -26,7 +26,7 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
  *
  * <p>Threads: OpenCV's {@link CascadeClassifier} keeps per-call scratch state and must not be used by two threads
  * at once. Each thread therefore gets its own classifier from a {@link ThreadLocal}, loaded on the thread's first
- * detection (about 0.1 s) and kept for the thread's life, which in a Spark executor spans many tasks. A detector
+ * detection and kept for the thread's life, which in a Spark executor spans many tasks. A detector
  * instance may thus be shared or not; it holds only settings.
  */
 public final class HaarFaceDetector {
@@ -59,7 +59,7 @@ public final class HaarFaceDetector {
     /**
      * Faces in a BGR frame, searching large faces first and small ones only when the large ones are not
      * {@code enough}. The cascade's cost lies almost all in the small scales (many windows over a large image),
-     * while a talking head is usually large; the large-face pass costs about a tenth of a full search. The two
+     * while a talking head is usually large; the large-face pass costs about a quarter of a full search. The two
      * passes overlap in size so that a face on the boundary keeps its neighbours in one of them; a face found by
      * both is reported once.
      *
@@ -76,8 +76,9 @@ public final class HaarFaceDetector {
             cvtColor(bgr, gray, COLOR_BGR2GRAY);
             Mat input = gray;
             if (scale < 1.0) {
-                resize(gray, small, new Size((int) Math.round(bgr.cols() * scale),
-                        (int) Math.round(bgr.rows() * scale)), 0, 0, INTER_AREA);
+                try (Size size = new Size((int) Math.round(bgr.cols() * scale), (int) Math.round(bgr.rows() * scale))) {
+                    resize(gray, small, size, 0, 0, INTER_AREA);
+                }
                 input = small;
             }
             equalizeHist(input, input);

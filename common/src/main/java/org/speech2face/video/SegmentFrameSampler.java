@@ -16,8 +16,8 @@ import org.speech2face.data.RejectReason;
 /**
  * Opens a local video and samples frames evenly spread inside an AVSpeech segment of it.
  *
- * <p>Sampling decodes as little as possible (see {@link SegmentFrames}) and never more than
- * {@link #decodeAllFrames} does for the same segment. Each call opens its own {@link FFmpegFrameGrabber} (they are
+ * <p>Sampling decodes as little as possible (see {@link SegmentFrames}): with a keyframe index (MP4; WebM and MKV
+ * with cues) never more than {@link #decodeAllFrames} does for the same segment. Each call opens its own {@link FFmpegFrameGrabber} (they are
  * not thread-safe) and closes it, so one sampler may serve many threads.
  */
 public final class SegmentFrameSampler {

@@ -108,7 +108,8 @@ public final class FaceFixtures {
 
     /**
      * An MP4 of {@code frames} frames from {@code frameAt}, optionally with a 440 Hz mono AAC track; dimensions
-     * must be even. Every 10th frame is a keyframe.
+     * must be even. A keyframe comes about every 10 frames, and up to two B-frames between P-frames make decode order differ
+     * from display order, as in most real videos.
      */
     public static Path video(Path file, int width, int height, double fps, int frames, IntFunction<Mat> frameAt,
                               boolean withAudio) {
@@ -125,6 +126,7 @@ public final class FaceFixtures {
             rec.setPixelFormat(AV_PIX_FMT_YUV420P);
             rec.setFrameRate(fps);
             rec.setGopSize(10);
+            rec.setMaxBFrames(2);
             rec.setVideoQuality(2); // MPEG-4 qscale: 2 is near-transparent, so detection sees the photo
             if (movflags != null) {
                 rec.setOption("movflags", movflags);

@@ -42,6 +42,23 @@ class HaarFaceDetectorTest {
     }
 
     @Test
+    void searchesLargeFacesFirstAndSmallOnesOnlyWhenNeeded() {
+        try (Mat obama = FaceFixtures.photo("obama.jpg"); Mat astronaut = FaceFixtures.photo("astronaut.jpg")) {
+            // Obama's face is a third of the shorter side: the large-face pass alone finds it.
+            List<FaceBox> large = detector.detect(obama, faces -> true);
+            assertThat(large).hasSize(1);
+            assertThat(large.get(0).iou(detector.detect(obama).get(0))).isGreaterThan(0.8);
+            // The astronaut's is under a fifth: only the small-face pass finds it.
+            assertThat(detector.detect(astronaut, faces -> true)).isEmpty();
+            List<FaceBox> small = detector.detect(astronaut, faces -> !faces.isEmpty());
+            assertThat(small).hasSize(1);
+            assertThat(small.get(0).iou(FaceFixtures.ASTRONAUT_FACE)).isGreaterThan(0.7);
+            // Both passes run when the large faces are never enough, and a face found twice is reported once.
+            assertThat(detector.detect(obama, faces -> false)).hasSize(1);
+        }
+    }
+
+    @Test
     void findsNothingInAPlainGradient() {
         try (Mat gradient = FaceFixtures.gradient(640, 360)) {
             assertThat(detector.detect(gradient)).isEmpty();
