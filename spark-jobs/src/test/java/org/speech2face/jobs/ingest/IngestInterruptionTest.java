@@ -54,7 +54,7 @@ class IngestInterruptionTest {
             if (f.length != 5) {
                 continue;
             }
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < 1; k++) {
                 double start = Double.parseDouble(f[1]) + 0.25 * k;
                 lines.add(String.join(",", f[0], String.valueOf(start), f[2], f[3], f[4]));
             }
