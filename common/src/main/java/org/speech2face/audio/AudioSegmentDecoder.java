@@ -25,9 +25,10 @@ import org.speech2face.data.RejectReason;
  * clamped to [-1, 1]) because swresample's own stereo-to-mono matrix sums at -3 dB per channel and can leave
  * [-1, 1] for float output. Times are measured from the container's start time, as players and {@code ffmpeg -ss}
  * do. The segment is cut to the sample from the decoded frames' timestamps, so the seek only has to land on or
- * before the start (it aims a second early; if it still lands late, decoding restarts from the top); streams without an index (MP3, ADTS AAC), whose timestamps after a seek are only a bitrate
- * estimate (off by 15 ms in tests), are decoded from the beginning instead. A segment running past the end of the
- * media is decoded up to the end (it is tiled later), less the resampler's last 2 ms, which JavaCV never flushes.
+ * before the start: it aims a second early, and if it still lands late, decoding restarts from the top. Streams
+ * without an index (MP3, ADTS AAC), whose timestamps after a seek are only a bitrate estimate (15 ms off in
+ * tests), are always decoded from the top. A segment running past the end of the media is decoded up to the end
+ * (it is tiled later), less the resampler's last 2 ms, which JavaCV never flushes.
  *
  * <p>Files must be local: MP4 with the index at the end cannot be streamed. Thread-safe: every call opens and
  * closes its own grabber, with single-threaded decoders, as Spark already runs one task per core.
