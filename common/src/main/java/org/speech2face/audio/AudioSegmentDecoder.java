@@ -25,15 +25,23 @@ import org.speech2face.data.RejectReason;
  * clamped to [-1, 1]) because swresample's own stereo-to-mono matrix sums at -3 dB per channel and can leave
  * [-1, 1] for float output. Times are measured from the container's start time, as players and {@code ffmpeg -ss}
  * do. The segment is cut to the sample from the decoded frames' timestamps, so the seek only has to land on or
- * before the start; streams without an index (MP3, ADTS AAC), whose timestamps after a seek are only a bitrate
- * estimate (off by 15 ms in tests), are decoded from the beginning instead. A segment running past the end of the
- * media is decoded up to the end (it is tiled later).
+ * before the start: it aims a second early, and if it still lands late, decoding restarts from the top. Streams
+ * without an index (MP3, ADTS AAC), whose timestamps after a seek are only a bitrate estimate (15 ms off in
+ * tests), are always decoded from the top. A segment running past the end of the media is decoded up to the end
+ * (it is tiled later), less the resampler's last 2 ms, which JavaCV never flushes.
  *
  * <p>Files must be local: MP4 with the index at the end cannot be streamed. Thread-safe: every call opens and
  * closes its own grabber, with single-threaded decoders, as Spark already runs one task per core.
  */
 public final class AudioSegmentDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(AudioSegmentDecoder.class);
+
+    /**
+     * How far before the segment to seek. JavaCV steps to the frame holding the target estimating frame length at
+     * the output rate, so with a source below 16 kHz it can overshoot by part of a frame (up to 0.5 s for PCM in
+     * wav); the lead absorbs that, and decoding from the start covers the rest.
+     */
+    private static final long SEEK_LEAD_US = 1_000_000L;
 
     /** FFmpeg demuxer names of streams without an index. */
     private static final Set<String> UNINDEXED_FORMATS = Set.of("mp3", "aac");
@@ -102,11 +110,20 @@ public final class AudioSegmentDecoder {
         long startUs = originUs + Math.round(startS * 1e6);
         long endUs = originUs + Math.round(endS * 1e6);
         try {
-            if (startS > 0.0 && seeksExactly(grabber)) {
-                // setAudioTimestamp counts from the audio stream's own start and stops on the frame holding it.
-                grabber.setAudioTimestamp(Math.max(0L, startUs - audioStreamStartUs(grabber, originUs)));
+            float[] samples = null;
+            long seekUs = startUs - SEEK_LEAD_US - audioStreamStartUs(grabber, originUs);
+            if (seekUs > 0 && seeksExactly(grabber)) {
+                // setAudioTimestamp counts from the audio stream's own start.
+                grabber.setAudioTimestamp(seekUs);
+                samples = collect(grabber, originUs, startUs, endUs, true);
+                if (samples == null) {
+                    LOG.debug("Seek in {} landed after {} s; decoding from the start instead.", file, startS);
+                    grabber.restart();
+                }
             }
-            float[] samples = collect(grabber, originUs, startUs, endUs);
+            if (samples == null) {
+                samples = collect(grabber, originUs, startUs, endUs, false);
+            }
             if (samples.length == 0) {
                 throw new RejectException(RejectReason.SEGMENT_OUT_OF_RANGE, String.format(Locale.ROOT,
                         "No audio decodes between %.3f and %.3f s of %s (%s).", startS, endS, file,
@@ -125,8 +142,9 @@ public final class AudioSegmentDecoder {
     /**
      * Samples whose time lies in {@code [startUs, endUs)}. Sample k after the first frame is at
      * {@code firstFrameUs + k / rate}: counting from one timestamp avoids the jitter of per-frame timestamps.
+     * Returns null if {@code afterSeek} and the first frame starts after {@code startUs}: the seek overshot.
      */
-    private float[] collect(FFmpegFrameGrabber grabber, long originUs, long startUs, long endUs)
+    private float[] collect(FFmpegFrameGrabber grabber, long originUs, long startUs, long endUs, boolean afterSeek)
             throws FrameGrabber.Exception {
         float[] out = null;
         int written = 0;
@@ -143,12 +161,16 @@ public final class AudioSegmentDecoder {
                 // Nothing starts before the container does: the frame that a codec's start padding was trimmed
                 // from (MP3, AAC) keeps its packet's earlier timestamp, which would shift the whole segment.
                 long frameUs = Math.max(frame.timestamp, originUs);
+                if (afterSeek && usToSamples(startUs - frameUs) < 0) {
+                    return null;
+                }
                 first = Math.max(0L, usToSamples(startUs - frameUs));
                 end = usToSamples(endUs - frameUs);
                 if (end <= first) {
                     return new float[0];
                 }
-                out = new float[Math.toIntExact(end - first)];
+                // Sized for the segment, but grown on demand: an absurd end must not allocate before EOF says so.
+                out = new float[(int) Math.min(end - first, 16L * sampleRate)];
             }
             int channels = frame.audioChannels;
             FloatBuffer buffer = (FloatBuffer) frame.samples[0];
@@ -157,10 +179,13 @@ public final class AudioSegmentDecoder {
                 interleaved = new float[count * channels];
             }
             buffer.get(0, interleaved, 0, count * channels);
-            long from = Math.max(first - index, 0L);
-            long to = Math.min(end - index, count);
-            for (long i = from; i < to; i++) {
-                out[written++] = downmix(interleaved, (int) i, channels);
+            int from = (int) Math.min(Math.max(first - index, 0L), count);
+            int to = (int) Math.max(Math.min(end - index, count), from);
+            if (written + (to - from) > out.length) {
+                out = Arrays.copyOf(out, Math.max(2 * out.length, written + (to - from)));
+            }
+            for (int i = from; i < to; i++) {
+                out[written++] = downmix(interleaved, i, channels);
             }
             index += count;
             if (index >= end) {

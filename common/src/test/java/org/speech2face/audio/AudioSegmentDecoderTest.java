@@ -66,7 +66,7 @@ class AudioSegmentDecoderTest {
     }
 
     @ParameterizedTest(name = "{0} at {1} Hz, {2} channel(s)")
-    @CsvSource({"WAV, 44100, 2", "M4A, 22050, 1", "MP3, 8000, 1"})
+    @CsvSource({"WAV, 44100, 2", "WAV, 8000, 1", "M4A, 22050, 1", "MP3, 8000, 1"})
     void cutsTheRequestedSegmentToTheSample(AudioFormat format, int rate, int channels) throws Exception {
         // 300 Hz for 0-1 s, 1200 Hz for 1-3 s, 300 Hz for 3-4.5 s.
         Path file = TestMedia.writeAudio(dir.resolve("tones." + format.name().toLowerCase()), format, rate, channels,
@@ -84,6 +84,28 @@ class AudioSegmentDecoderTest {
         // trimmed) and after a seek.
         assertThat(changeSample(decoder.decode(file, 0.0, 2.0).samples(), 300, 1200)).isCloseTo(RATE, within(80));
         assertThat(changeSample(decoder.decode(file, 2.5, 3.5).samples(), 1200, 300)).isCloseTo(RATE / 2, within(80));
+    }
+
+    @Test
+    void aSegmentEndingFarPastTheMediaStopsAtItsEnd() throws Exception {
+        // 20 s of audio, more than the decoder first allocates for, and an end a million seconds out.
+        Path file = TestMedia.writeAudio(dir.resolve("long.wav"), AudioFormat.WAV, 8000, 1, new Tone(700, 20.0));
+        DecodedAudio audio = decoder.decode(file, 1.0, 1e6);
+        // Up to the end but for the resampler's last 2 ms, which JavaCV does not flush.
+        assertThat(audio.samples().length).isBetween(19 * RATE - 48, 19 * RATE);
+        assertThat(audio.mediaDurationS()).isEqualTo(20.0);
+        assertThat(decoder.decode(file, 1.0, 5.0).samples()).hasSize(4 * RATE);
+    }
+
+    @Test
+    void aSeekThatLandsLateFallsBackToDecodingFromTheStart() throws Exception {
+        // At 1 kHz, FFmpeg's wav packets hold 2.048 s; JavaCV's frame stepping estimates them at the output rate
+        // (0.128 s) and steps past a 3.5 s start even though the decoder aims a second early.
+        Path file = TestMedia.writeAudio(dir.resolve("lofi.wav"), AudioFormat.WAV, 1000, 1, new Tone(100, 4.0),
+                new Tone(300, 4.0));
+        DecodedAudio audio = decoder.decode(file, 3.5, 4.5);
+        assertThat(audio.samples()).hasSize(RATE);
+        assertThat(changeSample(audio.samples(), 100, 300)).isCloseTo(RATE / 2, within(80));
     }
 
     @Test

@@ -27,7 +27,7 @@ class PowerLawCompressionTest {
         PowerLawCompression c = new PowerLawCompression(0.3);
         // Every exponent, about 8k mantissas each (step is odd so mantissas differ between exponents).
         double worst = sweep(c, Float.floatToRawIntBits(Float.MIN_NORMAL), Float.floatToRawIntBits(Float.MAX_VALUE), 1021);
-        assertThat(worst).isLessThan(1e-6);
+        assertThat(worst).isLessThan(3e-6);
     }
 
     @Test
@@ -35,7 +35,7 @@ class PowerLawCompressionTest {
         PowerLawCompression c = new PowerLawCompression(0.3);
         // 1e-6 .. 1e3 densely: every 17th float.
         double worst = sweep(c, Float.floatToRawIntBits(1e-6f), Float.floatToRawIntBits(1e3f), 17);
-        assertThat(worst).isLessThan(1e-6);
+        assertThat(worst).isLessThan(3e-6);
     }
 
     @Test
@@ -47,7 +47,7 @@ class PowerLawCompressionTest {
         assertThat(c.apply(Float.NEGATIVE_INFINITY)).isEqualTo(Float.NEGATIVE_INFINITY);
         assertThat(c.apply(Float.NaN)).isNaN();
         double worst = sweep(c, 1, Float.floatToRawIntBits(Float.MIN_NORMAL) - 1, 4099);
-        assertThat(worst).isLessThan(1e-6);
+        assertThat(worst).isLessThan(3e-6);
         assertThat(c.apply(Float.MIN_VALUE)).isEqualTo((float) Math.pow(Float.MIN_VALUE, 0.3));
     }
 
@@ -56,7 +56,7 @@ class PowerLawCompressionTest {
         for (double p : new double[] {0.1, 0.5, 1.0}) {
             PowerLawCompression c = new PowerLawCompression(p);
             double worst = sweep(c, Float.floatToRawIntBits(1e-20f), Float.floatToRawIntBits(1e20f), 4093);
-            assertThat(worst).as("power %s", p).isLessThan(1e-6);
+            assertThat(worst).as("power %s", p).isLessThan(3e-6);
         }
         assertThat(new PowerLawCompression(1.0).apply(-3.25f)).isEqualTo(-3.25f);
     }
@@ -70,9 +70,9 @@ class PowerLawCompressionTest {
             float m = 1.0f + i / (float) (1 << 16);
             float u = m - 1.5f;
             double exact = Math.pow(m, 0.3);
-            float plain = PowerLawCompression.horner(u, k[0], k[1], k[2], k[3], k[4], k[5], k[6]);
-            float fused = PowerLawCompression.hornerFma(u, k[0], k[1], k[2], k[3], k[4], k[5], k[6]);
-            if (Math.abs(plain - exact) > 5e-7 * exact || Math.abs(fused - exact) > 5e-7 * exact) {
+            float plain = PowerLawCompression.horner(u, k[0], k[1], k[2], k[3], k[4], k[5]);
+            float fused = PowerLawCompression.hornerFma(u, k[0], k[1], k[2], k[3], k[4], k[5]);
+            if (Math.abs(plain - exact) > 2.5e-6 * exact || Math.abs(fused - exact) > 2.5e-6 * exact) {
                 throw new AssertionError("m^0.3 at m = " + m + ": plain " + plain + ", fma " + fused + ", exact "
                         + exact + ".");
             }
