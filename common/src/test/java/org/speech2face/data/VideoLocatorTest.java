@@ -1,0 +1,80 @@
+package org.speech2face.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class VideoLocatorTest {
+    /** Local disk behind a non-file scheme, so the copy-to-local path runs as it does for hdfs: or s3a:. */
+    public static class RemoteLikeFileSystem extends RawLocalFileSystem {
+        @Override
+        public URI getUri() {
+            return URI.create("remote:///");
+        }
+
+        @Override
+        public String getScheme() {
+            return "remote";
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void findsTheFirstExtensionThatExistsAndUsesLocalFilesInPlace() throws Exception {
+        Path videos = Files.createDirectories(dir.resolve("videos"));
+        Files.write(videos.resolve("abcdefghijk.webm"), new byte[]{1, 2, 3});
+        Files.write(videos.resolve("abcdefghijk.mkv"), new byte[]{9});
+        VideoLocator locator = new VideoLocator(videos.toUri().toString(), List.of("mp4", "webm", "mkv"),
+                dir.resolve("tmp").toString());
+        try (VideoLocator.LocalVideo v = locator.open("abcdefghijk", new Configuration())) {
+            assertThat(v.temporary()).isFalse();
+            assertThat(v.file()).isEqualTo(videos.resolve("abcdefghijk.webm"));
+        }
+        assertThat(videos.resolve("abcdefghijk.webm")).exists();
+    }
+
+    @Test
+    void copiesRemoteFilesToLocalDiskAndDeletesTheCopyOnClose() throws Exception {
+        Path videos = Files.createDirectories(dir.resolve("remote-videos"));
+        byte[] content = "not really a video".getBytes();
+        Files.write(videos.resolve("abcdefghijk.mp4"), content);
+        Configuration conf = new Configuration();
+        conf.set("fs.remote.impl", RemoteLikeFileSystem.class.getName());
+        conf.setBoolean("fs.remote.impl.disable.cache", true);
+        Path tmp = dir.resolve("executor-tmp");
+        VideoLocator locator = new VideoLocator("remote://" + videos, List.of("mp4"), tmp.toString());
+        Path local;
+        try (VideoLocator.LocalVideo v = locator.open("abcdefghijk", conf)) {
+            local = v.file();
+            assertThat(v.temporary()).isTrue();
+            assertThat(local).startsWith(tmp);
+            assertThat(Files.readAllBytes(local)).isEqualTo(content);
+        }
+        assertThat(local).doesNotExist();
+    }
+
+    @Test
+    void aMissingClipIsAMissingFileRejectAndUnsafeIdsNeverReachTheFileSystem() throws IOException {
+        Path videos = Files.createDirectories(dir.resolve("v"));
+        VideoLocator locator = new VideoLocator(videos.toUri().toString(), List.of("mp4", "webm"), dir.toString());
+        RejectException e = catchThrowableOfType(() -> locator.open("abcdefghijk", new Configuration()),
+                RejectException.class);
+        assertThat(e.reason()).isEqualTo(RejectReason.MISSING_FILE);
+        assertThat(e.getMessage()).contains("abcdefghijk").contains(".mp4, .webm");
+        assertThatThrownBy(() -> locator.open("../../etc/p", new Configuration()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
