@@ -99,11 +99,11 @@ public final class RunReport {
     }
 
     public Map<String, Long> counts() {
-        return Map.copyOf(counts);
+        return java.util.Collections.unmodifiableMap(counts);
     }
 
     public Map<String, Long> rejectsByReason() {
-        return Map.copyOf(rejectsByReason);
+        return java.util.Collections.unmodifiableMap(rejectsByReason);
     }
 
     public List<String> notes() {

@@ -37,6 +37,6 @@ public final class Versions {
         m.put("spark_runtime", org.apache.spark.package$.MODULE$.SPARK_VERSION());
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        return Map.copyOf(m);
+        return java.util.Collections.unmodifiableMap(m);
     }
 }
