@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.jobs.SparkSessions;
 import org.speech2face.jobs.report.RunReport;
+import org.speech2face.testing.TestSpark;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -20,9 +20,9 @@ import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.speech2face.jobs.ingest.IngestJobsTest.SAMPLE;
-import static org.speech2face.jobs.ingest.IngestJobsTest.config;
-import static org.speech2face.jobs.ingest.IngestJobsTest.sorted;
+import static org.speech2face.testing.TestSpark.SAMPLE;
+import static org.speech2face.testing.TestSpark.config;
+import static org.speech2face.testing.TestSpark.sorted;
 
 /**
  * A real kill: the s2f command runs in a child JVM and is killed with SIGKILL while its tasks write; then the job
@@ -36,9 +36,7 @@ class IngestInterruptionTest {
 
     @BeforeAll
     static void startSpark() throws IOException {
-        spark = SparkSessions.create(config(Files.createTempDirectory("s2f-boot"), SAMPLE.resolve("avspeech.csv"),
-                SAMPLE.resolve("videos")).spark());
-        IngestJobsTest.spark = spark;
+        spark = TestSpark.start();
     }
 
     @AfterAll
@@ -93,7 +91,7 @@ class IngestInterruptionTest {
                 + tmp.resolve("child.log")).isTrue();
         child.destroyForcibly().waitFor();
 
-        assertThat(IngestJobsTest.files(killed.resolve("faces"))).as("nothing of the killed run is visible").isEmpty();
+        assertThat(TestSpark.files(killed.resolve("faces"))).as("nothing of the killed run is visible").isEmpty();
         RunReport rerun = new IngestFacesJob().run(
                 new JobContext(spark, killedCfg, JobContext.newRunId(), false, OptionalLong.empty()));
         assertThat(rerun.count("skipped_existing")).isZero();

@@ -7,13 +7,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.speech2face.config.ConfigLoader;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.FloatTensorCodec;
-import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
-import org.speech2face.jobs.SparkSessions;
 import org.speech2face.jobs.report.RunReport;
+import org.speech2face.testing.TestSpark;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
@@ -21,22 +19,22 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.speech2face.testing.TestSpark.FIXTURES;
+import static org.speech2face.testing.TestSpark.SAMPLE;
+import static org.speech2face.testing.TestSpark.config;
+import static org.speech2face.testing.TestSpark.csvRows;
+import static org.speech2face.testing.TestSpark.dataFiles;
+import static org.speech2face.testing.TestSpark.files;
 
 /** The ingest jobs on real clips, real FFmpeg and OpenCV, real Spark local mode and Parquet; one session. */
 class IngestJobsTest {
-    static final Path SAMPLE = Path.of("../samples/avspeech-sample").toAbsolutePath().normalize();
-    static final Path FIXTURES = Path.of("src/test/resources/fixtures").toAbsolutePath().normalize();
-
     static SparkSession spark;
 
     @TempDir
@@ -44,8 +42,7 @@ class IngestJobsTest {
 
     @BeforeAll
     static void startSpark() throws IOException {
-        spark = SparkSessions.create(config(Files.createTempDirectory("s2f-boot"), SAMPLE.resolve("avspeech.csv"),
-                SAMPLE.resolve("videos")).spark());
+        spark = TestSpark.start();
     }
 
     @AfterAll
@@ -53,20 +50,8 @@ class IngestJobsTest {
         spark.stop();
     }
 
-    static S2fConfig config(Path root, Path csv, Path videos, String... sets) throws IOException {
-        Path conf = Files.createTempFile("s2f-test", ".conf");
-        Files.writeString(conf, "data.root = \"" + root + "\"\ninput.csv = \"" + csv + "\"\ninput.videos = \""
-                + videos + "\"\nspark.master = \"local[2]\"\nspark.conf { \"spark.sql.shuffle.partitions\" = \"2\" }\n"
-                + "progress.interval-seconds = 60\n");
-        return ConfigLoader.load(conf.toString(), List.of(sets));
-    }
-
     static RunReport run(SparkJob job, S2fConfig cfg) throws Exception {
-        return job.run(new JobContext(spark, cfg, JobContext.newRunId(), false, OptionalLong.empty()));
-    }
-
-    static long csvRows(Path csv) throws IOException {
-        return Files.readAllLines(csv).stream().filter(l -> !l.isBlank()).count();
+        return TestSpark.run(spark, job, cfg);
     }
 
     static Map<String, Long> reasons(Path root, String stage) {
@@ -198,27 +183,5 @@ class IngestJobsTest {
         String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(text).contains("ingest-faces (dry run)").contains("ingest-audio (dry run)").contains("to_process");
         assertThat(files(root)).isEmpty();
-    }
-
-    static Set<Path> files(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return new TreeSet<>();
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).collect(Collectors.toCollection(TreeSet::new));
-        }
-    }
-
-    /** The dataset's files without its run reports, which every run adds. */
-    static Set<Path> dataFiles(Path dir) throws IOException {
-        Set<Path> out = files(dir);
-        out.removeIf(p -> p.toString().contains("/_reports/"));
-        return out;
-    }
-
-    static List<String> sorted(Dataset<Row> d, String col) {
-        List<String> out = new ArrayList<>();
-        d.select(col).orderBy(col).collectAsList().forEach(r -> out.add(r.getString(0)));
-        return out;
     }
 }
