@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * {@code s2f <job> [args...] [--conf FILE] [--set key=value]... [--dry-run] [--limit N]}, parsed. Positional words
- * after the job name (e.g. {@code bench preprocessing}) are kept as arguments of the job.
+ * {@code s2f <job> [args...] [--conf FILE] [--set key=value]... [--profile tiny|paper] [--dry-run] [--limit N]},
+ * parsed. Positional words after the job name (e.g. {@code bench preprocessing}) are kept as arguments of the job;
+ * {@code --profile X} is short for {@code --set model.profile=X}.
  */
 public record CliArgs(String job, List<String> positional, String confFile, List<String> sets, boolean dryRun,
                       OptionalLong limit, boolean help) {
@@ -34,6 +35,7 @@ public record CliArgs(String job, List<String> positional, String confFile, List
                 case "--conf" -> conf = value(argv, ++i, a);
                 case "--set" -> sets.add(value(argv, ++i, a));
                 case "--dry-run" -> dryRun = true;
+                case "--profile" -> sets.add("model.profile=" + value(argv, ++i, a));
                 case "-h", "--help" -> help = true;
                 case "--limit" -> {
                     String v = value(argv, ++i, a);

@@ -97,9 +97,10 @@ public final class S2f {
 
     static String usage() {
         StringBuilder b = new StringBuilder();
-        b.append("usage: s2f <job> [--conf FILE] [--set key=value]... [--dry-run] [--limit N]\n\n");
+        b.append("usage: s2f <job> [--conf FILE] [--set key=value]... [--profile tiny|paper] [--dry-run] [--limit N]\n\n");
         b.append("  --conf FILE      HOCON config (default: the embedded conf/local.conf)\n");
         b.append("  --set key=value  override one key, e.g. --set data.root=/tmp/s2f --set overwrite=true\n");
+        b.append("  --profile NAME   short for --set model.profile=NAME\n");
         b.append("  --dry-run        plan and report what would be done; read no media, write nothing\n");
         b.append("  --limit N        only the first N lines of the CSV\n\njobs:\n");
         for (String name : Commands.names()) {

@@ -13,11 +13,11 @@ class CliArgsTest {
     @Test
     void parsesJobOptionsAndPositionalWords() {
         CliArgs a = CliArgs.parse("bench", "preprocessing", "--conf", "c.conf", "--set", "a=1", "--set=b=2",
-                "--dry-run", "--limit", "5");
+                "--dry-run", "--limit", "5", "--profile", "paper");
         assertThat(a.job()).isEqualTo("bench");
         assertThat(a.positional()).containsExactly("preprocessing");
         assertThat(a.confFile()).isEqualTo("c.conf");
-        assertThat(a.sets()).containsExactly("a=1", "b=2");
+        assertThat(a.sets()).containsExactly("a=1", "b=2", "model.profile=paper");
         assertThat(a.dryRun()).isTrue();
         assertThat(a.limit()).hasValue(5);
         assertThat(a.help()).isFalse();
