@@ -117,11 +117,25 @@ class IngestJobsTest {
                 "no_video_stream", "segment_out_of_range", "no_face");
         assertThat(a).containsKeys("malformed_row", "unsafe_id", "duplicate_row", "missing_file", "corrupt_file",
                 "no_audio_stream", "segment_out_of_range");
+        assertThat(reasonByKey(root, "ingest-faces")).contains(
+                Map.entry("truncated01_0", "corrupt_file"), Map.entry("corrupt0001_0", "corrupt_file"),
+                Map.entry("noVideo0001_0", "no_video_stream"), Map.entry("noFace00001_0", "no_face"),
+                Map.entry("notHere0001_0", "missing_file"), Map.entry("shortClip01_5000", "segment_out_of_range"),
+                Map.entry("shortClip01_0@line14", "duplicate_row"));
+        assertThat(reasonByKey(root, "ingest-audio")).contains(
+                Map.entry("truncated01_0", "corrupt_file"), Map.entry("noAudio0001_0", "no_audio_stream"),
+                Map.entry("shortClip01_5000", "segment_out_of_range"));
         Dataset<Row> rejects = spark.read().parquet(root.resolve("rejects").toString());
         assertThat(rejects.columns()).contains("stage", "row_or_clip", "reason_code", "message", "input");
         assertThat(rejects.filter("message is null or message = ''").count()).isZero();
         // The face-less clip still has speech, and the video-less clip still has audio: each job judges its own stream.
         assertThat(spark.read().parquet(root.resolve("spectrograms").toString()).count()).isEqualTo(audio.count("written"));
+    }
+
+    static Map<String, String> reasonByKey(Path root, String stage) {
+        return spark.read().parquet(root.resolve("rejects/stage=" + stage).toString())
+                .select("row_or_clip", "reason_code").collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
     }
 
     @Test
