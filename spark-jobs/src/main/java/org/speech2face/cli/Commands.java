@@ -19,6 +19,7 @@ final class Commands {
             register(job.name(), sparkJob(s, job.summary()));
         }
         register("show-config", new ShowConfigCommand());
+        register("describe-models", new DescribeModelsCommand());
         register("bench", new BenchCommand());
     }
 
