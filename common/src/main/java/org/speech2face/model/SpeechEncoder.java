@@ -1,0 +1,102 @@
+package org.speech2face.model;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The speech encoder SE (Table 3): five convolutions with batch norm and ReLU and three max-pools over the complex
+ * spectrogram [2, 598, 257] (time x frequency), CBAM, Fc1 as a 1x1 convolution with ReLU, global average pooling,
+ * and the fusion layer Fc2 that meets the prior face feature ({@link PriorFusion}). Convolutions truncate (floor),
+ * as PyTorch does; they carry no bias because batch norm follows.
+ */
+public final class SpeechEncoder {
+    public static final String INPUT = "spectrogram";
+    public static final String PRIOR = "prior";
+    public static final String CBAM = "se_cbam";
+    public static final String POOLED = "se_avgpool";
+    public static final String FC2 = "se_fc2";
+    public static final String FUSION = "se_fusion";
+
+    private SpeechEncoder() {
+    }
+
+    /** Input types, in input order: the spectrogram, then the prior when the fusion uses one. */
+    public static InputType[] inputTypes(ModelProfile profile, PriorFusion fusion) {
+        InputType spec = InputType.convolutional(ModelProfile.SPECTROGRAM_FRAMES, ModelProfile.SPECTROGRAM_BINS,
+                ModelProfile.SPECTROGRAM_CHANNELS);
+        return fusion.usesPrior() ? new InputType[] {spec, InputType.feedForward(profile.featureDim())}
+                : new InputType[] {spec};
+    }
+
+    /** Input names matching {@link #inputTypes}. */
+    public static String[] inputNames(PriorFusion fusion) {
+        return fusion.usesPrior() ? new String[] {INPUT, PRIOR} : new String[] {INPUT};
+    }
+
+    /** The inference graph: spectrogram (and prior) in, Sf out. */
+    public static ComputationGraphConfiguration configuration(ModelProfile profile, PriorFusion fusion,
+                                                              DataType dataType, long seed) {
+        GraphBuilder b = Networks.base(dataType, seed, null).graphBuilder().addInputs(inputNames(fusion));
+        String out = add(b, profile, fusion);
+        return b.setOutputs(out).setInputTypes(inputTypes(profile, fusion)).build();
+    }
+
+    /** Adds SE reading the graph inputs {@link #INPUT} (and {@link #PRIOR}); returns the name of Sf's vertex. */
+    static String add(GraphBuilder b, ModelProfile profile, PriorFusion fusion) {
+        int[] w = profile.encoderWidths();
+        String last = conv(b, "se_conv1", INPUT, 7, 2, 1, w[0]);
+        last = pool(b, "se_pool1", last, 3, 3, 2, 2);
+        last = conv(b, "se_conv2", last, 5, 2, 1, w[1]);
+        last = pool(b, "se_pool2", last, 3, 3, 2, 2);
+        last = conv(b, "se_conv3", last, 3, 1, 1, w[2]);
+        last = conv(b, "se_conv4", last, 3, 1, 1, w[3]);
+        last = conv(b, "se_conv5", last, 3, 1, 1, w[4]);
+        last = pool(b, "se_pool3", last, 5, 3, 3, 2);
+        b.addLayer(CBAM, new Cbam.Builder().reduction(profile.cbamReduction()).build(), last);
+        int features = profile.featureDim();
+        b.addLayer("se_fc1", new ConvolutionLayer.Builder(1, 1).nOut(features).activation(Activation.RELU).build(), CBAM);
+        b.addLayer(POOLED, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "se_fc1");
+        DenseLayer fc2 = new DenseLayer.Builder().nOut(features).activation(Activation.IDENTITY).build();
+        switch (fusion) {
+            case NONE -> b.addLayer(FC2, fc2, POOLED);
+            case ADD -> {
+                b.addLayer(FC2, fc2, POOLED);
+                b.addVertex(FUSION, new ElementWiseVertex(ElementWiseVertex.Op.Add), FC2, PRIOR);
+                return FUSION;
+            }
+            case ADD_FC -> {
+                b.addVertex(FUSION, new ElementWiseVertex(ElementWiseVertex.Op.Add), POOLED, PRIOR);
+                b.addLayer(FC2, fc2, FUSION);
+            }
+            default -> throw new IllegalStateException("Unhandled prior fusion " + fusion + ".");
+        }
+        return FC2;
+    }
+
+    private static String conv(GraphBuilder b, String name, String in, int k, int stride, int pad, int out) {
+        b.addLayer(name, new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(pad, pad).nOut(out)
+                .hasBias(false).activation(Activation.IDENTITY).build(), in);
+        String bn = name.replace("conv", "bn");
+        b.addLayer(bn, new BatchNormalization.Builder().build(), name);
+        String relu = name.replace("conv", "relu");
+        b.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), bn);
+        return relu;
+    }
+
+    private static String pool(GraphBuilder b, String name, String in, int kh, int kw, int sh, int sw) {
+        b.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(kh, kw)
+                .stride(sh, sw).build(), in);
+        return name;
+    }
+}
