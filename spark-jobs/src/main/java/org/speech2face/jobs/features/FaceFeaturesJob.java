@@ -73,21 +73,40 @@ public final class FaceFeaturesJob extends KeyedStageJob {
 
     @Override
     protected void preflight(JobContext ctx) {
-        source(ctx); // a missing weights file fails here, before anything is read
+        if (!ctx.dryRun()) {
+            source(ctx); // a missing weights file fails here, before anything is read
+        }
     }
 
     @Override
     protected Dataset<Row> reusableKeys(JobContext ctx, Dataset<Row> existing) {
-        return existing.filter(col("vggface_id").equalTo(source(ctx).id()));
+        return existing.filter(col("vggface_id").equalTo(weightsId(ctx)));
     }
 
     @Override
     protected void describe(JobContext ctx, RunReport report) {
-        VggFaceSource source = source(ctx);
-        report.figure("vggface_id", source.id()).figure("batch_size", ctx.config().features().batchSize());
-        if (source.isRandom()) {
-            report.note("VGGFace weights are " + source.id() + ": a randomly initialised network, not the trained "
-                    + "VGGFace; its features carry no identity. Set vggface.weights to the zoo file for real features.");
+        report.figure("vggface_id", weightsId(ctx)).figure("batch_size", ctx.config().features().batchSize());
+        try {
+            VggFaceSource source = source(ctx);
+            if (source.isRandom()) {
+                report.note("VGGFace weights are " + source.id() + ": a randomly initialised network, not the trained "
+                        + "VGGFace; its features carry no identity. Set vggface.weights to the zoo file for real "
+                        + "features.");
+            }
+        } catch (IllegalArgumentException e) { // only reached in a dry run; a real run stopped in preflight
+            report.note("A real run would stop here: " + e.getMessage());
+        }
+    }
+
+    /** The configured weights' id; in a dry run with unusable weights, a placeholder that matches no row. */
+    private static String weightsId(JobContext ctx) {
+        try {
+            return source(ctx).id();
+        } catch (IllegalArgumentException e) {
+            if (ctx.dryRun()) {
+                return "unavailable";
+            }
+            throw e;
         }
     }
 

@@ -68,7 +68,15 @@ public final class TrainGenderJob implements SparkJob {
         ctx.spark().sparkContext().setJobDescription(name() + ": join spectrograms to labels");
         Dataset<Row> spectrograms = SourceDataset.read(ctx, DataLayout.SPECTROGRAMS, SpectrogramsDataset.SCHEMA,
                 "ingest-audio");
-        GenderLabels labels = GenderLabels.read(ctx, cfg.gender().labels());
+        GenderLabels labels;
+        try {
+            labels = GenderLabels.read(ctx, cfg.gender().labels());
+        } catch (IllegalArgumentException e) {
+            if (!ctx.dryRun()) {
+                throw e;
+            }
+            return report.note("A real run would stop here: " + e.getMessage()).finish();
+        }
         Dataset<Row> joined = spectrograms.join(labels.labels(), "youtube_id");
         Dataset<Row> examples = joined
                 .filter(col("frames").equalTo(ModelProfile.SPECTROGRAM_FRAMES)

@@ -73,8 +73,16 @@ public final class FacePriorJob implements SparkJob {
             committer.recover(layout.stagingRoot(name()));
         }
 
-        VggFaceSource vgg = VggFaceSource.checked(cfg.features().vggfaceWeights(),
-                ModelProfile.parse(cfg.profile().name()), ctx.hadoopConf());
+        VggFaceSource vgg;
+        try {
+            vgg = VggFaceSource.checked(cfg.features().vggfaceWeights(), ModelProfile.parse(cfg.profile().name()),
+                    ctx.hadoopConf());
+        } catch (IllegalArgumentException e) {
+            if (!ctx.dryRun()) {
+                throw e;
+            }
+            return report.note("A real run would stop here: " + e.getMessage()).finish();
+        }
         Dataset<Row> all = SourceDataset.read(ctx, DataLayout.FACE_FEATURES, FaceFeaturesDataset.SCHEMA,
                 "face-features");
         Dataset<Row> features = all.filter(col("split").equalTo(Split.TRAIN.code())
@@ -175,7 +183,15 @@ public final class FacePriorJob implements SparkJob {
     private static Dataset<Row> gendered(JobContext ctx, Dataset<Row> features) throws java.io.IOException {
         S2fConfig cfg = ctx.config();
         if (cfg.priors().genderFrom() == S2fConfig.GenderSource.LABELS) {
-            Dataset<Row> labels = GenderLabels.read(ctx, cfg.gender().labels()).labels();
+            Dataset<Row> labels;
+            try {
+                labels = GenderLabels.read(ctx, cfg.gender().labels()).labels();
+            } catch (IllegalArgumentException e) {
+                if (!ctx.dryRun()) {
+                    throw e;
+                }
+                return features.limit(0).select(lit(NEUTRAL).as("name"), col("clip_id"));
+            }
             return features.join(labels, "youtube_id").select(
                     when(col("male"), lit(GenderDataset.MALE)).otherwise(lit(GenderDataset.FEMALE)).as("name"),
                     col("clip_id"));
