@@ -5,8 +5,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
@@ -61,7 +59,7 @@ public final class FaceDecoder {
             } else {
                 b.addLayer(deconv, layer, last);
             }
-            b.addLayer("fd_bn" + (i + 1), new BatchNormalization.Builder().build(), deconv);
+            b.addLayer("fd_bn" + (i + 1), new FastBatchNormalization(), deconv);
             b.addLayer("fd_relu" + (i + 1), new ActivationLayer.Builder().activation(Activation.RELU).build(), "fd_bn" + (i + 1));
             last = "fd_relu" + (i + 1);
             if (i == profile.decoderCbamAfter()) {
@@ -69,7 +67,7 @@ public final class FaceDecoder {
                 last = CBAM;
             }
         }
-        b.addLayer(TO_RGB, new ConvolutionLayer.Builder(1, 1).nOut(3).activation(Activation.SIGMOID).build(), last);
+        b.addLayer(TO_RGB, new FastConvolution.Builder(1, 1).nOut(3).activation(Activation.SIGMOID).build(), last);
         return TO_RGB;
     }
 }

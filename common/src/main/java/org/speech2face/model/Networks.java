@@ -19,6 +19,10 @@ public final class Networks {
     public static final double LR_DECAY = 0.9;
     public static final int LR_DECAY_EPOCHS = 2;
 
+    static {
+        NativeBackend.preferOneDnn(); // before ND4J loads its natives, when this class is the first to touch them
+    }
+
     private Networks() {
     }
 

@@ -5,8 +5,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -19,6 +17,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * spectrogram [2, 598, 257] (time x frequency), CBAM, Fc1 as a 1x1 convolution with ReLU, global average pooling,
  * and the fusion layer Fc2 that meets the prior face feature ({@link PriorFusion}). Convolutions truncate (floor),
  * as PyTorch does; they carry no bias because batch norm follows.
+ *
+ * <p>Where a max-pool follows a ReLU, the pool runs first: max-pooling and ReLU commute (both are monotonic), so the
+ * output is the same while the ReLU touches a quarter of the data (the first block's map is 64x297x127 per sample).
  */
 public final class SpeechEncoder {
     public static final String INPUT = "spectrogram";
@@ -55,17 +56,17 @@ public final class SpeechEncoder {
     /** Adds SE reading the graph inputs {@link #INPUT} (and {@link #PRIOR}); returns the name of Sf's vertex. */
     static String add(GraphBuilder b, ModelProfile profile, PriorFusion fusion) {
         int[] w = profile.encoderWidths();
-        String last = conv(b, "se_conv1", INPUT, 7, 2, 1, w[0]);
-        last = pool(b, "se_pool1", last, 3, 3, 2, 2);
-        last = conv(b, "se_conv2", last, 5, 2, 1, w[1]);
-        last = pool(b, "se_pool2", last, 3, 3, 2, 2);
-        last = conv(b, "se_conv3", last, 3, 1, 1, w[2]);
-        last = conv(b, "se_conv4", last, 3, 1, 1, w[3]);
-        last = conv(b, "se_conv5", last, 3, 1, 1, w[4]);
-        last = pool(b, "se_pool3", last, 5, 3, 3, 2);
+        String last = convBn(b, "se_conv1", INPUT, 7, 2, 1, w[0]);
+        last = relu(b, "se_relu1", pool(b, "se_pool1", last, 3, 3, 2, 2));
+        last = convBn(b, "se_conv2", last, 5, 2, 1, w[1]);
+        last = relu(b, "se_relu2", pool(b, "se_pool2", last, 3, 3, 2, 2));
+        last = relu(b, "se_relu3", convBn(b, "se_conv3", last, 3, 1, 1, w[2]));
+        last = relu(b, "se_relu4", convBn(b, "se_conv4", last, 3, 1, 1, w[3]));
+        last = convBn(b, "se_conv5", last, 3, 1, 1, w[4]);
+        last = relu(b, "se_relu5", pool(b, "se_pool3", last, 5, 3, 3, 2));
         b.addLayer(CBAM, new Cbam.Builder().reduction(profile.cbamReduction()).build(), last);
         int features = profile.featureDim();
-        b.addLayer("se_fc1", new ConvolutionLayer.Builder(1, 1).nOut(features).activation(Activation.RELU).build(), CBAM);
+        b.addLayer("se_fc1", new FastConvolution.Builder(1, 1).nOut(features).activation(Activation.RELU).build(), CBAM);
         b.addLayer(POOLED, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "se_fc1");
         DenseLayer fc2 = new DenseLayer.Builder().nOut(features).activation(Activation.IDENTITY).build();
         switch (fusion) {
@@ -84,18 +85,22 @@ public final class SpeechEncoder {
         return FC2;
     }
 
-    private static String conv(GraphBuilder b, String name, String in, int k, int stride, int pad, int out) {
-        b.addLayer(name, new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(pad, pad).nOut(out)
+    /** Convolution (no bias) and batch norm; returns the batch norm's name. */
+    private static String convBn(GraphBuilder b, String name, String in, int k, int stride, int pad, int out) {
+        b.addLayer(name, new FastConvolution.Builder(k, k).stride(stride, stride).padding(pad, pad).nOut(out)
                 .hasBias(false).activation(Activation.IDENTITY).build(), in);
         String bn = name.replace("conv", "bn");
-        b.addLayer(bn, new BatchNormalization.Builder().build(), name);
-        String relu = name.replace("conv", "relu");
-        b.addLayer(relu, new ActivationLayer.Builder().activation(Activation.RELU).build(), bn);
-        return relu;
+        b.addLayer(bn, new FastBatchNormalization(), name);
+        return bn;
+    }
+
+    private static String relu(GraphBuilder b, String name, String in) {
+        b.addLayer(name, new ActivationLayer.Builder().activation(Activation.RELU).build(), in);
+        return name;
     }
 
     private static String pool(GraphBuilder b, String name, String in, int kh, int kw, int sh, int sw) {
-        b.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(kh, kw)
+        b.addLayer(name, new FastSubsampling.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(kh, kw)
                 .stride(sh, sw).build(), in);
         return name;
     }

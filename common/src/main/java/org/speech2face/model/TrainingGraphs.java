@@ -23,7 +23,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * (eq. 6). {@code output()} returns the generated face and its fc7.
  *
  * <p>Encoder graph: inputs {@link SpeechEncoder#INPUT} (and {@link SpeechEncoder#PRIOR}); output {@link #TRI_LOSS}
- * (labels: Ff); {@code output()} returns Sf. DFc1 and VFc3 live inside {@link TriItemLoss} with a no-op updater.
+ * (labels: Ff); {@code output()} returns Sf. DFc1 and VFc3 live inside {@link TriItemLoss} with a zero learning rate.
  */
 public final class TrainingGraphs {
     public static final String IMAGE_LOSS = "image_loss";
@@ -76,9 +76,13 @@ public final class TrainingGraphs {
         Map<String, INDArray> loss = encoderGraph.getLayer(TRI_LOSS).paramTable();
         Map<String, INDArray> fc1 = decoder.getLayer(FaceDecoder.FC1).paramTable();
         Map<String, INDArray> fc8 = vggFace.getLayer(VggFace.FC8).paramTable();
-        Weights.assign(loss.get(TriItemLoss.DFC1_W), fc1.get("W"), FaceDecoder.FC1 + " W");
-        Weights.assign(loss.get(TriItemLoss.DFC1_B), fc1.get("b"), FaceDecoder.FC1 + " b");
-        Weights.assign(loss.get(TriItemLoss.VFC3_W), fc8.get("W"), VggFace.FC8 + " W");
-        Weights.assign(loss.get(TriItemLoss.VFC3_B), fc8.get("b"), VggFace.FC8 + " b");
+        String[][] pairs = {{TriItemLoss.DFC1_W, "W", FaceDecoder.FC1}, {TriItemLoss.DFC1_B, "b", FaceDecoder.FC1},
+                {TriItemLoss.VFC3_W, "W", VggFace.FC8}, {TriItemLoss.VFC3_B, "b", VggFace.FC8}};
+        for (String[] p : pairs) { // all shapes first: a mismatch leaves the graph untouched
+            Weights.requireSameShape(loss.get(p[0]), (p[2].equals(VggFace.FC8) ? fc8 : fc1).get(p[1]), p[2] + " " + p[1]);
+        }
+        for (String[] p : pairs) {
+            Weights.assign(loss.get(p[0]), (p[2].equals(VggFace.FC8) ? fc8 : fc1).get(p[1]), p[2] + " " + p[1]);
+        }
     }
 }

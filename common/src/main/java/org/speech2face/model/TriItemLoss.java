@@ -13,7 +13,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -25,8 +25,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * ReLU. Both norms are sums over their vector (as written in the paper), averaged over the minibatch.
  *
  * <p>The two frozen layers are this layer's own parameters ({@link #DFC1_W}, ... copied in from the trained FD
- * and from VGGFace), held still by a {@link NoOp} updater: their gradients are computed (a few percent of a step)
- * but never applied. This keeps Ff out of the graph's inputs: it only arrives as the label.
+ * and from VGGFace), held still by a zero learning rate ({@code Sgd(0)}; DL4J's {@code NoOp} updater would apply
+ * the raw gradient): their gradients are computed (a few percent of a step) but the update is zero. This keeps Ff out of the graph's inputs: it only arrives as the label.
  */
 public class TriItemLoss extends SameDiffOutputLayer {
     public static final String DFC1_W = "dfc1W";
@@ -72,8 +72,9 @@ public class TriItemLoss extends SameDiffOutputLayer {
         this.lambda1 = lambda1;
         this.lambda2 = lambda2;
         this.lambda3 = lambda3;
-        this.updater = new NoOp();
-        this.biasUpdater = new NoOp();
+        // zero learning rate: DL4J's NoOp would apply the raw gradient (it means "learning rate 1")
+        this.updater = new Sgd(0.0);
+        this.biasUpdater = new Sgd(0.0);
     }
 
     public double[] lambdas() {
@@ -117,8 +118,8 @@ public class TriItemLoss extends SameDiffOutputLayer {
         params.clear();
         params.addWeightParam(DFC1_W, features, hidden);
         params.addWeightParam(VFC3_W, features, identities);
-        params.addBiasParam(DFC1_B, 1, hidden);
-        params.addBiasParam(VFC3_B, 1, identities);
+        params.addBiasParam(DFC1_B, hidden);
+        params.addBiasParam(VFC3_B, identities);
     }
 
     @Override

@@ -7,8 +7,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -77,13 +75,13 @@ public final class VggFace {
         for (int block = 0; block < BLOCK_DEPTH.length; block++) {
             for (int i = 0; i < BLOCK_DEPTH[block]; i++) {
                 String name = convs.get(k++);
-                b.addLayer(name, frozen(frozen, new ConvolutionLayer.Builder(3, 3).stride(1, 1).padding(1, 1)
+                b.addLayer(name, frozen(frozen, new FastConvolution.Builder(3, 3).stride(1, 1).padding(1, 1)
                         .convolutionMode(ConvolutionMode.Truncate).nOut(widths[block])
                         .activation(Activation.RELU).build()), last);
                 last = name;
             }
             String pool = "vgg_pool" + (block + 1);
-            b.addLayer(pool, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+            b.addLayer(pool, new FastSubsampling.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
                     .stride(2, 2).build(), last);
             last = pool;
         }
@@ -91,7 +89,7 @@ public final class VggFace {
         b.addLayer(FC6, frozen(frozen, new DenseLayer.Builder().nOut(features).activation(Activation.RELU).build()), last);
         b.addLayer(FC7, frozen(frozen, new DenseLayer.Builder().nOut(features).activation(Activation.IDENTITY).build()), FC6);
         if (withFc8) {
-            b.addLayer(FC7_RELU, new ActivationLayer.Builder().activation(Activation.RELU).build(), FC7);
+            b.addLayer(FC7_RELU, new CopyingRelu(), FC7); // not ActivationLayer: it would ReLU fc7's output in place
             b.addLayer(FC8, frozen(frozen, new DenseLayer.Builder().nOut(profile.identities())
                     .activation(Activation.IDENTITY).build()), FC7_RELU);
         }

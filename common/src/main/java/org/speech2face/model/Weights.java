@@ -42,6 +42,12 @@ public final class Weights {
 
     /** Assigns {@code value} to {@code target}, which must have the same shape. */
     public static void assign(INDArray target, INDArray value, String what) {
+        requireSameShape(target, value, what);
+        target.assign(value.castTo(target.dataType()));
+    }
+
+    /** Fails, naming both shapes, unless {@code value} can be assigned to {@code target}. */
+    public static void requireSameShape(INDArray target, INDArray value, String what) {
         if (value == null) {
             throw new IllegalArgumentException("No weights for " + what + ".");
         }
@@ -49,7 +55,6 @@ public final class Weights {
             throw new IllegalArgumentException("Weights for " + what + " have shape " + Arrays.toString(value.shape())
                     + " but the model expects " + Arrays.toString(target.shape()) + ".");
         }
-        target.assign(value.castTo(target.dataType()));
     }
 
     private static Layer layer(ComputationGraph g, String name) {

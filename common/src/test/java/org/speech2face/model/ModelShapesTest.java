@@ -137,6 +137,11 @@ class ModelShapesTest {
         INDArray[] out = vgg.output(Nd4j.rand(DataType.FLOAT, 2, 3, 64, 64));
         assertThat(out[0].shape()).containsExactly(2, 512);
         assertThat(out[1].shape()).containsExactly(2, 2622);
+        // Ff is fc7 before its ReLU, and VFc3 = fc8(relu(fc7))
+        assertThat(out[0].minNumber().doubleValue()).isLessThan(0);
+        Map<String, INDArray> fc8 = vgg.getLayer(VggFace.FC8).paramTable();
+        INDArray vfc3 = org.nd4j.linalg.ops.transforms.Transforms.relu(out[0], true).mmul(fc8.get("W")).addRowVector(fc8.get("b"));
+        assertThat(vfc3.sub(out[1]).amaxNumber().doubleValue()).isLessThan(1e-4);
 
         ComputationGraph fd = new ComputationGraph(FaceDecoder.configuration(tiny, DataType.FLOAT, 1));
         fd.init();

@@ -1,0 +1,185 @@
+package org.speech2face.model.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.speech2face.model.ModelProfile;
+import org.speech2face.model.Networks;
+import org.speech2face.model.PriorFusion;
+import org.speech2face.model.TrainingGraphs;
+
+class CheckpointsTest {
+    private static ComputationGraph trained;
+    private static MultiDataSet batch;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void trainTwoSteps() {
+        trained = new ComputationGraph(TrainingGraphs.encoder(ModelProfile.TINY, PriorFusion.ADD_FC, Networks.paperAdam(),
+                DataType.FLOAT, 11));
+        trained.init();
+        Nd4j.getRandom().setSeed(12);
+        batch = new MultiDataSet(new INDArray[] {Nd4j.randn(DataType.FLOAT, 2, 2, 598, 257), Nd4j.randn(DataType.FLOAT, 2, 512)},
+                new INDArray[] {Nd4j.randn(DataType.FLOAT, 2, 512)});
+        trained.fit(batch);
+        trained.fit(batch);
+    }
+
+    private Checkpoints store() {
+        return new Checkpoints(tmp.resolve("ckpt").toUri().toString(), new Configuration());
+    }
+
+    private static CheckpointMetadata meta(int epoch) {
+        return new CheckpointMetadata("tiny", "encoder/neutral+fc", epoch, null, Map.of("vggface", "random:7"),
+                Map.of("tri_loss", 1.25));
+    }
+
+    @Test
+    void reloadedGraphGivesBitIdenticalOutputsAndResumesAdamExactly() throws IOException {
+        Checkpoints store = store();
+        CheckpointMetadata written = store.save(trained, meta(1));
+        Checkpoints.Loaded loaded = store.load(1);
+
+        assertThat(loaded.metadata()).isEqualTo(written);
+        assertThat(loaded.metadata().weightsIds()).containsEntry("vggface", "random:7");
+        assertThat(loaded.metadata().lossTerms()).containsEntry("tri_loss", 1.25);
+        assertThat(loaded.metadata().configHash()).isEqualTo(Checkpoints.configHash(trained.getConfiguration()));
+        assertThat(loaded.location()).startsWith("file:").endsWith("epoch-0001.zip");
+
+        ComputationGraph copy = loaded.graph();
+        assertThat(bits(copy.params())).isEqualTo(bits(trained.params()));
+        assertThat(bits(copy.getUpdater().getStateViewArray())).as("Adam moments")
+                .isEqualTo(bits(trained.getUpdater().getStateViewArray()));
+        assertThat(bits(copy.output(batch.getFeatures())[0])).isEqualTo(bits(trained.output(batch.getFeatures())[0]));
+        assertThat(copy.getConfiguration().getIterationCount()).isEqualTo(trained.getConfiguration().getIterationCount());
+        // one more step continues from the same state; multi-threaded kernels need not sum in the same order, so
+        // the two steps agree to within a few percent of the step, not bit for bit
+        ComputationGraph original = trained.clone();
+        INDArray before = trained.params().dup();
+        original.fit(batch);
+        copy.fit(batch);
+        INDArray stepOriginal = original.params().sub(before);
+        INDArray stepCopy = copy.params().sub(before);
+        assertThat(stepCopy.sub(stepOriginal).amaxNumber().doubleValue())
+                .isLessThan(0.05 * stepOriginal.amaxNumber().doubleValue());
+
+        try (Stream<Path> files = Files.list(tmp.resolve("ckpt"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")))
+                    .containsExactlyInAnyOrder("epoch-0001.zip", "epoch-0001.json");
+        }
+    }
+
+    @Test
+    void latestIsTheNewestCompleteCheckpoint() throws IOException {
+        Checkpoints store = store();
+        assertThat(store.latest()).isEmpty();
+        store.save(trained, meta(1));
+        store.save(trained, meta(3));
+        store.save(trained, meta(3)); // replacing an epoch is allowed
+        Files.writeString(tmp.resolve("ckpt/epoch-0005.json"), "{}"); // metadata without its model: incomplete
+        assertThat(store.latest()).contains(3);
+    }
+
+    @Test
+    void missingTruncatedAndForeignFilesAreOneLineErrors() throws IOException {
+        Checkpoints store = store();
+        store.save(trained, meta(2));
+        Path model = tmp.resolve("ckpt/epoch-0002.zip");
+        FileSystem local = FileSystem.getLocal(new Configuration()).getRawFileSystem();
+
+        assertThatThrownBy(() -> store.load(7)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("epoch-0007.json").hasMessageContaining("does not exist");
+
+        byte[] full = Files.readAllBytes(model);
+        Path truncated = tmp.resolve("truncated.zip");
+        Files.write(truncated, Arrays.copyOf(full, full.length / 2));
+        assertThatThrownBy(() -> Checkpoints.readGraph(local, new org.apache.hadoop.fs.Path(truncated.toUri()), false))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("truncated.zip").hasMessageContaining("truncated");
+
+        Path png = tmp.resolve("face.zip");
+        Files.write(png, getClass().getResourceAsStream("/msssim/obama_64.png").readAllBytes());
+        assertThatThrownBy(() -> Checkpoints.readGraph(local, new org.apache.hadoop.fs.Path(png.toUri()), false))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("face.zip").hasMessageContaining("not a zip");
+
+        Path otherZip = tmp.resolve("other.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(otherZip))) {
+            z.putNextEntry(new ZipEntry("readme.txt"));
+            z.write("hello".getBytes());
+        }
+        assertThatThrownBy(() -> Checkpoints.readGraph(local, new org.apache.hadoop.fs.Path(otherZip.toUri()), false))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("not a DL4J model");
+
+        Path empty = tmp.resolve("empty.zip");
+        Files.write(empty, new byte[0]);
+        assertThatThrownBy(() -> Checkpoints.readGraph(local, new org.apache.hadoop.fs.Path(empty.toUri()), false))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("is empty");
+
+        Files.writeString(tmp.resolve("ckpt/epoch-0002.json"), "not json");
+        assertThatThrownBy(() -> store.load(2)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("epoch-0002.json").hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void metadataOfAnotherModelIsRefused() throws IOException {
+        Checkpoints store = store();
+        store.save(trained, meta(1));
+        ComputationGraph other = new ComputationGraph(TrainingGraphs.encoder(ModelProfile.TINY, PriorFusion.NONE,
+                Networks.paperAdam(), DataType.FLOAT, 11));
+        other.init();
+        store.save(other, meta(2));
+        for (String f : new String[] {"epoch-000%d.json", ".epoch-000%d.json.crc"}) { // with Hadoop's checksum file
+            Files.copy(tmp.resolve("ckpt/" + String.format(f, 2)), tmp.resolve("ckpt/" + String.format(f, 1)),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertThatThrownBy(() -> store.load(1)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("epoch-0001.zip").hasMessageContaining("configuration hash");
+    }
+
+    @Test
+    void corruptionIsCaughtByTheFileSystemChecksum() throws IOException {
+        Checkpoints store = store();
+        store.save(trained, meta(4));
+        Path model = tmp.resolve("ckpt/epoch-0004.zip");
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length / 3] ^= 0x5a; // one flipped byte, the .crc left as written
+        Files.write(model, bytes);
+        assertThatThrownBy(() -> store.load(4)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("epoch-0004.zip").hasMessageContaining("Checksum");
+    }
+
+    @Test
+    void metadataIsValidated() {
+        assertThatThrownBy(() -> new CheckpointMetadata("tiny", "", 1, null, null, null)).hasMessageContaining("variant");
+        assertThatThrownBy(() -> new CheckpointMetadata("tiny", "decoder", -1, null, null, null)).hasMessageContaining("-1");
+    }
+
+    private static int[] bits(INDArray a) {
+        float[] f = a.dup().data().asFloat();
+        int[] out = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = Float.floatToRawIntBits(f[i]);
+        }
+        return out;
+    }
+}
