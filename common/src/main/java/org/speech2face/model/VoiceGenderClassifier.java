@@ -6,8 +6,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -71,6 +69,7 @@ public final class VoiceGenderClassifier {
         }
         Sizes s = sizes(profile);
         int[] w = s.convWidths();
+        NativeBackend.preferOneDnn();
         NeuralNetConfiguration.ListBuilder b = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)
@@ -90,7 +89,7 @@ public final class VoiceGenderClassifier {
         conv(b, 3, 1, 1, w[3]);
         conv(b, 3, 1, 1, w[4]);
         int frames = remainingFrames(s.conv1TimeStride());
-        b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(frames, 3).stride(1, 2)
+        b.layer(new FastSubsampling.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(frames, 3).stride(1, 2)
                 .build());
         b.layer(new DenseLayer.Builder().nOut(s.hidden()).activation(Activation.IDENTITY).dropOut(KEEP_PROBABILITY).build());
         bnRelu(b);
@@ -167,17 +166,19 @@ public final class VoiceGenderClassifier {
 
     private static void conv(NeuralNetConfiguration.ListBuilder b, int kernel, int strideTime, int strideFreq,
                              int width) {
-        b.layer(new ConvolutionLayer.Builder(kernel, kernel).stride(strideTime, strideFreq).padding(1, 1).nOut(width)
+        b.layer(new FastConvolution.Builder(kernel, kernel).stride(strideTime, strideFreq).padding(1, 1).nOut(width)
                 .activation(Activation.IDENTITY).build());
         bnRelu(b);
     }
 
     private static void bnRelu(NeuralNetConfiguration.ListBuilder b) {
-        b.layer(new BatchNormalization.Builder().decay(BN_DECAY).build());
+        FastBatchNormalization bn = new FastBatchNormalization();
+        bn.setDecay(BN_DECAY);
+        b.layer(bn);
         b.layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
     }
 
     private static void maxPool(NeuralNetConfiguration.ListBuilder b) {
-        b.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(3, 3).stride(2, 2).build());
+        b.layer(new FastSubsampling.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(3, 3).stride(2, 2).build());
     }
 }

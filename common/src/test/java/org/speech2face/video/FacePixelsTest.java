@@ -8,7 +8,6 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -56,24 +55,10 @@ class FacePixelsTest {
     void shrinkingAveragesTheCoveredArea() throws Exception {
         BufferedImage img = noise(224, 2);
         float[] p = FacePixels.rgbChannelsFirst(png(img), 64);
-        double scale = 224 / 64.0;
+        float[] expected = AreaResizeReference.rgbChannelsFirst(img, 64);
         double maxErr = 0;
-        for (int c = 0; c < 3; c++) {
-            int shift = 16 - 8 * c;
-            for (int y = 0; y < 64; y++) {
-                for (int x = 0; x < 64; x++) {
-                    double sum = 0;
-                    for (int sy = (int) Math.floor(y * scale); sy < Math.ceil((y + 1) * scale); sy++) {
-                        double wy = Math.min(sy + 1, (y + 1) * scale) - Math.max(sy, y * scale);
-                        for (int sx = (int) Math.floor(x * scale); sx < Math.ceil((x + 1) * scale); sx++) {
-                            double wx = Math.min(sx + 1, (x + 1) * scale) - Math.max(sx, x * scale);
-                            sum += wx * wy * ((img.getRGB(sx, sy) >> shift) & 0xFF);
-                        }
-                    }
-                    double expected = sum / (scale * scale) / 255.0;
-                    maxErr = Math.max(maxErr, Math.abs(p[c * 4096 + y * 64 + x] - expected));
-                }
-            }
+        for (int i = 0; i < p.length; i++) {
+            maxErr = Math.max(maxErr, Math.abs(p[i] - expected[i]));
         }
         assertThat(maxErr).isLessThanOrEqualTo(0.51 / 255); // OpenCV rounds to 8 bits
     }
