@@ -1,5 +1,7 @@
 package org.speech2face.model;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -7,10 +9,14 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,6 +87,32 @@ class VoiceGenderClassifierTest {
         ModelSerializer.writeModel(net, zip, true);
         MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip.toByteArray()));
         assertThat(VoiceGenderClassifier.pMale(back, x)).containsExactly(p);
+    }
+
+    /** The magnitude layer's backward pass against central differences of sum(output * epsilon), in double. */
+    @Test
+    void magnitudeGradientMatchesFiniteDifferences() {
+        NeuralNetConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE)
+                .layer(new SpectrogramMagnitude()).build();
+        Layer layer = conf.getLayer().instantiate(conf, List.of(), 0, null, false, DataType.DOUBLE);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        Nd4j.getRandom().setSeed(4);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 2, 3, 4);
+        INDArray eps = Nd4j.randn(DataType.DOUBLE, 2, 1, 3, 4);
+        layer.setInput(x, mgr);
+        INDArray grad = layer.backpropGradient(eps, mgr).getSecond();
+        double h = 1e-6;
+        for (int i = 0; i < x.length(); i++) {
+            double v = x.getDouble(i);
+            x.putScalar(i, v + h);
+            layer.setInput(x, mgr);
+            double up = layer.activate(false, mgr).mul(eps).sumNumber().doubleValue();
+            x.putScalar(i, v - h);
+            layer.setInput(x, mgr);
+            double down = layer.activate(false, mgr).mul(eps).sumNumber().doubleValue();
+            x.putScalar(i, v);
+            assertThat(grad.getDouble(i)).isCloseTo((up - down) / (2 * h), within(1e-6));
+        }
     }
 
     @Test

@@ -85,7 +85,7 @@ public final class FaceFeaturesJob extends KeyedStageJob {
 
     @Override
     protected void describe(JobContext ctx, RunReport report) {
-        report.figure("vggface_id", weightsId(ctx)).figure("batch_size", ctx.config().features().batchSize());
+        report.headline("vggface_id", weightsId(ctx)).figure("batch_size", ctx.config().features().batchSize());
         try {
             VggFaceSource source = source(ctx);
             if (source.isRandom()) {

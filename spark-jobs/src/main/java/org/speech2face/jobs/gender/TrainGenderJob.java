@@ -59,7 +59,7 @@ public final class TrainGenderJob implements SparkJob {
         Map<String, Object> existing = GenderModelStore.metadata(dir, ctx.hadoopConf());
         if (existing != null && !cfg.overwrite()) {
             report.count("skipped_existing", 1).figure("model_id", existing.get("model_id"))
-                    .figure("heldout_accuracy", existing.get("heldout_accuracy"))
+                    .headline("heldout_accuracy", existing.get("heldout_accuracy"))
                     .note("A gender model is already saved (run " + existing.get("run_id") + "); it is kept. Set "
                             + "overwrite=true to train a new one.");
             return finish(ctx, report, dir);
@@ -124,7 +124,7 @@ public final class TrainGenderJob implements SparkJob {
         String id = GenderModelStore.save(result.net(), meta, dir, ctx.hadoopConf(), ctx.runId());
 
         report.count("written", 1).count("steps", result.steps()).count("dropped_tail_examples", result.droppedTail())
-                .figure("model_id", id).figure("heldout_accuracy", round(held.accuracy()))
+                .figure("model_id", id).headline("heldout_accuracy", round(held.accuracy()))
                 .figure("train_accuracy", round(fit.accuracy()))
                 .figure("train_seconds", round(result.seconds()))
                 .figure("examples_per_second", round(result.examplesSeen() / Math.max(result.seconds(), 1e-9)))

@@ -98,7 +98,7 @@ public final class FacePriorJob implements SparkJob {
                 .count("train_male", available.get(GenderDataset.MALE))
                 .count("train_female", available.get(GenderDataset.FEMALE))
                 .count("features_of_other_weights", otherWeights)
-                .figure("vggface_id", vgg.id()).figure("seed", pc.seed())
+                .headline("vggface_id", vgg.id()).figure("seed", pc.seed())
                 .figure("gender_from", pc.genderFrom().name().toLowerCase(Locale.ROOT));
         if (vgg.isRandom()) {
             report.note("The priors are means of features from " + vgg.id() + ", a randomly initialised VGGFace.");

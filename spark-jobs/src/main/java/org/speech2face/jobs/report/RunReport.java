@@ -31,6 +31,7 @@ public final class RunReport {
     private final List<Map<String, Object>> sampleRejects = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final List<Map<String, Object>> tables = new ArrayList<>();
+    private final List<String> headlines = new ArrayList<>();
 
     public RunReport(String stage, String runId) {
         this.stage = stage;
@@ -51,6 +52,22 @@ public final class RunReport {
     public RunReport figure(String name, Object value) {
         figures.put(name, value);
         return this;
+    }
+
+    /** A figure that also goes on the stage's one-line summary (e.g. held-out accuracy, faces per second). */
+    public RunReport headline(String name, Object value) {
+        figure(name, value);
+        if (!headlines.contains(name)) {
+            headlines.add(name);
+        }
+        return this;
+    }
+
+    /** The headline figures, in the order they were first set. */
+    public Map<String, Object> headlines() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        headlines.forEach(h -> m.put(h, figures.get(h)));
+        return m;
     }
 
     public RunReport sampleReject(Map<String, Object> reject) {

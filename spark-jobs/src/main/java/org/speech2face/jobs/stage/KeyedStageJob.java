@@ -180,7 +180,7 @@ public abstract class KeyedStageJob implements SparkJob {
                     + RejectReason.INTERNAL_ERROR.code() + ".");
         }
         report.figure("process_seconds", round(processSeconds))
-                .figure(unit() + "_per_second", round(toProcess / Math.max(processSeconds, 1e-9)));
+                .headline(unit() + "_per_second", round(toProcess / Math.max(processSeconds, 1e-9)));
         report.finish();
         Path md = RunReportWriter.write(report, layout.runReports(datasetName()), ctx.hadoopConf());
         LOG.info("{}: {} written, {} rejected, {} skipped; report {}", stage, outcome.written(),
