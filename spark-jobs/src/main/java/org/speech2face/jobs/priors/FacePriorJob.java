@@ -90,9 +90,11 @@ public final class FacePriorJob implements SparkJob {
                 .select("clip_id", "youtube_id", "fc7").persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> members = features.select(lit(NEUTRAL).as("name"), col("clip_id"))
                 .union(gendered(ctx, features)).persist(StorageLevel.MEMORY_AND_DISK());
-        Map<String, Long> available = new LinkedHashMap<>(Map.of(NEUTRAL, 0L, GenderDataset.MALE, 0L,
-                GenderDataset.FEMALE, 0L));
-        available.putAll(PriorDraws.groupSizes(members));
+        Map<String, Long> sizes0 = PriorDraws.groupSizes(members);
+        Map<String, Long> available = new LinkedHashMap<>();
+        for (String group : List.of(NEUTRAL, GenderDataset.MALE, GenderDataset.FEMALE)) {
+            available.put(group, sizes0.getOrDefault(group, 0L));
+        }
         long otherWeights = all.filter(col("vggface_id").notEqual(vgg.id())).count();
         report.count("faces_in", all.count()).count("train_faces", available.get(NEUTRAL))
                 .count("train_male", available.get(GenderDataset.MALE))
