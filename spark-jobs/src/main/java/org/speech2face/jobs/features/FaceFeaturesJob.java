@@ -16,15 +16,12 @@ import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.BatchPartition;
 import org.speech2face.jobs.stage.BatchProcessor;
-import org.speech2face.jobs.stage.ExecutorModels;
 import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.jobs.stage.SourceDataset;
 import org.speech2face.model.ModelProfile;
 import org.speech2face.model.VggFaceFeatures;
 import org.speech2face.video.FacePixels;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,7 +34,7 @@ import static org.apache.spark.sql.functions.col;
  * Features made with other weights count as stale and are replaced.
  */
 public final class FaceFeaturesJob extends KeyedStageJob {
-    static final String MODEL_KIND = "vggface";
+    static final String MODEL_KIND = VggFaceSource.MODEL_KIND;
 
     @Override
     public String name() {
@@ -89,9 +86,9 @@ public final class FaceFeaturesJob extends KeyedStageJob {
         try {
             VggFaceSource source = source(ctx);
             if (source.isRandom()) {
-                report.note("VGGFace weights are " + source.id() + ": a randomly initialised network, not the trained "
-                        + "VGGFace; its features carry no identity. Set vggface.weights to the zoo file for real "
-                        + "features.");
+                report.note("VGGFace weights are " + source.featureId() + ": a randomly initialised network, not the "
+                        + "trained VGGFace; its features carry no identity. Set vggface.weights to the zoo file for "
+                        + "real features.");
             }
         } catch (IllegalArgumentException e) { // only reached in a dry run; a real run stopped in preflight
             report.note("A real run would stop here: " + e.getMessage());
@@ -101,7 +98,7 @@ public final class FaceFeaturesJob extends KeyedStageJob {
     /** The configured weights' id; in a dry run with unusable weights, a placeholder that matches no row. */
     private static String weightsId(JobContext ctx) {
         try {
-            return source(ctx).id();
+            return source(ctx).featureId();
         } catch (IllegalArgumentException e) {
             if (ctx.dryRun()) {
                 return "unavailable";
@@ -122,22 +119,18 @@ public final class FaceFeaturesJob extends KeyedStageJob {
                 .write().parquet(data.toString());
     }
 
-    private static VggFaceSource source(JobContext ctx) {
-        try {
-            return VggFaceSource.checked(ctx.config().features().vggfaceWeights(),
-                    ModelProfile.parse(ctx.config().profile().name()), ctx.hadoopConf());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not check the VGGFace weights " + ctx.config().features()
-                    .vggfaceWeights() + ".", e);
-        }
+    /** The configured weights, loaded in the driver's JVM on first use (see VggFaceSource). */
+    static VggFaceSource source(JobContext ctx) {
+        return VggFaceSource.resolve(ctx.config().features().vggfaceWeights(),
+                ModelProfile.parse(ctx.config().profile().name()), ctx.hadoopConf());
     }
 
     /** Decodes a face PNG to the network's input; runs batches through the executor's VGGFace. */
     private record Extractor(VggFaceSource source) implements BatchProcessor.Factory<float[]> {
         @Override
         public BatchProcessor<float[]> create() {
-            VggFaceFeatures vgg = ExecutorModels.get(MODEL_KIND, source.id(), source::load);
-            String id = source.id();
+            VggFaceFeatures vgg = source.features();
+            String id = source.featureId();
             return new BatchProcessor<>() {
                 @Override
                 public float[] prepare(Row planned) throws RejectException {

@@ -75,7 +75,7 @@ public final class FacePriorJob implements SparkJob {
 
         VggFaceSource vgg;
         try {
-            vgg = VggFaceSource.checked(cfg.features().vggfaceWeights(), ModelProfile.parse(cfg.profile().name()),
+            vgg = VggFaceSource.resolve(cfg.features().vggfaceWeights(), ModelProfile.parse(cfg.profile().name()),
                     ctx.hadoopConf());
         } catch (IllegalArgumentException e) {
             if (!ctx.dryRun()) {
@@ -86,7 +86,7 @@ public final class FacePriorJob implements SparkJob {
         Dataset<Row> all = SourceDataset.read(ctx, DataLayout.FACE_FEATURES, FaceFeaturesDataset.SCHEMA,
                 "face-features");
         Dataset<Row> features = all.filter(col("split").equalTo(Split.TRAIN.code())
-                        .and(col("vggface_id").equalTo(vgg.id())))
+                        .and(col("vggface_id").equalTo(vgg.featureId())))
                 .select("clip_id", "youtube_id", "fc7").persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> members = features.select(lit(NEUTRAL).as("name"), col("clip_id"))
                 .union(gendered(ctx, features)).persist(StorageLevel.MEMORY_AND_DISK());
@@ -95,15 +95,15 @@ public final class FacePriorJob implements SparkJob {
         for (String group : List.of(NEUTRAL, GenderDataset.MALE, GenderDataset.FEMALE)) {
             available.put(group, sizes0.getOrDefault(group, 0L));
         }
-        long otherWeights = all.filter(col("vggface_id").notEqual(vgg.id())).count();
+        long otherWeights = all.filter(col("vggface_id").notEqual(vgg.featureId())).count();
         report.count("faces_in", all.count()).count("train_faces", available.get(NEUTRAL))
                 .count("train_male", available.get(GenderDataset.MALE))
                 .count("train_female", available.get(GenderDataset.FEMALE))
                 .count("features_of_other_weights", otherWeights)
-                .headline("vggface_id", vgg.id()).figure("seed", pc.seed())
+                .headline("vggface_id", vgg.featureId()).figure("seed", pc.seed())
                 .figure("gender_from", pc.genderFrom().name().toLowerCase(Locale.ROOT));
         if (vgg.isRandom()) {
-            report.note("The priors are means of features from " + vgg.id() + ", a randomly initialised VGGFace.");
+            report.note("The priors are means of features from " + vgg.featureId() + ", a randomly initialised VGGFace.");
         }
         Map<String, int[]> counts = new LinkedHashMap<>();
         available.forEach((group, n) -> counts.put(group, FacePriors.effectiveCounts(pc.n(), n)));
@@ -133,7 +133,7 @@ public final class FacePriorJob implements SparkJob {
             double[][] means = FacePriors.means(ns, sums.get(group), sizes.get(group));
             dimension = means[0].length;
             for (int k = 0; k < ns.length; k++) {
-                priors.add(PriorsDataset.prior(group, ns[k], means[k], available.get(group), vgg.id(), pc.seed(),
+                priors.add(PriorsDataset.prior(group, ns[k], means[k], available.get(group), vgg.featureId(), pc.seed(),
                         pc.genderFrom().name().toLowerCase(Locale.ROOT)));
                 if (k > 0) {
                     double l1 = FacePriors.l1(means[k], means[k - 1]);

@@ -16,7 +16,7 @@ import org.speech2face.jobs.io.FaceFeaturesDataset;
 import org.speech2face.jobs.io.FacesDataset;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.ExecutorModels;
-import org.speech2face.model.InterimVggFaceLoader;
+import org.speech2face.model.io.VggFaceWeights;
 import org.speech2face.model.ModelProfile;
 import org.speech2face.model.VggFace;
 import org.speech2face.video.AreaResizeReference;
@@ -58,7 +58,8 @@ class FaceFeaturesJobTest {
     @BeforeAll
     static void writeFacesAndExtract() throws Exception {
         root = Files.createTempDirectory("s2f-ff");
-        cfg = config(root, "features { batch-size = 3, partitions = 2 }");
+        // A seed no other test class uses: the executor cache lives as long as the test JVM.
+        cfg = config(root, "features { batch-size = 3, partitions = 2 }\nvggface.weights = \"random:4242\"");
         spark = org.speech2face.jobs.SparkSessions.create(cfg.spark());
         writeFaces(spark, root);
         int before = ExecutorModels.loads(FaceFeaturesJob.MODEL_KIND);
@@ -126,7 +127,7 @@ class FaceFeaturesJobTest {
         assertThat(rejects.get(0).<String>getAs("row_or_clip")).isEqualTo(BAD);
         assertThat(rejects.get(0).<String>getAs("reason_code")).isEqualTo("undecodable_image");
         assertThat(rejects.get(0).<String>getAs("message")).contains("17 bytes").contains("not a PNG");
-        assertThat(first.notes()).anyMatch(n -> n.contains("random:42/tiny") && n.contains("randomly initialised"));
+        assertThat(first.notes()).anyMatch(n -> n.contains("random:4242/tiny") && n.contains("randomly initialised"));
         assertThat((double) first.figures().get("faces_per_second")).isPositive();
     }
 
@@ -146,7 +147,7 @@ class FaceFeaturesJobTest {
         assertThat(ff.columns()).contains("clip_id", "youtube_id", "split", "fc7", "fc8", "vggface_id");
         ModelProfile tiny = ModelProfile.TINY;
         Row r = ff.filter("clip_id = 'face000000x_0'").first();
-        assertThat(r.<String>getAs("vggface_id")).isEqualTo("random:42/tiny");
+        assertThat(r.<String>getAs("vggface_id")).isEqualTo("random:4242/tiny");
         float[] fc7 = FaceFeaturesDataset.fc7(r);
         float[] fc8 = FaceFeaturesDataset.fc8(r);
         assertThat(fc7).hasSize(tiny.featureDim());
@@ -155,7 +156,7 @@ class FaceFeaturesJobTest {
         Row face = spark.read().parquet(root.resolve("faces").toString()).filter("clip_id = 'face000000x_0'").first();
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(face.getAs("image")));
         float[] pixels = AreaResizeReference.rgbChannelsFirst(img, tiny.faceSize());
-        ComputationGraph g = InterimVggFaceLoader.load("random:42", tiny);
+        ComputationGraph g = VggFaceWeights.random(4242, tiny).graph();
         INDArray[] out = g.output(Nd4j.create(pixels, new long[]{1, 3, tiny.faceSize(), tiny.faceSize()}, 'c'));
         float[] ref7 = out[0].toFloatVector();
         double scale = 0;
