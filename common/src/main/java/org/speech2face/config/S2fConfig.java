@@ -23,6 +23,9 @@ public record S2fConfig(
         boolean overwrite,
         SplitFractions split,
         Ingest ingest,
+        Features features,
+        Gender gender,
+        Priors priors,
         int reportSampleRejects,
         int progressIntervalSeconds,
         String rendered) implements Serializable {
@@ -69,6 +72,65 @@ public record S2fConfig(
             implements Serializable {
     }
 
+    /**
+     * VGGFace feature caching. {@code vggfaceWeights} is {@code random:<seed>} or the location of a weights file;
+     * {@code partitions} 0 means the cluster's default parallelism.
+     */
+    public record Features(String vggfaceWeights, int batchSize, int partitions) implements Serializable {
+        public Features {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batchSize must be at least 1; got " + batchSize + ".");
+            }
+            if (partitions < 0) {
+                throw new IllegalArgumentException("partitions must be 0 (the default parallelism) or more; got "
+                        + partitions + ".");
+            }
+        }
+    }
+
+    /** The voice gender classifier: where its labels come from and how it is trained. */
+    public record Gender(String labels, int epochs, int batchSize, double learningRate, long seed, int shuffleBuffer)
+            implements Serializable {
+        public Gender {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be at least 1; got " + epochs + ".");
+            }
+            if (batchSize < 2) {
+                throw new IllegalArgumentException("batchSize must be at least 2 (batch normalisation needs two "
+                        + "examples); got " + batchSize + ".");
+            }
+            if (!(learningRate > 0 && learningRate < 1)) {
+                throw new IllegalArgumentException("learningRate must be in (0, 1); got " + learningRate + ".");
+            }
+            if (shuffleBuffer < batchSize) {
+                throw new IllegalArgumentException("shuffleBuffer must hold at least one batch (" + batchSize
+                        + "); got " + shuffleBuffer + ".");
+            }
+        }
+    }
+
+    /** Where the male and female priors take a face's gender from. */
+    public enum GenderSource { PREDICTED, LABELS }
+
+    /** The face priors: the face counts n (ascending), the sampling seed and the gender source. */
+    public record Priors(List<Integer> n, long seed, GenderSource genderFrom) implements Serializable {
+        public Priors {
+            n = List.copyOf(n);
+            if (n.isEmpty()) {
+                throw new IllegalArgumentException("n must list at least one face count.");
+            }
+            for (int i = 0; i < n.size(); i++) {
+                if (n.get(i) < 1) {
+                    throw new IllegalArgumentException("n must hold positive face counts; got " + n.get(i) + ".");
+                }
+                if (i > 0 && n.get(i) <= n.get(i - 1)) {
+                    throw new IllegalArgumentException("n must be strictly ascending; got " + n.get(i) + " after "
+                            + n.get(i - 1) + ".");
+                }
+            }
+        }
+    }
+
     /** Binds a merged, resolved config; every failure names its key. */
     static S2fConfig from(Config c) {
         Settings s = new Settings(c);
@@ -81,6 +143,8 @@ public record S2fConfig(
         String rendered = c.withOnlyPath("data").withFallback(c.withOnlyPath("input")).withFallback(c.withOnlyPath("spark"))
                 .withFallback(c.withOnlyPath("model")).withFallback(c.withOnlyPath("overwrite"))
                 .withFallback(c.withOnlyPath("split")).withFallback(c.withOnlyPath("ingest"))
+                .withFallback(c.withOnlyPath("vggface")).withFallback(c.withOnlyPath("features"))
+                .withFallback(c.withOnlyPath("gender")).withFallback(c.withOnlyPath("priors"))
                 .withFallback(c.withOnlyPath("report")).withFallback(c.withOnlyPath("progress"))
                 .root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true).setJson(false));
         return new S2fConfig(
@@ -91,6 +155,13 @@ public record S2fConfig(
                 s.bool("overwrite"),
                 split,
                 ingest,
+                s.record("features", () -> new Features(s.location("vggface.weights"),
+                        s.intIn("features.batch-size", 1, 100_000), s.intIn("features.partitions", 0, 1_000_000))),
+                s.record("gender", () -> new Gender(s.location("gender.labels"), s.intIn("gender.epochs", 1, 100_000),
+                        s.intIn("gender.batch-size", 1, 100_000), s.doubleIn("gender.learning-rate", 0, 1),
+                        s.longIn("gender.seed"), s.intIn("gender.shuffle-buffer", 1, 10_000_000))),
+                s.record("priors", () -> new Priors(s.ints("priors.n", 1, Integer.MAX_VALUE), s.longIn("priors.seed"),
+                        s.oneOf("priors.gender-from", GenderSource.class))),
                 s.intIn("report.sample-rejects", 0, 10_000),
                 s.intIn("progress.interval-seconds", 1, 86_400),
                 rendered);

@@ -57,6 +57,30 @@ final class Settings {
         return v;
     }
 
+    long longIn(String key) {
+        try {
+            return config.getLong(key);
+        } catch (ConfigException e) {
+            throw typed(key, "a whole number", e);
+        }
+    }
+
+    List<Integer> ints(String key, int min, int max) {
+        List<Integer> v;
+        try {
+            v = config.getIntList(key);
+        } catch (ConfigException e) {
+            throw typed(key, "a list of whole numbers", e);
+        }
+        for (int x : v) {
+            if (x < min || x > max) {
+                throw new ConfigError("Config key '" + key + "' must hold numbers between " + min + " and " + max
+                        + "; got " + x + origin(key) + ".");
+            }
+        }
+        return List.copyOf(v);
+    }
+
     double doubleIn(String key, double min, double max) {
         double v;
         try {

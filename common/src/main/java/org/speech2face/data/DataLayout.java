@@ -15,6 +15,8 @@ public record DataLayout(String root) implements Serializable {
     public static final String FACE_FEATURES = "face_features";
     public static final String GENDER = "gender";
     public static final String PRIORS = "priors";
+    /** Table 1 of the paper: how far the prior moves between consecutive face counts. */
+    public static final String PRIOR_CONVERGENCE = "prior_convergence";
     public static final String MODELS = "models";
     public static final String METRICS = "metrics";
     public static final String REPORTS = "reports";

@@ -18,8 +18,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  *
  * <p>Table 2 prints four stride-2 layers, which reach only 112 px; the text, VGGFace and 5-scale MS-SSIM all need
  * 224, so five are used: strides 2,2,1,1,1,2,1,1,2,1,2 (DESIGN.md). Transposed convolutions use DL4J's 'Same'
- * mode, giving exactly {@code in * stride} outputs, the sizes of Table 2's padding 2 / output padding 1. They have
- * no bias (batch norm follows). Both fc layers use ReLU, so DFc1(x) = relu(W1 x + b1).
+ * mode, giving exactly {@code in * stride} outputs, the sizes of Table 2's padding 2 / output padding 1. The six
+ * stride-1 layers are ordinary 5x5 convolutions (pad 2): the same function family with the same parameter count
+ * (a stride-1 transposed convolution is a convolution with a flipped kernel), which DL4J runs on oneDNN; they carry
+ * 82% of FD's FLOPs. None has a bias (batch norm follows). Both fc layers use ReLU, so DFc1(x) = relu(W1 x + b1).
  */
 public final class FaceDecoder {
     public static final String INPUT = "face_feature";
@@ -51,9 +53,14 @@ public final class FaceDecoder {
         String last = FC2;
         for (int i = 0; i < widths.length; i++) {
             String deconv = "fd_deconv" + (i + 1);
-            Deconvolution2D layer = new Deconvolution2D.Builder().kernelSize(5, 5).stride(strides[i], strides[i])
-                    .convolutionMode(ConvolutionMode.Same).nOut(widths[i]).hasBias(false)
-                    .activation(Activation.IDENTITY).build();
+            // a stride-1 transposed convolution is a convolution with its kernel flipped and in/out swapped: same
+            // function family and parameter count, and DL4J runs convolutions on oneDNN (not transposed ones)
+            org.deeplearning4j.nn.conf.layers.Layer layer = strides[i] == 1
+                    ? new FastConvolution.Builder(5, 5).stride(1, 1).convolutionMode(ConvolutionMode.Same)
+                            .nOut(widths[i]).hasBias(false).activation(Activation.IDENTITY).build()
+                    : new Deconvolution2D.Builder().kernelSize(5, 5).stride(strides[i], strides[i])
+                            .convolutionMode(ConvolutionMode.Same).nOut(widths[i]).hasBias(false)
+                            .activation(Activation.IDENTITY).build();
             if (i == 0) {
                 b.addLayer(deconv, layer, new FeedForwardToCnnPreProcessor(grid, grid, widths[0]), last);
             } else {

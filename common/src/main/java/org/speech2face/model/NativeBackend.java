@@ -54,10 +54,11 @@ public final class NativeBackend {
 
     /** One line for reports: backend, native variant, threads. */
     public static String describe() {
+        boolean withOneDnn = hasOneDnn();
         String libs = Loader.getLoadedLibraries().entrySet().stream()
                 .filter(e -> e.getKey().contains("nd4jcpu")).map(e -> String.valueOf(e.getValue())).findFirst().orElse("?");
         return "ND4J " + Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend") + ", libnd4j "
-                + (hasOneDnn() ? "with oneDNN" : "without oneDNN (OpenBLAS + im2col)") + " from " + libs
+                + (withOneDnn ? "with oneDNN" : "without oneDNN (OpenBLAS + im2col)") + " from " + libs
                 + ", OpenMP threads " + Nd4j.getEnvironment().maxThreads();
     }
 }

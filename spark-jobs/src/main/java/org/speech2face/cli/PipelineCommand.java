@@ -2,8 +2,12 @@ package org.speech2face.cli;
 
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.SparkJob;
+import org.speech2face.jobs.features.FaceFeaturesJob;
+import org.speech2face.jobs.gender.PredictGenderJob;
+import org.speech2face.jobs.gender.TrainGenderJob;
 import org.speech2face.jobs.ingest.IngestAudioJob;
 import org.speech2face.jobs.ingest.IngestFacesJob;
+import org.speech2face.jobs.priors.FacePriorJob;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -13,7 +17,8 @@ import java.util.function.Supplier;
 /** {@code s2f pipeline}: every stage that exists, in order, on one Spark session. */
 final class PipelineCommand implements Command {
     /** The stages in pipeline order. */
-    static final List<Supplier<SparkJob>> STAGES = List.of(IngestFacesJob::new, IngestAudioJob::new);
+    static final List<Supplier<SparkJob>> STAGES = List.of(IngestFacesJob::new, IngestAudioJob::new,
+            FaceFeaturesJob::new, TrainGenderJob::new, PredictGenderJob::new, FacePriorJob::new);
 
     @Override
     public String summary() {

@@ -91,6 +91,7 @@ public final class S2f {
         if (!r.rejectsByReason().isEmpty()) {
             b.append("rejects by reason ").append(r.rejectsByReason()).append(", ");
         }
+        r.headlines().forEach((k, v) -> b.append(k).append(' ').append(v).append(", "));
         b.append(String.format("%.1f s", r.wallSeconds()));
         return b.toString();
     }

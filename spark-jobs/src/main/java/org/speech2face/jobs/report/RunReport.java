@@ -30,6 +30,8 @@ public final class RunReport {
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private final List<Map<String, Object>> sampleRejects = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Map<String, Object>> tables = new ArrayList<>();
+    private final List<String> headlines = new ArrayList<>();
 
     public RunReport(String stage, String runId) {
         this.stage = stage;
@@ -52,6 +54,22 @@ public final class RunReport {
         return this;
     }
 
+    /** A figure that also goes on the stage's one-line summary (e.g. held-out accuracy, faces per second). */
+    public RunReport headline(String name, Object value) {
+        figure(name, value);
+        if (!headlines.contains(name)) {
+            headlines.add(name);
+        }
+        return this;
+    }
+
+    /** The headline figures, in the order they were first set. */
+    public Map<String, Object> headlines() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        headlines.forEach(h -> m.put(h, figures.get(h)));
+        return m;
+    }
+
     public RunReport sampleReject(Map<String, Object> reject) {
         sampleRejects.add(reject);
         return this;
@@ -60,6 +78,30 @@ public final class RunReport {
     public RunReport note(String note) {
         notes.add(note);
         return this;
+    }
+
+    /** A titled table (e.g. the priors' convergence, a confusion matrix), rendered in both formats. */
+    public RunReport table(String title, List<String> header, List<List<Object>> rows) {
+        for (List<Object> r : rows) {
+            if (r.size() != header.size()) {
+                throw new IllegalArgumentException("Table '" + title + "' has " + header.size() + " columns but a row of "
+                        + r.size() + ": " + r + ".");
+            }
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("title", title);
+        t.put("header", List.copyOf(header));
+        t.put("rows", rows.stream().map(ArrayList::new).toList());
+        tables.add(t);
+        return this;
+    }
+
+    public List<Map<String, Object>> tables() {
+        return List.copyOf(tables);
+    }
+
+    public Map<String, Object> figures() {
+        return java.util.Collections.unmodifiableMap(figures);
     }
 
     public RunReport output(String path) {
@@ -98,12 +140,13 @@ public final class RunReport {
         return counts.getOrDefault(name, 0L);
     }
 
+    /** In the order they were counted, so summary lines read rows_in, skipped, ..., written, rejected. */
     public Map<String, Long> counts() {
-        return java.util.Collections.unmodifiableMap(counts);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
     }
 
     public Map<String, Long> rejectsByReason() {
-        return java.util.Collections.unmodifiableMap(rejectsByReason);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rejectsByReason));
     }
 
     public List<String> notes() {
@@ -127,6 +170,7 @@ public final class RunReport {
         m.put("counts", counts);
         m.put("rejects_by_reason", rejectsByReason);
         m.put("figures", figures);
+        m.put("tables", tables);
         m.put("versions", Versions.all());
         m.put("sample_rejects", sampleRejects);
         m.put("notes", notes);
@@ -148,6 +192,9 @@ public final class RunReport {
             b.append("\n| figure | value |\n| --- | ---: |\n");
             figures.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         }
+        for (Map<String, Object> t : tables) {
+            appendTable(b, t);
+        }
         if (!rejectsByReason.isEmpty()) {
             b.append("\n| reject reason | rows |\n| --- | ---: |\n");
             rejectsByReason.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
@@ -168,5 +215,21 @@ public final class RunReport {
         b.append("\n\n<details><summary>Effective config</summary>\n\n```hocon\n").append(config)
                 .append("\n```\n</details>\n");
         return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void appendTable(StringBuilder b, Map<String, Object> t) {
+        List<String> header = (List<String>) t.get("header");
+        b.append("\n").append(t.get("title")).append(":\n\n| ").append(String.join(" | ", header)).append(" |\n|");
+        header.forEach(h -> b.append(" --- |"));
+        b.append('\n');
+        for (List<Object> row : (List<List<Object>>) t.get("rows")) {
+            b.append("| ");
+            for (Object v : row) {
+                b.append(v).append(" | ");
+            }
+            b.setLength(b.length() - 1);
+            b.append('\n');
+        }
     }
 }

@@ -1,4 +1,4 @@
-package org.speech2face.jobs.ingest;
+package org.speech2face.jobs.stage;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -16,12 +16,12 @@ import java.util.List;
  * copied into staging, and the old files are deleted by the commit plan, so readers switch from the old set to
  * the new one without a moment where rows of other inputs are missing.
  */
-final class Overwrite {
+public final class Overwrite {
     private Overwrite() {
     }
 
     /** Copies the rows of {@code dir} whose key is not planned into {@code stagingDir}; returns the files to delete. */
-    static List<String> retainOthers(SparkSession spark, DatasetCommitter committer, Path dir, String keyColumn,
+    public static List<String> retainOthers(SparkSession spark, DatasetCommitter committer, Path dir, String keyColumn,
                                      Dataset<Row> planned, Path stagingDir) throws IOException {
         List<Path> old = committer.partFiles(dir);
         List<String> deletes = new ArrayList<>();

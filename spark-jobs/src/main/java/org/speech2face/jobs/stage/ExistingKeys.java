@@ -1,4 +1,4 @@
-package org.speech2face.jobs.ingest;
+package org.speech2face.jobs.stage;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -10,20 +10,23 @@ import org.speech2face.jobs.io.DatasetCommitter;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.apache.spark.sql.functions.col;
 
 /** The keys a dataset folder already holds, as a one-column frame {@code done_key}; empty when there is none yet. */
-final class ExistingKeys {
+public final class ExistingKeys {
     private static final StructType SCHEMA = new StructType().add("done_key", DataTypes.StringType, false);
 
     private ExistingKeys() {
     }
 
-    static Dataset<Row> of(SparkSession spark, DatasetCommitter committer, Path dir, String keyColumn) throws IOException {
+    /** The keys of the rows of {@code dir} that {@code keep} keeps. */
+    public static Dataset<Row> of(SparkSession spark, DatasetCommitter committer, Path dir, String keyColumn,
+                                  UnaryOperator<Dataset<Row>> keep) throws IOException {
         if (committer.partFiles(dir).isEmpty()) {
             return spark.createDataFrame(List.of(), SCHEMA);
         }
-        return spark.read().parquet(dir.toString()).select(col(keyColumn).as("done_key"));
+        return keep.apply(spark.read().parquet(dir.toString())).select(col(keyColumn).as("done_key"));
     }
 }

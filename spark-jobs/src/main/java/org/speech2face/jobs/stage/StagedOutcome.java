@@ -1,4 +1,4 @@
-package org.speech2face.jobs.ingest;
+package org.speech2face.jobs.stage;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,6 +18,7 @@ import java.util.Map;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * After the processing write: counts what was written, turns the task-side reject files, the parse rejects and
@@ -52,7 +53,7 @@ final class StagedOutcome {
         writtenKeys = writtenKeys.persist(StorageLevel.MEMORY_AND_DISK());
         long written = writtenKeys.count();
 
-        Dataset<Row> all = parseRejects.select(IngestJob.rejectColumns(runId));
+        Dataset<Row> all = parseRejects.select(KeyedStageJob.rejectColumns(runId));
         if (fs.exists(taskRejects)) {
             Dataset<Row> fromTasks = spark.read().schema(RejectsDataset.SCHEMA).json(taskRejects.toString())
                     .filter(col(RejectsDataset.KEY).isNotNull())
@@ -64,9 +65,10 @@ final class StagedOutcome {
         Dataset<Row> accounted = all.select(col(RejectsDataset.KEY).as("k")).union(writtenKeys);
         Dataset<Row> missing = candidates.join(accounted, candidates.col("key").equalTo(accounted.col("k")), "left_anti")
                 .withColumn("reason_code", lit(RejectReason.INTERNAL_ERROR.code()))
-                .withColumn("message", concat(lit("Line "), col("line"), lit(" ("), col("key"),
-                        lit(") produced neither an output row nor a reject; recorded here so it is not lost.")))
-                .select(IngestJob.rejectColumns(runId))
+                .withColumn("message", concat(when(col("line").isNull(), concat(lit("Row "), col("key")))
+                                .otherwise(concat(lit("Line "), col("line"), lit(" ("), col("key"), lit(")"))),
+                        lit(" produced neither an output row nor a reject; recorded here so it is not lost.")))
+                .select(KeyedStageJob.rejectColumns(runId))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         long lost = missing.count();
         all = all.unionByName(missing).persist(StorageLevel.MEMORY_AND_DISK());
@@ -75,7 +77,7 @@ final class StagedOutcome {
         for (Row r : all.groupBy("reason_code").count().orderBy("reason_code").collectAsList()) {
             byReason.put(r.getString(0), r.getLong(1));
         }
-        List<Row> samples = new ArrayList<>(all.orderBy("line").limit(100).collectAsList());
+        List<Row> samples = new ArrayList<>(all.orderBy("line", RejectsDataset.KEY).limit(100).collectAsList());
         if (total > 0) {
             all.write().parquet(rejectsPath.toString());
         }
@@ -108,7 +110,7 @@ final class StagedOutcome {
     List<Map<String, Object>> samples(int n) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Row r : samples.subList(0, Math.min(n, samples.size()))) {
-            out.add(IngestJob.rejectSample(r));
+            out.add(KeyedStageJob.rejectSample(r));
         }
         return out;
     }

@@ -1,0 +1,125 @@
+package org.speech2face.model;
+
+import java.util.Collection;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.NoParamLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.AbstractLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The first layer of the voice gender classifier: from the compressed real and imaginary channels to one channel of
+ * their magnitude, {@code sqrt(re^2 + im^2)}. Gender is in the magnitude (pitch harmonics, formants); the phase of
+ * each bin is noise to it, and a small network trained on few voices does not learn to discard it (measured on
+ * synthetic voices: 5-7 of 12 held-out voices right from real/imag, 11 of 12 from the magnitude, after the same 8
+ * epochs). No parameters. A plain ND4J layer rather than a SameDiff lambda: same maths, exact gradient, no SameDiff
+ * graph to build (whose gradient set-up prints to stdout).
+ */
+public class SpectrogramMagnitude extends NoParamLayer {
+    /** Keeps the square root's gradient finite in silent bins. */
+    static final double EPS = 1e-8;
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
+                             INDArray paramsView, boolean initializeParams, DataType dataType) {
+        Runtime r = new Runtime(conf, dataType);
+        r.setListeners(listeners);
+        r.setIndex(index);
+        r.setParamsViewArray(paramsView);
+        r.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        r.setConf(conf);
+        return r;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        if (!(inputType instanceof InputType.InputTypeConvolutional c) || c.getChannels() != SpectrogramInput.CHANNELS) {
+            throw new IllegalArgumentException("The spectrogram magnitude needs a 2-channel (real, imaginary) input, got "
+                    + inputType + ".");
+        }
+        return InputType.convolutional(c.getHeight(), c.getWidth(), 1);
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return null;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return new LayerMemoryReport.Builder(layerName, SpectrogramMagnitude.class, inputType,
+                getOutputType(-1, inputType)).standardMemory(0, 0)
+                .workingMemory(0, 0, MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
+    }
+
+    /** The runtime layer: forward {@code |x|}, backward {@code eps * x / |x|} per channel. */
+    static final class Runtime extends AbstractLayer<SpectrogramMagnitude> {
+        Runtime(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+            assertInputSet(false);
+            INDArray magnitude = magnitude(input);
+            return mgr.leverageTo(ArrayType.ACTIVATIONS, magnitude);
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+            assertInputSet(true);
+            INDArray scale = epsilon.div(magnitude(input)); // [n, 1, h, w]
+            INDArray grad = mgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+            for (int c = 0; c < SpectrogramInput.CHANNELS; c++) {
+                grad.get(channel(c)).assign(input.get(channel(c)).mul(scale));
+            }
+            return new Pair<>(new DefaultGradient(), grad);
+        }
+
+        private static INDArray magnitude(INDArray x) {
+            INDArray re = x.get(channel(0));
+            INDArray im = x.get(channel(1));
+            return Transforms.sqrt(re.mul(re).addi(im.mul(im)).addi(EPS), false);
+        }
+
+        private static INDArrayIndex[] channel(int c) {
+            return new INDArrayIndex[] {NDArrayIndex.all(), NDArrayIndex.interval(c, c + 1), NDArrayIndex.all(),
+                    NDArrayIndex.all()};
+        }
+
+        @Override
+        public boolean isPretrainLayer() {
+            return false;
+        }
+
+        @Override
+        public void clearNoiseWeightParams() {
+        }
+
+        @Override
+        public Type type() {
+            return Type.CONVOLUTIONAL;
+        }
+
+        @Override
+        public double calcRegularizationScore(boolean backpropParamsOnly) {
+            return 0;
+        }
+    }
+}

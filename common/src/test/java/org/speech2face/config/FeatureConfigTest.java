@@ -1,0 +1,61 @@
+package org.speech2face.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The vggface, features, gender and priors sections: defaults, --set of lists, and errors that name the key. */
+class FeatureConfigTest {
+    @TempDir
+    Path dir;
+
+    private S2fConfig load(String text, String... sets) throws IOException {
+        Path f = dir.resolve("t.conf");
+        Files.writeString(f, text);
+        return ConfigLoader.load(f.toString(), List.of(sets));
+    }
+
+    @Test
+    void defaultsAndOverrides() throws IOException {
+        S2fConfig c = load("", "priors.n=[5, 20]", "vggface.weights=random:9", "gender.epochs=3");
+        assertThat(c.priors().n()).containsExactly(5, 20);
+        assertThat(c.priors().seed()).isEqualTo(2020);
+        assertThat(c.priors().genderFrom()).isEqualTo(S2fConfig.GenderSource.PREDICTED);
+        assertThat(c.features().vggfaceWeights()).isEqualTo("random:9");
+        assertThat(c.features().batchSize()).isEqualTo(32);
+        assertThat(c.gender().epochs()).isEqualTo(3);
+        assertThat(c.gender().labels()).startsWith("file:/").endsWith("/samples/avspeech-sample/gender.csv");
+        assertThat(c.rendered()).contains("vggface").contains("priors").contains("gender");
+    }
+
+    @Test
+    void aWeightsPathIsMadeAbsolute() throws IOException {
+        assertThat(load("vggface.weights = w/vgg.zip").features().vggfaceWeights()).startsWith("file:/")
+                .endsWith("/w/vgg.zip");
+    }
+
+    @Test
+    void countsMustAscend() {
+        assertThatThrownBy(() -> load("priors.n = [10, 50, 50]")).isInstanceOf(ConfigError.class)
+                .hasMessageContaining("'priors.n'").hasMessageContaining("50 after 50");
+        assertThatThrownBy(() -> load("priors.n = [10, 0]")).isInstanceOf(ConfigError.class)
+                .hasMessageContaining("'priors.n'").hasMessageContaining("got 0");
+    }
+
+    @Test
+    void badGenderSettingsNameTheirKey() {
+        assertThatThrownBy(() -> load("gender.batch-size = 1")).isInstanceOf(ConfigError.class)
+                .hasMessageContaining("'gender.batch-size'").hasMessageContaining("got 1");
+        assertThatThrownBy(() -> load("gender { batch-size = 64, shuffle-buffer = 10 }")).isInstanceOf(ConfigError.class)
+                .hasMessageContaining("'gender.shuffle-buffer'");
+        assertThatThrownBy(() -> load("priors.gender-from = voice")).isInstanceOf(ConfigError.class)
+                .hasMessageContaining("'priors.gender-from'").hasMessageContaining("predicted, labels");
+    }
+}

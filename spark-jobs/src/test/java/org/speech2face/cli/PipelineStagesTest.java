@@ -1,0 +1,23 @@
+package org.speech2face.cli;
+
+import org.junit.jupiter.api.Test;
+import org.speech2face.config.ConfigLoader;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PipelineStagesTest {
+    @Test
+    void featureStagesFollowIngestInOrderAndAreCommands() {
+        List<String> stages = PipelineCommand.STAGES.stream().map(s -> s.get().name()).toList();
+        assertThat(stages).containsExactly("ingest-faces", "ingest-audio", "face-features", "train-gender",
+                "predict-gender", "face-prior");
+        assertThat(Commands.names()).containsAll(stages);
+    }
+
+    @Test
+    void theEmbeddedLaptopConfigUsesRandomVggFaceWeights() {
+        assertThat(ConfigLoader.load(null, List.of()).features().vggfaceWeights()).isEqualTo("random:42");
+    }
+}

@@ -1,0 +1,146 @@
+package org.speech2face.jobs.gender;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.speech2face.audio.Spectrogram;
+import org.speech2face.config.S2fConfig;
+import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.data.Split;
+import org.speech2face.jobs.SparkSessions;
+import org.speech2face.jobs.io.SpectrogramsDataset;
+import org.speech2face.jobs.report.RunReport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.speech2face.jobs.JobTestSupport.config;
+import static org.speech2face.jobs.JobTestSupport.dataFiles;
+import static org.speech2face.jobs.JobTestSupport.run;
+
+/**
+ * train-gender and predict-gender on synthetic voices (see {@link SyntheticVoices}): 10 male and 10 female speakers
+ * to train on, 4 + 4 other speakers held out by the youtube_id split, one spectrogram of the wrong shape. The
+ * check can fail: a classifier that learnt nothing scores 4 of 8, one that always says "male" too.
+ */
+class GenderJobsTest {
+    static SparkSession spark;
+    static Path root;
+    static S2fConfig cfg;
+    static RunReport trained;
+    static final Map<String, Boolean> MALE = new HashMap<>();
+    static final String WRONG_SHAPE = "shortshort1_0";
+
+    @BeforeAll
+    static void writeVoicesAndTrain() throws Exception {
+        root = Files.createTempDirectory("s2f-gender");
+        Path labels = root.resolve("gender.csv");
+        cfg = config(root, "gender { labels = \"" + labels + "\", epochs = 7, batch-size = 8 }\n"
+                + "features.batch-size = 8");
+        spark = SparkSessions.create(cfg.spark());
+        Random r = new Random(11);
+        List<Row> rows = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("youtube_id,gender\n");
+        int[][] quota = {{10, 4}, {10, 4}}; // [male, female] x [train, held out]
+        while (quota[0][0] + quota[0][1] + quota[1][0] + quota[1][1] > 0) {
+            String id = randomId(r);
+            boolean male = quota[0][0] + quota[0][1] > 0 && (quota[1][0] + quota[1][1] == 0 || r.nextBoolean());
+            Split split = Split.of(id, 0.8, 0.1);
+            int side = split == Split.TRAIN ? 0 : 1;
+            int[] q = quota[male ? 0 : 1];
+            if (q[side] == 0) {
+                continue;
+            }
+            q[side]--;
+            Spectrogram s = SyntheticVoices.spectrogram(SyntheticVoices.speech(SyntheticVoices.Speaker.draw(male, r), r));
+            rows.add(RowFactory.create(id + "_0", id, split.code(), 6.0, false, 16000, s.frames(), s.bins(),
+                    FloatTensorCodec.encode(s.data()), s.rms()));
+            csv.append(id).append(',').append(male ? "male" : "female").append('\n');
+            MALE.put(id + "_0", male);
+        }
+        rows.add(RowFactory.create(WRONG_SHAPE, "shortshort1", "train", 3.0, false, 16000, 298, 257,
+                FloatTensorCodec.encode(new float[298 * 257 * 2]), 0.1));
+        csv.append("shortshort1,female\nbadlabel___,unknown\n");
+        Files.writeString(labels, csv);
+        spark.createDataFrame(rows, SpectrogramsDataset.SCHEMA).write().parquet(root.resolve("spectrograms").toString());
+        trained = run(spark, new TrainGenderJob(), cfg);
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
+
+    static String randomId(Random r) {
+        String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 11; i++) {
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    @Test
+    void heldOutSpeakersAreToldApart() {
+        assertThat(trained.count("train_male")).isEqualTo(10);
+        assertThat(trained.count("train_female")).isEqualTo(10);
+        assertThat(trained.count("heldout")).isEqualTo(8);
+        assertThat(trained.count("wrong_shape")).isEqualTo(1);
+        assertThat(trained.count("label_rows_invalid")).isEqualTo(1);
+        assertThat((double) trained.figures().get("heldout_accuracy")).isGreaterThanOrEqualTo(7 / 8.0);
+        assertThat(trained.tables()).hasSize(1);
+    }
+
+    @Test
+    void theModelIsSavedWholeWithItsId() throws Exception {
+        Path dir = root.resolve("models/gender");
+        assertThat(dir.resolve(GenderModelStore.MODEL)).exists();
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+        assertThat(Files.readString(dir.resolve(GenderModelStore.META))).contains((String) trained.figures().get("model_id"));
+        RunReport again = run(spark, new TrainGenderJob(), cfg);
+        assertThat(again.count("skipped_existing")).isEqualTo(1);
+        assertThat(again.figures().get("model_id")).isEqualTo(trained.figures().get("model_id"));
+    }
+
+    /** predict-gender loads the saved model on the executors: it must agree with the training job's evaluation. */
+    @Test
+    void predictionsCoverEverySpectrogramAndMatchTheHeldOutScore() throws Exception {
+        RunReport predicted = run(spark, new PredictGenderJob(), cfg);
+        assertThat(predicted.count("rows_in")).isEqualTo(29);
+        assertThat(predicted.count("written")).isEqualTo(28);
+        assertThat(predicted.rejectsByReason()).containsExactly(Map.entry("malformed_row", 1L));
+        List<Row> rows = spark.read().parquet(root.resolve("gender").toString()).collectAsList();
+        assertThat(rows).hasSize(28);
+        int heldOut = 0;
+        int right = 0;
+        for (Row r : rows) {
+            double p = r.getAs("p_male");
+            assertThat(p).isBetween(0.0, 1.0);
+            assertThat(r.<String>getAs("predicted")).isEqualTo(p >= 0.5 ? "male" : "female");
+            assertThat(r.<String>getAs("gender_model_id")).isEqualTo(trained.figures().get("model_id"));
+            if (!"train".equals(r.getAs("split"))) {
+                heldOut++;
+                right += (p >= 0.5) == MALE.get(r.<String>getAs("clip_id")) ? 1 : 0;
+            }
+        }
+        assertThat(heldOut).isEqualTo(8);
+        assertThat(right / 8.0).isEqualTo((double) trained.figures().get("heldout_accuracy"));
+
+        var before = dataFiles(root.resolve("gender"));
+        RunReport again = run(spark, new PredictGenderJob(), cfg);
+        assertThat(again.count("written")).isZero();
+        assertThat(dataFiles(root.resolve("gender"))).isEqualTo(before);
+    }
+}
