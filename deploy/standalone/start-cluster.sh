@@ -21,12 +21,26 @@ if [ -f "$STATE/master.pid" ] && kill -0 "$(cat "$STATE/master.pid")" 2>/dev/nul
 fi
 mkdir -p "$SPARK_HOME/jars" "$STATE/logs"
 
-# SPARK_HOME/jars = the project's provided-scope classpath (Spark, Hadoop client, Scala): what a distribution ships.
+# SPARK_HOME/jars = Spark, Hadoop client and Scala at the parent POM's versions, with their own dependencies and
+# nothing of s2f: what a Spark distribution ships. Resolved by Maven once (online if ~/.m2 lacks some of them).
+prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$S2F_HOME/pom.xml" | head -n 1; }
 if [ -z "$(ls -A "$SPARK_HOME/jars")" ]; then
   echo "start-cluster.sh: resolving Spark's jars with Maven..." >&2
-  (cd "$S2F_HOME" && mvn -B -q -o dependency:build-classpath -pl spark-jobs -Dmdep.includeScope=provided \
-      -Dmdep.outputFile="$STATE/spark-classpath.txt" >&2)
-  tr ':' '\n' < "$STATE/spark-classpath.txt" | while read -r j; do ln -sf "$j" "$SPARK_HOME/jars/"; done
+  dep() { echo "<dependency><groupId>$1</groupId><artifactId>$2</artifactId><version>$3</version></dependency>"; }
+  {
+    echo '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+    echo '<groupId>local</groupId><artifactId>spark-dist</artifactId><version>1</version><packaging>pom</packaging>'
+    # Maven's nearest-wins picks jackson-core 2.14.2 from Spark's tree; Spark 3.5's own distribution ships 2.15.2,
+    # and Spark SQL's JSON reader needs it (StreamReadConstraints).
+    echo '<dependencyManagement><dependencies>'
+    dep com.fasterxml.jackson.core jackson-core 2.15.2
+    echo '</dependencies></dependencyManagement><dependencies>'
+    for m in spark-core spark-sql spark-mllib; do dep org.apache.spark "${m}_2.12" "$(prop spark.version)"; done
+    for m in hadoop-client-api hadoop-client-runtime; do dep org.apache.hadoop "$m" "$(prop hadoop.version)"; done
+    for m in scala-library scala-reflect; do dep org.scala-lang "$m" "$(prop scala.version)"; done
+    echo '</dependencies></project>'
+  } > "$STATE/spark-dist-pom.xml"
+  mvn -B -q -f "$STATE/spark-dist-pom.xml" dependency:copy-dependencies -DoutputDirectory="$SPARK_HOME/jars" >&2
 fi
 
 opens="$(sed -n 's:.*<s2f.jvm.opens>\(.*\)</s2f.jvm.opens>.*:\1:p' "$S2F_HOME/pom.xml" | head -n 1)"
