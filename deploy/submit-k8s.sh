@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs one s2f job on Kubernetes in cluster deploy mode; driver and executors run the s2f executor image
+# (deploy/docker/Dockerfile), which holds the shaded jar at /opt/s2f/s2f.jar.
+#   deploy/submit-k8s.sh [options] <job> [s2f args...]
+# e.g. deploy/submit-k8s.sh --image registry.example.org/s2f:0.1.0-cpu --conf s3a://bucket/s2f/cluster.conf ingest-faces
+#      deploy/submit-k8s.sh --image registry.example.org/s2f:0.1.0-cuda --gpu --conf s3a://bucket/s2f/cluster.conf train-encoder
+# Needs spark-submit on the PATH (or SPARK_HOME) and a kubeconfig allowed to create pods in the namespace.
+set -euo pipefail
+# shellcheck source=deploy/submit-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/submit-common.sh"
+
+usage() {
+  echo "usage: $(basename "$0") --image IMAGE [options] <job> [s2f args...]"
+  usage_common
+  cat <<'USAGE'
+  --image IMAGE            the s2f executor image (required)
+  --namespace NS           Kubernetes namespace (default s2f)
+  --service-account SA     driver service account, allowed to create executor pods (default spark)
+  --master URL             API server (default k8s://https://kubernetes.default.svc)
+  --upload-path URI        hdfs:/s3a: folder spark-submit uploads a local --conf file to
+                           (spark.kubernetes.file.upload.path); not needed for a remote --conf
+USAGE
+}
+
+IMAGE=""; NAMESPACE=s2f; SERVICE_ACCOUNT=spark; MASTER="k8s://https://kubernetes.default.svc"; UPLOAD_PATH=""
+parse_specific() {
+  case "$1" in
+    --image) IMAGE="${2:?--image needs an image}"; SHIFT_BY=2; return 0 ;;
+    --namespace) NAMESPACE="${2:?--namespace needs a name}"; SHIFT_BY=2; return 0 ;;
+    --service-account) SERVICE_ACCOUNT="${2:?--service-account needs a name}"; SHIFT_BY=2; return 0 ;;
+    --master) MASTER="${2:?--master needs a URL}"; SHIFT_BY=2; return 0 ;;
+    --upload-path) UPLOAD_PATH="${2:?--upload-path needs a URI}"; SHIFT_BY=2; return 0 ;;
+  esac
+  return 1
+}
+
+parse_args "$@"
+[ -n "$IMAGE" ] || die "No --image given; build deploy/docker/Dockerfile and push it where the cluster can pull it."
+# The jar is inside the image; local:// tells Spark not to upload it.
+[ -n "$JAR" ] || JAR="local:///opt/s2f/s2f.jar"
+
+SUBMIT=("${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit" --master "$MASTER")
+# The image ships the discovery script; executors run it from there.
+common_submit_args "$JAR" "/opt/s2f/deploy/gpu-discovery.sh"
+SUBMIT+=(--conf spark.kubernetes.namespace="$NAMESPACE"
+  --conf spark.kubernetes.container.image="$IMAGE"
+  --conf spark.kubernetes.authenticate.driver.serviceAccountName="$SERVICE_ACCOUNT"
+  --conf spark.kubernetes.driverEnv.OMP_WAIT_POLICY=PASSIVE)
+if $GPU; then
+  # Spark asks Kubernetes for nvidia.com/gpu per executor pod.
+  SUBMIT+=(--conf spark.executor.resource.gpu.vendor=nvidia.com)
+fi
+if [ -n "$CONF" ]; then
+  if [[ "$CONF" != *:* ]]; then
+    [ -f "$CONF" ] || die "The config file $CONF does not exist."
+    [ -n "$UPLOAD_PATH" ] || die "A local --conf ($CONF) must be uploaded for the driver pod; give --upload-path (an hdfs: or s3a: folder) or put the config on hdfs:/s3a: yourself."
+    SUBMIT+=(--conf spark.kubernetes.file.upload.path="$UPLOAD_PATH")
+  fi
+  # The driver pod downloads --files into its working directory, where s2f reads the base name.
+  SUBMIT+=(--files "$CONF")
+fi
+SUBMIT+=("$JAR" "$JOB")
+[ -z "$CONF" ] || SUBMIT+=(--conf "$(basename "$CONF")")
+SUBMIT+=("${S2F_ARGS[@]}")
+run_submit

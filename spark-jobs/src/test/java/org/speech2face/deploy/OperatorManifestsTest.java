@@ -1,0 +1,111 @@
+package org.speech2face.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Parses every Spark operator manifest under deploy/k8s and checks what the operator and s2f need from it: the
+ * right kind, the s2f main class and stage argument, the image flavour, Kryo and Java 17 settings, memory for
+ * ND4J's off-heap arrays, and GPUs exactly for the stages that run networks.
+ */
+class OperatorManifestsTest {
+    private static final Path K8S = ProjectFiles.ROOT.resolve("deploy/k8s");
+    private static final List<String> STAGES = List.of("ingest-faces", "ingest-audio", "face-features", "train-gender",
+            "predict-gender", "face-prior", "train-decoder", "train-encoder", "evaluate");
+    private static final List<String> GPU_STAGES = List.of("face-features", "train-gender", "predict-gender",
+            "train-decoder", "train-encoder", "evaluate");
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o, String what) {
+        assertThat(o).as(what).isInstanceOf(Map.class);
+        return (Map<String, Object>) o;
+    }
+
+    private static Map<String, Object> load(Path file) throws IOException {
+        return map(new Yaml().load(Files.readString(file)), file.toString());
+    }
+
+    @Test
+    void everyManifestParsesAndIsASparkOperatorResource() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(K8S)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).hasSize(STAGES.size() + 1);
+        for (Path f : files) {
+            Map<String, Object> doc = load(f);
+            assertThat(doc.get("apiVersion")).as(f.toString()).isEqualTo("sparkoperator.k8s.io/v1beta2");
+            assertThat(doc.get("kind")).as(f.toString()).isIn("SparkApplication", "ScheduledSparkApplication");
+            assertThat(map(doc.get("metadata"), f + " metadata").get("namespace")).isEqualTo("s2f");
+        }
+    }
+
+    @Test
+    void eachStageHasASparkApplicationRunningThatStage() throws IOException {
+        for (String stage : STAGES) {
+            Map<String, Object> doc = load(K8S.resolve(stage + ".yaml"));
+            assertThat(doc.get("kind")).isEqualTo("SparkApplication");
+            assertThat(map(doc.get("metadata"), stage).get("name")).isEqualTo("s2f-" + stage);
+            checkSpec(stage, map(doc.get("spec"), stage), GPU_STAGES.contains(stage));
+        }
+    }
+
+    @Test
+    void theScheduleRunsIngestHourlyOneRunAtATime() throws IOException {
+        Map<String, Object> doc = load(K8S.resolve("ingest-scheduled.yaml"));
+        assertThat(doc.get("kind")).isEqualTo("ScheduledSparkApplication");
+        Map<String, Object> spec = map(doc.get("spec"), "spec");
+        assertThat(spec.get("schedule")).isEqualTo("@every 1h");
+        // Two runs on one data root would each treat the other's staging as abandoned.
+        assertThat(spec.get("concurrencyPolicy")).isEqualTo("Forbid");
+        checkSpec("pipeline", map(spec.get("template"), "template"), false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void checkSpec(String stage, Map<String, Object> spec, boolean gpu) {
+        assertThat(spec.get("type")).as(stage).isEqualTo("Java");
+        assertThat(spec.get("mode")).as(stage).isEqualTo("cluster");
+        assertThat(spec.get("mainClass")).as(stage).isEqualTo("org.speech2face.cli.S2f");
+        assertThat(spec.get("mainApplicationFile")).as(stage).isEqualTo("local:///opt/s2f/s2f.jar");
+        assertThat((List<Object>) spec.get("arguments")).as(stage).containsExactly(stage, "--conf", "cluster.conf");
+        assertThat((List<Object>) map(spec.get("deps"), stage + " deps").get("files")).as(stage)
+                .singleElement().asString().endsWith("/cluster.conf");
+        assertThat((String) spec.get("image")).as(stage).endsWith(gpu ? "-cuda" : "-cpu");
+
+        Map<String, Object> conf = map(spec.get("sparkConf"), stage + " sparkConf");
+        assertThat(conf.get("spark.kryo.registrator")).as(stage).isEqualTo("org.nd4j.kryo.Nd4jRegistrator");
+        assertThat(conf.get("spark.executorEnv.OMP_WAIT_POLICY")).as(stage).isEqualTo("PASSIVE");
+        for (String side : List.of("driver", "executor")) {
+            assertThat((String) conf.get("spark." + side + ".extraJavaOptions")).as(stage + " " + side)
+                    .startsWith(ProjectFiles.jvmOpens())
+                    .contains("-Dorg.bytedeco.javacpp.platform.extension=" + (gpu ? "-cudnn" : "-onednn"))
+                    .contains("-Dorg.bytedeco.javacpp.maxbytes=4096m");
+        }
+
+        Map<String, Object> executor = map(spec.get("executor"), stage + " executor");
+        assertThat((Integer) executor.get("instances")).as(stage).isPositive();
+        assertThat(executor.get("memory")).as(stage).isEqualTo("8g");
+        // Overhead must cover the 4 GiB javacpp.maxbytes above.
+        assertThat(executor.get("memoryOverhead")).as(stage).isEqualTo("5g");
+        assertThat(map(spec.get("driver"), stage + " driver").get("serviceAccount")).isEqualTo("spark");
+        if (gpu) {
+            assertThat(map(executor.get("gpu"), stage + " gpu"))
+                    .containsEntry("name", "nvidia.com/gpu").containsEntry("quantity", 1);
+            assertThat(conf).containsEntry("spark.executor.resource.gpu.amount", "1")
+                    .containsEntry("spark.task.resource.gpu.amount", "1")
+                    .containsEntry("spark.executor.resource.gpu.discoveryScript", "/opt/s2f/deploy/gpu-discovery.sh");
+        } else {
+            assertThat(executor).as(stage).doesNotContainKey("gpu");
+            assertThat(conf.keySet()).as(stage).noneMatch(k -> k.contains("gpu"));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.speech2face.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The checkout the deploy tests look at: Maven runs them with the spark-jobs module as working directory. */
+final class ProjectFiles {
+    static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+    private ProjectFiles() {
+    }
+
+    /** The parent POM's Java 17 option list, which wrappers and manifests must carry verbatim. */
+    static String jvmOpens() {
+        try {
+            String pom = Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("<s2f.jvm.opens>(.*)</s2f.jvm.opens>").matcher(pom);
+            if (!m.find()) {
+                throw new IllegalStateException("The parent pom.xml has no s2f.jvm.opens property.");
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
