@@ -16,14 +16,15 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.speech2face.model.ModelProfile;
 import org.speech2face.model.VggFace;
 import org.speech2face.model.Weights;
 
 /**
  * Moves a VGG16-shaped network's weights (13 convolutions then 3 dense layers, whatever their names) into
- * {@link VggFace}'s graph, then proves the move: on a random face, the source network's fc7 activation must equal
- * {@link VggFace}'s fc7 passed through the source's fc7 activation function. The one layout question, the order
+ * {@link VggFace}'s graph, then proves the move: on a random face, the source network's rectified fc7 must equal
+ * {@link VggFace}'s, to 1e-3 of its largest value. The one layout question, the order
  * in which fc6 reads the flattened 512x7x7 map (channel-major in DL4J, height-width-channel in Keras'
  * channels-last models), is settled by that check: both orders are tried, and only one can pass.
  */
@@ -58,6 +59,7 @@ final class VggFaceTransplant {
             throw new CheckpointException("VGGFace weights " + where + " hold " + convs.size() + " convolutions and "
                     + dense.size() + " dense layers; VGG16 has " + CONVOLUTIONS + " and " + DENSE + ".");
         }
+        requireWidths(convs, dense, profile, where); // before allocating the (145M-parameter) paper graph
         ComputationGraph target = new ComputationGraph(VggFace.configuration(profile, DataType.FLOAT, 0));
         target.init();
         List<String> targetConvs = VggFace.convolutionNames();
@@ -89,6 +91,29 @@ final class VggFaceTransplant {
         throw new CheckpointException(String.format(java.util.Locale.ROOT, "VGGFace weights %s do not reproduce their own "
                 + "network after loading (fc7 relative difference %.3g channel-major, %.3g channels-last).", where,
                 channelMajor, channelLast));
+    }
+
+    private static void requireWidths(List<GraphVertex> convs, List<GraphVertex> dense, ModelProfile profile, String where) {
+        int[] depth = {2, 2, 3, 3, 3};
+        int k = 0;
+        List<String> names = VggFace.convolutionNames();
+        for (int block = 0; block < depth.length; block++) {
+            for (int i = 0; i < depth[block]; i++, k++) {
+                long out = convs.get(k).getLayer().getParam("W").size(0);
+                if (out != profile.vggWidths()[block]) {
+                    throw new CheckpointException("VGGFace weights " + where + " do not fit the " + profile.id() + " profile: "
+                            + names.get(k) + " has " + out + " output channels, expected " + profile.vggWidths()[block] + ".");
+                }
+            }
+        }
+        long[] units = {profile.featureDim(), profile.featureDim(), profile.identities()};
+        for (int d = 0; d < dense.size(); d++) {
+            long out = dense.get(d).getLayer().getParam("W").size(1);
+            if (out != units[d]) {
+                throw new CheckpointException("VGGFace weights " + where + " do not fit the " + profile.id() + " profile: fc"
+                        + (d + 6) + " has " + out + " units, expected " + units[d] + ".");
+            }
+        }
     }
 
     private static void copy(Layer from, Layer to, String name) {
@@ -127,9 +152,11 @@ final class VggFaceTransplant {
         } catch (RuntimeException e) {
             theirs = source.feedForward(preprocessed.reshape(1, -1), false); // networks declared with a flat input
         }
-        INDArray expected = theirs.get(sourceFc7.getVertexName());
+        // ReLU on both sides: an ActivationLayer after the source's fc7 (Keras' fc7/relu) rectifies the recorded
+        // fc7 activation in place at inference time, and ReLU is idempotent
+        INDArray expected = Transforms.relu(theirs.get(sourceFc7.getVertexName()), true);
         IActivation act = ((BaseLayer) sourceFc7.getLayer().conf().getLayer()).getActivationFn();
-        INDArray actual = act.getActivation(ours.get(VggFace.FC7).dup(), false);
+        INDArray actual = Transforms.relu(act.getActivation(ours.get(VggFace.FC7).dup(), false), false);
         double scale = Math.max(expected.amaxNumber().doubleValue(), 1e-12);
         return actual.sub(expected.reshape(actual.shape())).amaxNumber().doubleValue() / scale;
     }

@@ -116,6 +116,24 @@ class VggFaceWeightsTest {
     }
 
     @Test
+    void kerasH5ImportsThroughDl4jAndReproducesTheKerasNetwork() throws Exception {
+        Path h5 = tmp.resolve("vggface_tiny.h5");
+        KerasVggFaceH5.write(h5, 64, new int[] {8, 16, 32, 64, 64}, 512, 2622, 5);
+        VggFaceWeights.Loaded loaded = VggFaceWeights.load(h5.toUri().toString(), ModelProfile.TINY, CONF);
+        assertThat(loaded.id()).startsWith("keras-h5:vggface_tiny.h5#sha256=").hasSize("keras-h5:vggface_tiny.h5#sha256=".length() + 16);
+
+        // the same face through DL4J's own import of the file (channels-last input), against our graph
+        ComputationGraph keras = org.deeplearning4j.nn.modelimport.keras.KerasModelImport
+                .importKerasModelAndWeights(h5.toString(), false);
+        Nd4j.getRandom().setSeed(6);
+        INDArray face = Nd4j.rand(DataType.FLOAT, 1, 3, 64, 64);
+        INDArray expected = keras.outputSingle(vggInput(face).permute(0, 2, 3, 1).dup('c'));
+        INDArray probabilities = Transforms.softmax(loaded.graph().output(face)[1], true);
+        assertThat(probabilities.sub(expected).amaxNumber().doubleValue())
+                .isLessThan(1e-4 * expected.amaxNumber().doubleValue());
+    }
+
+    @Test
     void theRealZooChecksumIsEnforced() throws IOException {
         Path zip = saveZip(zooStyleVgg(new int[] {8, 16, 32, 64, 64}, 13, 21), "vgg16_dl4j_vggface_inference.v1.zip");
         assertThatThrownBy(() -> VggFaceWeights.load(zip.toUri().toString(), ModelProfile.TINY, CONF))
