@@ -1,23 +1,38 @@
 package org.speech2face.cli;
 
 import org.speech2face.config.S2fConfig;
+import org.speech2face.model.ModelBenchmark;
+import org.speech2face.model.ModelProfile;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /** {@code s2f bench <what>}: throughput figures printed beside a reference measured in the same run. */
 final class BenchCommand implements Command {
     @Override
     public String summary() {
-        return "benchmarks: 'bench preprocessing' (face ingest vs plain decode, spectrograms vs NumPy)";
+        return "benchmarks: 'bench preprocessing' (face ingest vs decode, spectrograms vs NumPy), "
+                + "'bench models [paper|tiny]' (SE and FD training steps, VGGFace inference)";
     }
 
     @Override
     public int run(CliArgs args, S2fConfig config, PrintStream out) throws Exception {
-        String what = args.positional().isEmpty() ? "" : args.positional().get(0);
+        List<String> words = args.positional();
+        String what = words.isEmpty() ? "" : words.get(0);
         switch (what) {
             case "preprocessing" -> new PreprocessingBench(config, out).run();
-            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing; got '" + what + "'.");
+            case "models" -> models(words.size() > 1 ? ModelProfile.parse(words.get(1)) : ModelProfile.PAPER, out);
+            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models; got '" + what + "'.");
         }
         return 0;
+    }
+
+    /** The paper profile at batch 16 unless told otherwise: the size DESIGN.md's reference figures are for. */
+    private static void models(ModelProfile profile, PrintStream out) {
+        ModelBenchmark.Options paper = ModelBenchmark.Options.paper();
+        ModelBenchmark.run(new ModelBenchmark.Options(profile, paper.batch(), paper.warmup(), paper.steps(), true, true,
+                true), out::println);
+        out.println("references on these machines (DESIGN.md section 5, PyTorch 1.13 CPU, 2 threads, paper size, batch 16): "
+                + "SE training 7.7 samples/s, VGGFace forward 7.0 faces/s; float32 ceiling about 340 GFLOP/s.");
     }
 }
