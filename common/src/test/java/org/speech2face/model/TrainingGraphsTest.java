@@ -56,6 +56,11 @@ class TrainingGraphsTest {
         assertThat(out[1].shape()).containsExactly(4, 512);
         // the frozen copy computes exactly what VGGFace computes on the generated faces
         assertThat(out[1].sub(vgg.output(out[0])[0]).amaxNumber().doubleValue()).isLessThan(1e-3);
+        // and the trained decoder moves into the inference graph by layer name
+        ComputationGraph fd = new ComputationGraph(FaceDecoder.configuration(TINY, DataType.FLOAT, 99));
+        fd.init();
+        assertThat(Weights.copyCommonLayers(g, fd)).isEqualTo(fd.getLayers().length - 11); // all but the 11 ReLUs
+        assertThat(fd.outputSingle(ff).sub(out[0]).amaxNumber().doubleValue()).isLessThan(1e-5);
     }
 
     @Test
