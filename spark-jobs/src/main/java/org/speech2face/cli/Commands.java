@@ -1,6 +1,7 @@
 package org.speech2face.cli;
 
 import org.speech2face.jobs.SparkJob;
+import org.speech2face.jobs.export.ExportJob;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ final class Commands {
             SparkJob job = s.get();
             register(job.name(), sparkJob(s, job.summary()));
         }
+        register("export", sparkJob(ExportJob::new, new ExportJob().summary()));
         register("show-config", new ShowConfigCommand());
         register("describe-models", new DescribeModelsCommand());
         register("bench", new BenchCommand());
