@@ -31,31 +31,35 @@ fi
 mkdir -p "$SPARK_HOME/jars" "$STATE/logs"
 
 # SPARK_HOME/jars = Spark, Hadoop client and Scala at the parent POM's versions, with their own dependencies and
-# nothing of s2f: what a Spark distribution ships. Resolved by Maven once (online if ~/.m2 lacks some of them).
+# nothing of s2f: what a Spark distribution ships. Resolved by Maven (online if ~/.m2 lacks some of them), again
+# only when those versions change.
 prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$S2F_HOME/pom.xml" | head -n 1; }
-if [ -z "$(ls -A "$SPARK_HOME/jars")" ]; then
+dep() { echo "<dependency><groupId>$1</groupId><artifactId>$2</artifactId><version>$3</version></dependency>"; }
+{
+  echo '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+  echo '<groupId>local</groupId><artifactId>spark-dist</artifactId><version>1</version><packaging>pom</packaging>'
+  # Maven's nearest-wins picks versions older than the ones a Spark 3.5 distribution ships: jackson-core 2.14.2
+  # (Spark SQL's JSON reader needs 2.15: StreamReadConstraints) and slf4j-api 1.7.36 (no binding for Spark's
+  # log4j2-slf4j2 bridge: every daemon would log nothing).
+  echo '<dependencyManagement><dependencies>'
+  dep com.fasterxml.jackson.core jackson-core 2.15.2
+  dep org.slf4j slf4j-api 2.0.7
+  echo '</dependencies></dependencyManagement><dependencies>'
+  for m in spark-core spark-sql spark-mllib; do dep org.apache.spark "${m}_2.12" "$(prop spark.version)"; done
+  for m in hadoop-client-api hadoop-client-runtime; do dep org.apache.hadoop "$m" "$(prop hadoop.version)"; done
+  for m in scala-library scala-reflect; do dep org.scala-lang "$m" "$(prop scala.version)"; done
+  echo '</dependencies></project>'
+} > "$STATE/spark-dist-pom.xml.new"
+if [ -z "$(ls -A "$SPARK_HOME/jars")" ] || ! cmp -s "$STATE/spark-dist-pom.xml.new" "$STATE/spark-dist-pom.xml"; then
   echo "start-cluster.sh: resolving Spark's jars with Maven..." >&2
-  dep() { echo "<dependency><groupId>$1</groupId><artifactId>$2</artifactId><version>$3</version></dependency>"; }
-  {
-    echo '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
-    echo '<groupId>local</groupId><artifactId>spark-dist</artifactId><version>1</version><packaging>pom</packaging>'
-    # Maven's nearest-wins picks jackson-core 2.14.2 from Spark's tree; Spark 3.5's own distribution ships 2.15.2,
-    # and Spark SQL's JSON reader needs it (StreamReadConstraints).
-    echo '<dependencyManagement><dependencies>'
-    dep com.fasterxml.jackson.core jackson-core 2.15.2
-    echo '</dependencies></dependencyManagement><dependencies>'
-    for m in spark-core spark-sql spark-mllib; do dep org.apache.spark "${m}_2.12" "$(prop spark.version)"; done
-    for m in hadoop-client-api hadoop-client-runtime; do dep org.apache.hadoop "$m" "$(prop hadoop.version)"; done
-    for m in scala-library scala-reflect; do dep org.scala-lang "$m" "$(prop scala.version)"; done
-    echo '</dependencies></project>'
-  } > "$STATE/spark-dist-pom.xml"
+  rm -rf "$SPARK_HOME/jars" "$STATE/spark-dist-pom.xml"
+  mkdir -p "$SPARK_HOME/jars"
   # shellcheck disable=SC2086
-  if ! mvn -B -q ${S2F_MVN_OPTS:-} -f "$STATE/spark-dist-pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$SPARK_HOME/jars" >&2; then
-    rm -rf "$SPARK_HOME/jars"
-    die "Maven could not resolve Spark's jars (see above)."
-  fi
+  mvn -B -q -Dstyle.color=never ${S2F_MVN_OPTS:-} -f "$STATE/spark-dist-pom.xml.new" dependency:copy-dependencies \
+      -DoutputDirectory="$SPARK_HOME/jars" >&2 || die "Maven could not resolve Spark's jars (see above)."
+  mv "$STATE/spark-dist-pom.xml.new" "$STATE/spark-dist-pom.xml"
 fi
+rm -f "$STATE/spark-dist-pom.xml.new"
 
 # From here on, a failure stops whatever this script started.
 started=false
