@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.speech2face.cli.PipelineStageNames;
 import org.speech2face.jobs.JobTestSupport;
-import org.speech2face.jobs.SparkSessions;
+import org.speech2face.notebooks.Notebooks;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * loopback, submits {@code pipeline} and then {@code export} from the shaded jar in cluster deploy mode with the
  * data root on Hadoop's local file system ({@code file:}), and stops the cluster. This class then checks what a
  * user would look at: every stage's counts add up, every dataset reads back with the rows its stage reported, the
- * driver and executors ran in worker processes on both workers, and no cluster process outlived the script.
+ * driver and executors ran in worker processes on both workers, no cluster process outlived the script, and the
+ * notebooks run headless on the outputs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandaloneClusterIT {
@@ -174,6 +175,20 @@ class StandaloneClusterIT {
             assertThat(png.filter(p -> p.toString().endsWith(".png")).count()).isEqualTo(c.get("faces_written").asLong());
             assertThat(npy.filter(p -> p.toString().endsWith(".npy")).count()).isEqualTo(c.get("spectrograms_written").asLong());
         }
+    }
+
+    @Test
+    void theNotebooksRunHeadlessOnTheClusterRunsOutputs() throws Exception {
+        Map<String, JsonNode> nbs = Notebooks.execute(run.dataRoot, run.dataRoot.getParent().resolve("notebooks"));
+
+        assertThat(nbs).hasSize(4);
+        nbs.forEach((name, nb) -> assertThat(Notebooks.errors(nb)).as(name).isEmpty());
+        assertThat(Notebooks.images(nbs.get("01-samples.ipynb"))).as("face grid and spectrograms").isEqualTo(2);
+        assertThat(Notebooks.text(nbs.get("01-samples.ipynb"))).contains("| ingest-faces | 17 | 16 | 1 | missing_file 1 |");
+        assertThat(Notebooks.images(nbs.get("02-priors.ipynb"))).as("Table 1 plot").isEqualTo(1);
+        assertThat(Notebooks.text(nbs.get("02-priors.ipynb"))).contains("**Table 1: L1(n1, n2)", "| neutral | 4 | 2 |");
+        assertThat(Notebooks.images(nbs.get("03-training.ipynb"))).as("loss curves").isGreaterThanOrEqualTo(1);
+        assertThat(Notebooks.text(nbs.get("03-training.ipynb"))).contains("held-out accuracy");
     }
 
     private long written(Map<String, JsonNode> reports, String stage) {
