@@ -19,6 +19,7 @@ final class Commands {
             SparkJob job = s.get();
             register(job.name(), sparkJob(s, job.summary()));
         }
+        register("preprocess", new PreprocessCommand());
         register("export", sparkJob(ExportJob::new, new ExportJob().summary()));
         register("show-config", new ShowConfigCommand());
         register("describe-models", new DescribeModelsCommand());

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.speech2face.cli.PipelineStageNames;
+import org.speech2face.cli.S2fCommands;
 import org.speech2face.jobs.JobTestSupport;
 import org.speech2face.notebooks.Notebooks;
 
@@ -104,7 +104,7 @@ class StandaloneClusterIT {
     @Test
     void everyStageReportedCountsThatAddUp() throws IOException {
         Map<String, JsonNode> reports = latestReports();
-        List<String> stages = PipelineStageNames.all();
+        List<String> stages = S2fCommands.pipelineStages();
         List<String> expected = new ArrayList<>(stages);
         expected.add("export");
         assertThat(reports.keySet()).containsExactlyInAnyOrderElementsOf(expected);
