@@ -42,12 +42,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StandaloneClusterIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private Path jar;
     private StandaloneClusterRun run;
     private SparkSession spark;
 
     @BeforeAll
     void runThePipelineOnACluster() throws Exception {
-        Path jar = Path.of(System.getProperty("s2f.shaded.jar", "(s2f.shaded.jar not set)"));
+        jar = Path.of(System.getProperty("s2f.shaded.jar", "(s2f.shaded.jar not set)"));
         assertThat(jar).as("the shaded jar, which mvn verify builds in the package phase").exists();
         Path dir = Path.of("target/e2e").toAbsolutePath();
         // A fresh run, but Spark's jars are kept: start-cluster.sh resolves them again only when versions change.
@@ -77,6 +78,23 @@ class StandaloneClusterIT {
         assertThat(run.logText()).contains("stopped worker1", "stopped worker2", "stopped master");
         assertThat(run.leftoverProcesses()).isEmpty();
         assertThat(run.state.resolve("cluster.env")).doesNotExist();
+    }
+
+    @Test
+    void aStageThatFailsFailsTheScriptWhichStillStopsTheCluster() throws Exception {
+        Path dir = Path.of("target/e2e-failing").toAbsolutePath();
+        deleteTree(dir, Set.of());
+        StandaloneClusterRun failing = new StandaloneClusterRun(ProjectFiles.ROOT, dir);
+        failing.reuseSparkJarsOf(run);
+
+        failing.run(jar, Duration.ofMinutes(5), "--set", "no.such.key=1");
+
+        assertThat(failing.exitCode).as(failing.logTail(80)).isEqualTo(1);
+        // submit.sh quotes the end of the failed driver's stderr: s2f's own one-line config error.
+        assertThat(failing.logText()).contains(" FAILED; its output is in ", "Unknown config key 'no.such.key'",
+                "stopped worker1", "stopped worker2", "stopped master").doesNotContain("export:");
+        assertThat(failing.driverDirs()).as("export is not submitted after a failed pipeline").hasSize(1);
+        assertThat(failing.leftoverProcesses()).isEmpty();
     }
 
     @Test

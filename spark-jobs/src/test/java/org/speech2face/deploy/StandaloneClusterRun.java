@@ -34,11 +34,17 @@ final class StandaloneClusterRun {
         this.log = dir.resolve("run-pipeline.log");
     }
 
-    /** Runs the script to the end (or {@code timeout}, then stops it), then stops the cluster. */
-    StandaloneClusterRun run(Path jar, Duration timeout) throws IOException, InterruptedException {
+    /**
+     * Runs the script to the end (or {@code timeout}, then stops it), then stops the cluster. {@code s2fArgs} go to
+     * both submitted commands.
+     */
+    StandaloneClusterRun run(Path jar, Duration timeout, String... s2fArgs) throws IOException, InterruptedException {
         int[] ports = freePorts();
-        ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("deploy/standalone/run-pipeline.sh").toString(),
-                "file:" + dataRoot).directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> cmd = new ArrayList<>(List.of("bash", home.resolve("deploy/standalone/run-pipeline.sh").toString(),
+                "file:" + dataRoot));
+        cmd.addAll(List.of(s2fArgs));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.put("S2F_STANDALONE", state.toString());
         env.put("S2F_MASTER_PORT", Integer.toString(ports[0]));
@@ -65,6 +71,18 @@ final class StandaloneClusterRun {
             Runtime.getRuntime().removeShutdownHook(hook);
         }
         return this;
+    }
+
+    /** Hard-links another run's resolved Spark jars into this run's state, so start-cluster.sh need not resolve them. */
+    void reuseSparkJarsOf(StandaloneClusterRun other) throws IOException {
+        Path jars = state.resolve("spark/jars");
+        Files.createDirectories(jars);
+        Files.copy(other.state.resolve("spark-dist-pom.xml"), state.resolve("spark-dist-pom.xml"));
+        try (Stream<Path> s = Files.list(other.state.resolve("spark/jars"))) {
+            for (Path jar : s.toList()) {
+                Files.createLink(jars.resolve(jar.getFileName()), jar);
+            }
+        }
     }
 
     private void stopCluster() {
