@@ -68,6 +68,8 @@ class ExportJobTest {
                 SPEC.put(clip, FloatTensorCodec.encode(v));
             }
         }
+        withGender = write(true);
+        withoutGender = write(false);
     }
 
     @AfterAll
@@ -83,9 +85,30 @@ class ExportJobTest {
         return clip.substring(0, 11);
     }
 
-    /** A data root holding faces/, spectrograms/ and (for clips c and d) gender/. */
-    static Path inputs(boolean withGender) throws IOException {
+    /** Written once; each test works on its own copy. */
+    static Path withGender;
+    static Path withoutGender;
+
+    /** A copy of a data root made by {@link #write}. */
+    static Path inputs(boolean gender) throws IOException {
+        Path from = gender ? withGender : withoutGender;
         Path root = Files.createTempDirectory("s2f-export");
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path to = root.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return root;
+    }
+
+    /** A data root holding faces/, spectrograms/ and (for clips c and d) gender/. */
+    static Path write(boolean withGender) throws IOException {
+        Path root = Files.createTempDirectory("s2f-export-input");
         List<Row> faces = new ArrayList<>();
         PNG.forEach((clip, png) -> faces.add(RowFactory.create(clip, youtubeId(clip), "train", 1.0,
                 RowFactory.create(1, 2, 3, 4), "haar", 0.9, png, 64, 48)));
