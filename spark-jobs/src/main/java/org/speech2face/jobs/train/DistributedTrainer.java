@@ -15,7 +15,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,9 +73,8 @@ final class DistributedTrainer {
         WorkerTally tally = new WorkerTally();
         sc.sc().register(tally, stage + ": examples fitted per executor");
         int workers = TrainingMasters.workers(s, sc);
-        // a new deal per run start, so a resumed run does not repeat the rounds of the epochs it already has
-        ParameterAveragingTrainingMaster master = TrainingMasters.create(s, workers,
-                s.seed() * 1_000_003L + start.epochsDone(), exportDir.toString(), List.of(new TallyHook(tally)));
+        ExactRoundsTrainingMaster master = TrainingMasters.create(s, workers, s.seed(), exportDir.toString(),
+                List.of(new TallyHook(tally)));
         SparkComputationGraph net = new SparkComputationGraph(sc, graph, master);
         JavaRDD<MultiDataSet> eval = s.evalExamples() == 0 || s.evalExamples() >= data.trainCount() ? data.train()
                 : data.train().sample(false, s.evalExamples() / (double) data.trainCount(), s.seed());
@@ -87,6 +85,7 @@ final class DistributedTrainer {
                 ui.attach(net);
             }
             for (int epoch = start.epochsDone() + 1; epoch <= s.epochs(); epoch++) {
+                master.dealEpoch(epoch);
                 out.add(epoch(epoch, net, tally, data, eval, checkpoints, metricsDir, workers));
             }
         } finally {

@@ -16,11 +16,20 @@ import scala.Tuple2;
  * than its workers fit: each worker stops after {@code averaging frequency} minibatches and silently skips the rest
  * of its partition (9 examples, 2 workers of 4: one round, one example skipped every epoch). Here an epoch is dealt
  * into {@code ceil(...)} rounds instead, by a seeded shuffle: every round but the last is exactly full, and DL4J's
- * balanced repartitioning then gives no worker more than it fits.
+ * balanced repartitioning then gives no worker more than it fits. The deal of each epoch depends only on the seed
+ * and the epoch ({@link #dealEpoch}), so a resumed run deals its epochs as an uninterrupted one would have.
  */
 final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
-    ExactRoundsTrainingMaster(Builder builder) {
+    private final long seed;
+
+    ExactRoundsTrainingMaster(Builder builder, long seed) {
         super(builder);
+        this.seed = seed;
+    }
+
+    /** Makes the next fit deal its examples as epoch {@code epoch} (1-based) always does. */
+    void dealEpoch(int epoch) {
+        rng = new Random(seed * 1_000_003L + epoch);
     }
 
     @Override

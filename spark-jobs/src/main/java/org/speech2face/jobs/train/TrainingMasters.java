@@ -33,7 +33,8 @@ final class TrainingMasters {
     }
 
     /**
-     * The master for one run. {@code seed} fixes how each epoch's examples are dealt into rounds; {@code exportDir}
+     * The master for one run. {@code seed} fixes how each epoch's examples are dealt into rounds (see
+     * {@link ExactRoundsTrainingMaster#dealEpoch}); {@code exportDir}
      * is where the export approach writes its minibatches.
      */
     static ExactRoundsTrainingMaster create(TrainingSettings s, int workers, long seed, String exportDir,
@@ -51,7 +52,7 @@ final class TrainingMasters {
         } else {
             b.rddTrainingApproach(RDDTrainingApproach.Direct);
         }
-        return new ExactRoundsTrainingMaster(b);
+        return new ExactRoundsTrainingMaster(b, seed);
     }
 
     /**
