@@ -68,6 +68,8 @@ final class DistributedTrainer {
         Path metricsDir = target.metricsDir(ctx.layout());
         Path staging = ctx.layout().staging(stage, ctx.runId());
         Path exportDir = new Path(staging, "export");
+        // minibatch files a killed run of this stage exported are abandoned: one run per stage and data root
+        staging.getFileSystem(conf).delete(ctx.layout().stagingRoot(stage), true);
         TrainingMasters.checkApproach(s, sc.master(), exportDir, conf);
 
         WorkerTally tally = new WorkerTally();
