@@ -27,7 +27,12 @@ import org.speech2face.testing.TestSpark;
  */
 final class TrainingFixture {
     static final Path LABELS = TestSpark.SAMPLE.resolve("gender.csv");
+    private static final List<Path> CREATED = new ArrayList<>();
     private static Path built;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TrainingFixture::deleteAll, "s2f-training-fixture-cleanup"));
+    }
 
     private TrainingFixture() {
     }
@@ -37,7 +42,7 @@ final class TrainingFixture {
         if (built == null) {
             built = build(spark);
         }
-        Path to = Files.createTempDirectory("s2f-train");
+        Path to = created(Files.createTempDirectory("s2f-train"));
         try (Stream<Path> all = Files.walk(built)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 Path target = to.resolve(built.relativize(p).toString());
@@ -60,8 +65,24 @@ final class TrainingFixture {
                 + "training { epochs = 3, batch-per-worker = 4, averaging-frequency = 1, prefetch = 1 }", sets);
     }
 
+    private static synchronized Path created(Path dir) {
+        CREATED.add(dir);
+        return dir;
+    }
+
+    /** The data roots are some tens of MB each; they go when the test JVM does. */
+    private static synchronized void deleteAll() {
+        for (Path dir : CREATED) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | RuntimeException e) {
+                // best effort at shutdown
+            }
+        }
+    }
+
     private static Path build(SparkSession spark) throws Exception {
-        Path root = Files.createTempDirectory("s2f-train-fixture");
+        Path root = created(Files.createTempDirectory("s2f-train-fixture"));
         S2fConfig cfg = config(root);
         JobTestSupport.run(spark, new IngestFacesJob(), cfg);
         JobTestSupport.run(spark, new IngestAudioJob(), cfg);
