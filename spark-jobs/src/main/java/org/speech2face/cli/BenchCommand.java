@@ -1,6 +1,7 @@
 package org.speech2face.cli;
 
 import org.speech2face.config.S2fConfig;
+import org.speech2face.jobs.train.TrainingBenchmark;
 import org.speech2face.model.ModelBenchmark;
 import org.speech2face.model.ModelProfile;
 
@@ -12,7 +13,8 @@ final class BenchCommand implements Command {
     @Override
     public String summary() {
         return "benchmarks: 'bench preprocessing' (face ingest vs decode, spectrograms vs NumPy), "
-                + "'bench models [paper|tiny]' (SE and FD training steps, VGGFace inference)";
+                + "'bench models [paper|tiny]' (SE and FD training steps, VGGFace inference), "
+                + "'bench training [decoder|encoder]' (samples/s on one and two executors, cost of an averaging round)";
     }
 
     @Override
@@ -22,9 +24,21 @@ final class BenchCommand implements Command {
         switch (what) {
             case "preprocessing" -> new PreprocessingBench(config, out).run();
             case "models" -> models(words.size() > 1 ? ModelProfile.parse(words.get(1)) : ModelProfile.PAPER, out);
-            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models; got '" + what + "'.");
+            case "training" -> new TrainingBench(args, out).run(words.size() > 1 ? List.of(net(words.get(1)))
+                    : List.of(TrainingBenchmark.Net.values()));
+            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models, training; got '" + what
+                    + "'.");
         }
         return 0;
+    }
+
+    private static TrainingBenchmark.Net net(String name) {
+        for (TrainingBenchmark.Net n : TrainingBenchmark.Net.values()) {
+            if (n.name().equalsIgnoreCase(name)) {
+                return n;
+            }
+        }
+        throw new CliArgs.UsageError("bench training times decoder or encoder; got '" + name + "'.");
     }
 
     /** The paper profile at batch 16 unless told otherwise: the size DESIGN.md's reference figures are for. */

@@ -8,6 +8,8 @@ import org.speech2face.jobs.gender.TrainGenderJob;
 import org.speech2face.jobs.ingest.IngestAudioJob;
 import org.speech2face.jobs.ingest.IngestFacesJob;
 import org.speech2face.jobs.priors.FacePriorJob;
+import org.speech2face.jobs.train.TrainDecoderJob;
+import org.speech2face.jobs.train.TrainEncoderJob;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -18,7 +20,8 @@ import java.util.function.Supplier;
 final class PipelineCommand implements Command {
     /** The stages in pipeline order. */
     static final List<Supplier<SparkJob>> STAGES = List.of(IngestFacesJob::new, IngestAudioJob::new,
-            FaceFeaturesJob::new, TrainGenderJob::new, PredictGenderJob::new, FacePriorJob::new);
+            FaceFeaturesJob::new, TrainGenderJob::new, PredictGenderJob::new, FacePriorJob::new, TrainDecoderJob::new,
+            TrainEncoderJob::new);
 
     @Override
     public String summary() {

@@ -22,6 +22,7 @@ public final class S2f {
     }
 
     public static void main(String[] argv) {
+        SameDiffChatter.install();
         int code = run(argv, System.out, System.err);
         if (code != 0) {
             System.exit(code);

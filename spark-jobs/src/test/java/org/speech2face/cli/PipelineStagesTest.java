@@ -2,6 +2,7 @@ package org.speech2face.cli;
 
 import org.junit.jupiter.api.Test;
 import org.speech2face.config.ConfigLoader;
+import org.speech2face.config.TrainingSettings;
 
 import java.util.List;
 
@@ -12,12 +13,21 @@ class PipelineStagesTest {
     void featureStagesFollowIngestInOrderAndAreCommands() {
         List<String> stages = PipelineCommand.STAGES.stream().map(s -> s.get().name()).toList();
         assertThat(stages).containsExactly("ingest-faces", "ingest-audio", "face-features", "train-gender",
-                "predict-gender", "face-prior");
+                "predict-gender", "face-prior", "train-decoder", "train-encoder");
         assertThat(Commands.names()).containsAll(stages);
     }
 
     @Test
     void theEmbeddedLaptopConfigUsesRandomVggFaceWeights() {
         assertThat(ConfigLoader.load(null, List.of()).features().vggfaceWeights()).isEqualTo("random:42");
+    }
+
+    @Test
+    void theEmbeddedLaptopConfigTrainsTheNeutralFcEncoderInAFewSmallEpochs() {
+        TrainingSettings t = ConfigLoader.load(null, List.of()).training();
+        assertThat(t.epochs()).isBetween(2, 10);
+        assertThat(t.batchPerWorker()).isEqualTo(4);
+        assertThat(t.averagingFrequency()).isEqualTo(1);
+        assertThat(t.encoderVariant().id()).isEqualTo("neutral+fc");
     }
 }

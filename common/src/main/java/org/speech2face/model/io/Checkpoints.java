@@ -4,11 +4,16 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,21 +32,30 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints of training graphs under one directory on any Hadoop file system ({@code file:}, {@code hdfs:},
- * {@code s3a:}): {@code epoch-0003.zip} (DL4J model with its updater state, so Adam resumes where it stopped) and
- * {@code epoch-0003.json} (metadata). Both are written under a temporary name and renamed into place, model
- * first, so a checkpoint whose metadata exists is complete; {@link #latest} only considers those.
+ * {@code s3a:}), one folder per epoch: {@code epoch-0003/model.zip} (DL4J model with its updater state, so Adam
+ * resumes where it stopped) and {@code epoch-0003/metadata.json}. A folder is written under a hidden temporary name
+ * and renamed into place whole, so a run killed while saving leaves no {@code epoch-NNNN} folder behind (on HDFS
+ * the rename is atomic; on object stores it is a copy, and {@link #latest} still requires both files).
+ * {@link #loadLatest} falls back past checkpoints that do not load (truncated, corrupt, for another model).
  */
 public final class Checkpoints {
-    private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,})\\.json");
+    public static final String MODEL = "model.zip";
+    public static final String METADATA = "metadata.json";
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+    private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,})");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
     private final Configuration conf;
 
-    /** @param dir checkpoint directory URI, e.g. {@code hdfs://nn/data/models/decoder} */
+    /** @param dir checkpoint directory URI, e.g. {@code hdfs://nn/data/models/decoder/default} */
     public Checkpoints(String dir, Configuration conf) {
         if (dir == null || dir.isBlank()) {
             throw new IllegalArgumentException("Checkpoint directory must be given, got '" + dir + "'.");
@@ -54,27 +68,51 @@ public final class Checkpoints {
     public record Loaded(ComputationGraph graph, CheckpointMetadata metadata, String location) {
     }
 
+    /**
+     * What {@link #loadLatest} found: the newest checkpoint that loads, if any, and one sentence for each newer one
+     * that did not.
+     */
+    public record Latest(Optional<Loaded> loaded, List<String> skipped) {
+        public Latest {
+            skipped = List.copyOf(skipped);
+        }
+    }
+
     /** SHA-256 of the configuration JSON with the iteration and epoch counters zeroed. */
     public static String configHash(ComputationGraphConfiguration configuration) {
         ComputationGraphConfiguration c = configuration.clone();
         c.setIterationCount(0);
         c.setEpochCount(0);
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(c.toJson().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available.", e);
+        return sha256(c.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A short id of one layer's trained weights (SHA-256 of its parameters as little-endian float32), so a model
+     * trained against a frozen copy of that layer can tell whether the layer has changed since.
+     */
+    public static String layerFingerprint(ComputationGraph graph, String layer) {
+        if (graph.getVertex(layer) == null || !graph.getVertex(layer).hasLayer()) {
+            throw new IllegalArgumentException("The graph has no layer '" + layer + "' to fingerprint.");
         }
+        float[] p = graph.getLayer(layer).params().castTo(DataType.FLOAT).dup().data().asFloat();
+        ByteBuffer bytes = ByteBuffer.allocate(4 * p.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(p);
+        return sha256(bytes.array()).substring(0, 16);
+    }
+
+    /** The folder of an epoch. */
+    public Path epochDir(int epoch) {
+        return new Path(dir, String.format(Locale.ROOT, "epoch-%04d", epoch));
     }
 
     /** Model file of an epoch. */
     public Path modelPath(int epoch) {
-        return new Path(dir, String.format(Locale.ROOT, "epoch-%04d.zip", epoch));
+        return new Path(epochDir(epoch), MODEL);
     }
 
     /** Metadata file of an epoch. */
     public Path metadataPath(int epoch) {
-        return new Path(dir, String.format(Locale.ROOT, "epoch-%04d.json", epoch));
+        return new Path(epochDir(epoch), METADATA);
     }
 
     /**
@@ -85,26 +123,80 @@ public final class Checkpoints {
         CheckpointMetadata meta = new CheckpointMetadata(metadata.profile(), metadata.variant(), metadata.epoch(),
                 configHash(graph.getConfiguration()), metadata.weightsIds(), metadata.lossTerms());
         FileSystem fs = dir.getFileSystem(conf);
-        fs.mkdirs(dir);
-        writeAtomically(fs, modelPath(meta.epoch()), out -> ModelSerializer.writeModel(graph, out, true));
-        writeAtomically(fs, metadataPath(meta.epoch()), out -> out.write(JSON.writeValueAsBytes(meta)));
+        Path target = epochDir(meta.epoch());
+        String id = UUID.randomUUID().toString();
+        Path tmp = new Path(dir, "." + target.getName() + "." + id + ".tmp");
+        Path old = new Path(dir, "." + target.getName() + "." + id + ".old");
+        try {
+            fs.mkdirs(tmp);
+            try (FSDataOutputStream out = fs.create(new Path(tmp, MODEL), false)) {
+                ModelSerializer.writeModel(graph, out, true);
+            }
+            try (FSDataOutputStream out = fs.create(new Path(tmp, METADATA), false)) {
+                out.write(JSON.writeValueAsBytes(meta));
+            }
+            if (fs.exists(target) && !fs.rename(target, old)) {
+                throw new IOException("Could not move the old " + fs.makeQualified(target) + " aside.");
+            }
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("Could not rename " + fs.makeQualified(tmp) + " to " + fs.makeQualified(target) + ".");
+            }
+            fs.delete(old, true);
+        } finally {
+            if (fs.exists(tmp)) {
+                fs.delete(tmp, true);
+            }
+        }
         return meta;
+    }
+
+    /** Epochs with a complete checkpoint (both files present), oldest first. */
+    public List<Integer> epochs() throws IOException {
+        FileSystem fs = dir.getFileSystem(conf);
+        List<Integer> out = new ArrayList<>();
+        if (!fs.exists(dir)) {
+            return out;
+        }
+        for (FileStatus s : fs.listStatus(dir)) {
+            Matcher m = NAME.matcher(s.getPath().getName());
+            if (s.isDirectory() && m.matches()) {
+                int epoch = Integer.parseInt(m.group(1));
+                if (fs.exists(metadataPath(epoch)) && fs.exists(modelPath(epoch))) {
+                    out.add(epoch);
+                }
+            }
+        }
+        out.sort(Comparator.naturalOrder());
+        return out;
     }
 
     /** Epoch of the newest complete checkpoint, if any. */
     public Optional<Integer> latest() throws IOException {
-        FileSystem fs = dir.getFileSystem(conf);
-        if (!fs.exists(dir)) {
-            return Optional.empty();
-        }
-        int best = -1;
-        for (FileStatus s : fs.listStatus(dir)) {
-            Matcher m = NAME.matcher(s.getPath().getName());
-            if (m.matches() && fs.exists(modelPath(Integer.parseInt(m.group(1))))) {
-                best = Math.max(best, Integer.parseInt(m.group(1)));
+        List<Integer> all = epochs();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /**
+     * The newest checkpoint that loads. A newer one that does not (truncated, failing its checksum, metadata that
+     * is not JSON or describes another graph) is logged as a warning, named in {@link Latest#skipped}, left in
+     * place (the resumed run replaces it when it saves that epoch again) and the one before it is tried.
+     */
+    public Latest loadLatest() throws IOException {
+        List<Integer> all = epochs();
+        List<String> skipped = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                return new Latest(Optional.of(load(all.get(i))), skipped);
+            } catch (CheckpointException e) {
+                String fallback = i > 0 ? String.format(Locale.ROOT, "falling back to epoch-%04d", all.get(i - 1))
+                        : "no earlier checkpoint is left, so training starts from fresh weights";
+                String msg = String.format(Locale.ROOT, "Checkpoint epoch-%04d cannot be used (%s); %s.", all.get(i),
+                        e.getMessage(), fallback);
+                LOG.warn(msg);
+                skipped.add(msg);
             }
         }
-        return best < 0 ? Optional.empty() : Optional.of(best);
+        return new Latest(Optional.empty(), skipped);
     }
 
     /** Loads the checkpoint of {@code epoch}, with updater state, checking the model against its metadata. */
@@ -120,6 +212,10 @@ public final class Checkpoints {
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException("Checkpoint metadata " + fs.makeQualified(metaPath) + " is not valid JSON metadata ("
                     + e.getClass().getSimpleName() + ").", e);
+        }
+        if (meta.epoch() != epoch) {
+            throw new CheckpointException("Checkpoint metadata " + fs.makeQualified(metaPath) + " says epoch "
+                    + meta.epoch() + " but sits in the folder of epoch " + epoch + ".");
         }
         Path modelPath = modelPath(epoch);
         ComputationGraph graph = readGraph(fs, modelPath, true);
@@ -191,6 +287,14 @@ public final class Checkpoints {
             if (fs.exists(tmp)) {
                 fs.delete(tmp, false);
             }
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available.", e);
         }
     }
 }

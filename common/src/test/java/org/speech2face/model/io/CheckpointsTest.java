@@ -65,7 +65,7 @@ class CheckpointsTest {
         assertThat(loaded.metadata().weightsIds()).containsEntry("vggface", "random:7");
         assertThat(loaded.metadata().lossTerms()).containsEntry("tri_loss", 1.25);
         assertThat(loaded.metadata().configHash()).isEqualTo(Checkpoints.configHash(trained.getConfiguration()));
-        assertThat(loaded.location()).startsWith("file:").endsWith("epoch-0001.zip");
+        assertThat(loaded.location()).startsWith("file:").endsWith("epoch-0001/model.zip");
 
         ComputationGraph copy = loaded.graph();
         assertThat(bits(copy.params())).isEqualTo(bits(trained.params()));
@@ -85,8 +85,11 @@ class CheckpointsTest {
                 .isLessThan(0.05 * stepOriginal.amaxNumber().doubleValue());
 
         try (Stream<Path> files = Files.list(tmp.resolve("ckpt"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("epoch-0001");
+        }
+        try (Stream<Path> files = Files.list(tmp.resolve("ckpt/epoch-0001"))) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")))
-                    .containsExactlyInAnyOrder("epoch-0001.zip", "epoch-0001.json");
+                    .containsExactlyInAnyOrder("model.zip", "metadata.json");
         }
     }
 
@@ -97,19 +100,29 @@ class CheckpointsTest {
         store.save(trained, meta(1));
         store.save(trained, meta(3));
         store.save(trained, meta(3)); // replacing an epoch is allowed
-        Files.writeString(tmp.resolve("ckpt/epoch-0005.json"), "{}"); // metadata without its model: incomplete
+        Files.createDirectories(tmp.resolve("ckpt/epoch-0005"));
+        Files.writeString(tmp.resolve("ckpt/epoch-0005/metadata.json"), "{}"); // metadata without its model: incomplete
+        // what a run killed while saving leaves: a complete-looking hidden folder that was never renamed
+        Path killed = Files.createDirectories(tmp.resolve("ckpt/.epoch-0006.1234.tmp"));
+        Files.copy(tmp.resolve("ckpt/epoch-0003/model.zip"), killed.resolve("model.zip"));
+        Files.copy(tmp.resolve("ckpt/epoch-0003/metadata.json"), killed.resolve("metadata.json"));
         assertThat(store.latest()).contains(3);
+        assertThat(store.epochs()).containsExactly(1, 3);
+        try (Stream<Path> files = Files.list(tmp.resolve("ckpt"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("epoch-0001", "epoch-0003", "epoch-0005", ".epoch-0006.1234.tmp");
+        }
     }
 
     @Test
     void missingTruncatedAndForeignFilesAreOneLineErrors() throws IOException {
         Checkpoints store = store();
         store.save(trained, meta(2));
-        Path model = tmp.resolve("ckpt/epoch-0002.zip");
+        Path model = tmp.resolve("ckpt/epoch-0002/model.zip");
         FileSystem local = FileSystem.getLocal(new Configuration()).getRawFileSystem();
 
         assertThatThrownBy(() -> store.load(7)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("epoch-0007.json").hasMessageContaining("does not exist");
+                .hasMessageContaining("epoch-0007/metadata.json").hasMessageContaining("does not exist");
 
         byte[] full = Files.readAllBytes(model);
         Path truncated = tmp.resolve("truncated.zip");
@@ -135,9 +148,9 @@ class CheckpointsTest {
         assertThatThrownBy(() -> Checkpoints.readGraph(local, new org.apache.hadoop.fs.Path(empty.toUri()), false))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("is empty");
 
-        Files.writeString(tmp.resolve("ckpt/epoch-0002.json"), "not json");
+        Files.writeString(tmp.resolve("ckpt/epoch-0002/metadata.json"), "not json");
         assertThatThrownBy(() -> store.load(2)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("epoch-0002.json").hasMessageContaining("not valid JSON");
+                .hasMessageContaining("epoch-0002/metadata.json").hasMessageContaining("not valid JSON");
     }
 
     @Test
@@ -147,25 +160,70 @@ class CheckpointsTest {
         ComputationGraph other = new ComputationGraph(TrainingGraphs.encoder(ModelProfile.TINY, PriorFusion.NONE,
                 Networks.paperAdam(), DataType.FLOAT, 11));
         other.init();
-        store.save(other, meta(2));
-        for (String f : new String[] {"epoch-000%d.json", ".epoch-000%d.json.crc"}) { // with Hadoop's checksum file
-            Files.copy(tmp.resolve("ckpt/" + String.format(f, 2)), tmp.resolve("ckpt/" + String.format(f, 1)),
+        new Checkpoints(tmp.resolve("other").toUri().toString(), new Configuration()).save(other, meta(1));
+        for (String f : new String[] {"metadata.json", ".metadata.json.crc"}) { // with Hadoop's checksum file
+            Files.copy(tmp.resolve("other/epoch-0001/" + f), tmp.resolve("ckpt/epoch-0001/" + f),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         assertThatThrownBy(() -> store.load(1)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("epoch-0001.zip").hasMessageContaining("configuration hash");
+                .hasMessageContaining("epoch-0001/model.zip").hasMessageContaining("configuration hash");
     }
 
     @Test
     void corruptionIsCaughtByTheFileSystemChecksum() throws IOException {
         Checkpoints store = store();
         store.save(trained, meta(4));
-        Path model = tmp.resolve("ckpt/epoch-0004.zip");
+        Path model = tmp.resolve("ckpt/epoch-0004/model.zip");
         byte[] bytes = Files.readAllBytes(model);
         bytes[bytes.length / 3] ^= 0x5a; // one flipped byte, the .crc left as written
         Files.write(model, bytes);
         assertThatThrownBy(() -> store.load(4)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("epoch-0004.zip").hasMessageContaining("Checksum");
+                .hasMessageContaining("epoch-0004/model.zip").hasMessageContaining("Checksum");
+    }
+
+    @Test
+    void loadLatestFallsBackPastCheckpointsThatDoNotLoad() throws IOException {
+        Checkpoints store = store();
+        assertThat(store.loadLatest().loaded()).isEmpty();
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            store.save(trained, meta(epoch));
+        }
+        Path model3 = tmp.resolve("ckpt/epoch-0003/model.zip");
+        byte[] full = Files.readAllBytes(model3);
+        Files.delete(tmp.resolve("ckpt/epoch-0003/.model.zip.crc"));
+        Files.write(model3, Arrays.copyOf(full, full.length / 2)); // what a full disk leaves
+        Files.writeString(tmp.resolve("ckpt/epoch-0002/metadata.json"), "{\"epoch\": ");
+        Files.delete(tmp.resolve("ckpt/epoch-0002/.metadata.json.crc"));
+
+        Checkpoints.Latest latest = store.loadLatest();
+        assertThat(latest.loaded()).isPresent();
+        assertThat(latest.loaded().get().metadata().epoch()).isEqualTo(1);
+        assertThat(latest.skipped()).hasSize(2);
+        assertThat(latest.skipped().get(0)).startsWith("Checkpoint epoch-0003 cannot be used")
+                .contains("truncated").endsWith("falling back to epoch-0002.");
+        assertThat(latest.skipped().get(1)).startsWith("Checkpoint epoch-0002 cannot be used")
+                .contains("not valid JSON").endsWith("falling back to epoch-0001.");
+        assertThat(bits(latest.loaded().get().graph().params())).isEqualTo(bits(trained.params()));
+        assertThat(store.latest()).as("a bad checkpoint is left in place, not deleted").contains(3);
+
+        Files.writeString(tmp.resolve("ckpt/epoch-0001/metadata.json"), "[]");
+        Files.delete(tmp.resolve("ckpt/epoch-0001/.metadata.json.crc"));
+        Checkpoints.Latest none = store.loadLatest();
+        assertThat(none.loaded()).isEmpty();
+        assertThat(none.skipped()).hasSize(3);
+        assertThat(none.skipped().get(2)).endsWith("training starts from fresh weights.");
+    }
+
+    @Test
+    void aLayerFingerprintFollowsThatLayersWeightsOnly() {
+        ComputationGraph copy = trained.clone();
+        String fc2 = Checkpoints.layerFingerprint(copy, "se_fc2");
+        assertThat(fc2).hasSize(16).isEqualTo(Checkpoints.layerFingerprint(trained, "se_fc2"));
+        String conv1 = Checkpoints.layerFingerprint(copy, "se_conv1");
+        copy.getLayer("se_fc2").params().addi(1e-3);
+        assertThat(Checkpoints.layerFingerprint(copy, "se_fc2")).isNotEqualTo(fc2);
+        assertThat(Checkpoints.layerFingerprint(copy, "se_conv1")).isEqualTo(conv1);
+        assertThatThrownBy(() -> Checkpoints.layerFingerprint(copy, "nope")).hasMessageContaining("'nope'");
     }
 
     @Test

@@ -1,0 +1,75 @@
+package org.speech2face.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.speech2face.config.ConfigLoader;
+import org.speech2face.config.S2fConfig;
+import org.speech2face.jobs.LocalCluster;
+import org.speech2face.jobs.SparkSessions;
+import org.speech2face.jobs.train.TrainingBenchmark;
+import org.speech2face.model.ModelProfile;
+
+/**
+ * {@code bench training}: the distributed training's throughput on a real multi-process cluster of this machine
+ * ({@link LocalCluster}), one single-core executor against two, for the tiny decoder and encoder, with the cost of
+ * one parameter-averaging round beside each.
+ */
+final class TrainingBench {
+    static final int EXAMPLES = 64;
+    static final int BATCH = 8;
+    static final int FREQUENCY = 2;
+
+    private final CliArgs args;
+    private final PrintStream out;
+
+    TrainingBench(CliArgs args, PrintStream out) {
+        this.args = args;
+        this.out = out;
+    }
+
+    void run(List<TrainingBenchmark.Net> nets) throws Exception {
+        List<TrainingBenchmark.Result> results = new ArrayList<>();
+        for (int executors = 1; executors <= 2; executors++) {
+            List<String> sets = new ArrayList<>(args.sets());
+            sets.addAll(LocalCluster.sets(executors, 1, 2048));
+            sets.add("data.root=" + Files.createTempDirectory("s2f-bench"));
+            S2fConfig config = ConfigLoader.load(args.confFile(), sets);
+            SparkSession spark = SparkSessions.create(config.spark());
+            try {
+                JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+                for (TrainingBenchmark.Net net : nets) {
+                    results.add(TrainingBenchmark.measure(sc, ModelProfile.TINY, net, executors, EXAMPLES, BATCH,
+                            FREQUENCY));
+                }
+            } finally {
+                spark.stop();
+                LocalCluster.release();
+            }
+        }
+        out.printf(Locale.ROOT, "Training throughput, tiny profile, %d synthetic examples per epoch, %d per minibatch, "
+                + "averaging every %d minibatches; local-cluster executors of 1 core (best of 2 epochs after a warm-up):%n",
+                EXAMPLES, BATCH, FREQUENCY);
+        out.printf(Locale.ROOT, "%-8s %9s %10s %13s %17s%n", "net", "executors", "samples/s", "rounds/epoch",
+                "averaging round");
+        results.sort(java.util.Comparator.comparing(TrainingBenchmark.Result::net)
+                .thenComparingInt(TrainingBenchmark.Result::workers));
+        for (TrainingBenchmark.Result r : results) {
+            out.printf(Locale.ROOT, "%-8s %9d %10.2f %13d %15.0f ms%n", r.net().name().toLowerCase(Locale.ROOT),
+                    r.workers(), r.samplesPerSecond(), r.roundsPerEpoch(), r.roundSeconds() * 1000);
+        }
+        for (TrainingBenchmark.Net net : nets) {
+            double one = results.stream().filter(r -> r.net() == net && r.workers() == 1).findFirst().orElseThrow()
+                    .samplesPerSecond();
+            double two = results.stream().filter(r -> r.net() == net && r.workers() == 2).findFirst().orElseThrow()
+                    .samplesPerSecond();
+            out.printf(Locale.ROOT, "%s: two executors run %.2fx the examples per second of one%n",
+                    net.name().toLowerCase(Locale.ROOT), two / one);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.speech2face.jobs.train;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.speech2face.data.DataLayout;
+import org.speech2face.model.io.CheckpointMetadata;
+import org.speech2face.model.io.Checkpoints;
+
+/**
+ * Where a training run starts. By default from the newest checkpoint of its net and variant that loads (corrupt
+ * newer ones are skipped with a warning), with the graph's epoch count set to the epochs already done, so the
+ * learning-rate schedule carries on where it stopped; fresh weights when there is none; and with
+ * {@code overwrite=true} from fresh weights after deleting the old checkpoints and metrics. A checkpoint trained
+ * against other weights or data (its metadata's ids differ) is not silently continued: the run stops and says so.
+ */
+final class CheckpointResume {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointResume.class);
+
+    /** The graph to train, the epochs it has behind it, and what was noticed on the way. */
+    record Start(ComputationGraph graph, int epochsDone, String from, List<String> notes) {
+    }
+
+    private CheckpointResume() {
+    }
+
+    static Start start(TrainingTarget target, DataLayout layout, Configuration conf, boolean overwrite) throws IOException {
+        Path dir = target.checkpointDir(layout);
+        List<String> notes = new ArrayList<>();
+        if (overwrite) {
+            FileSystem fs = dir.getFileSystem(conf);
+            List<Integer> old = new Checkpoints(dir.toString(), conf).epochs();
+            for (int epoch : old) {
+                fs.delete(new Checkpoints(dir.toString(), conf).epochDir(epoch), true);
+            }
+            Path metrics = target.metricsDir(layout);
+            fs.delete(metrics, true);
+            if (!old.isEmpty()) {
+                notes.add("overwrite=true: deleted " + old.size() + " checkpoint(s) of " + target.metadataVariant()
+                        + " and its metrics; training starts from fresh weights.");
+            }
+        }
+        Checkpoints.Latest latest = new Checkpoints(dir.toString(), conf).loadLatest();
+        notes.addAll(latest.skipped());
+        if (latest.loaded().isEmpty()) {
+            ComputationGraph graph = target.fresh().get();
+            graph.getConfiguration().setEpochCount(0);
+            return new Start(graph, 0, "fresh weights (seeded)", notes);
+        }
+        Checkpoints.Loaded loaded = latest.loaded().get();
+        CheckpointMetadata meta = loaded.metadata();
+        String where = loaded.location();
+        if (!meta.variant().equals(target.metadataVariant()) || !meta.profile().equals(target.profile().id())) {
+            throw new IllegalStateException("The checkpoint " + where + " holds " + meta.variant() + " of the "
+                    + meta.profile() + " profile, not " + target.metadataVariant() + " of the " + target.profile().id()
+                    + " profile; set overwrite=true to train it again from scratch.");
+        }
+        for (Map.Entry<String, String> e : target.weightsIds().entrySet()) {
+            String then = meta.weightsIds().get(e.getKey());
+            if (!e.getValue().equals(then)) {
+                throw new IllegalStateException("The checkpoint " + where + " was trained against " + e.getKey() + " "
+                        + then + ", but this run would train against " + e.getValue() + "; set overwrite=true to train "
+                        + target.metadataVariant() + " again from scratch (its checkpoints and metrics are replaced).");
+            }
+        }
+        ComputationGraph graph = loaded.graph();
+        graph.getConfiguration().setEpochCount(meta.epoch()); // the learning-rate schedule counts epochs
+        LOG.info("{}: resuming from {} (epoch {})", target.metadataVariant(), where, meta.epoch());
+        return new Start(graph, meta.epoch(), where, notes);
+    }
+}

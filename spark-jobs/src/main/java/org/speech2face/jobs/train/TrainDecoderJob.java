@@ -1,0 +1,55 @@
+package org.speech2face.jobs.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.speech2face.jobs.JobContext;
+import org.speech2face.model.FaceDecoder;
+import org.speech2face.model.LossTerms;
+import org.speech2face.model.ModelProfile;
+import org.speech2face.model.Networks;
+import org.speech2face.model.TrainingGraphs;
+
+/**
+ * {@code train-decoder}: the face decoder FD (Table 2) on (Ff, face) pairs of the train split, with VGGFace frozen
+ * inside its loss (image loss + cosine loss on VGGFace fc7, eq. 6), by DL4J parameter averaging across the
+ * executors. Checkpoints go to {@code models/decoder/default/epoch-NNNN/}, metrics to {@code metrics/decoder/default/}.
+ * It is trained first: train-encoder freezes its first layer.
+ */
+public final class TrainDecoderJob extends TrainingJob {
+    @Override
+    public String name() {
+        return "train-decoder";
+    }
+
+    @Override
+    public String summary() {
+        return "face decoder on (fc7, face) pairs, Spark parameter averaging, resumable -> models/decoder/";
+    }
+
+    @Override
+    protected Prepared prepare(JobContext ctx, ModelProfile profile) {
+        Vgg vgg = vggFace(ctx, profile);
+        long seed = ctx.config().training().seed();
+        ExampleSet examples = DecoderExamples.read(ctx, vgg.featureId(), profile);
+        TrainingTarget target = new TrainingTarget(TrainingTarget.DECODER, TrainingTarget.DEFAULT, profile,
+                LossTerms.DECODER, FaceDecoder.FC1, Map.of("vggface", vgg.featureId()), () -> fresh(profile, seed, vgg));
+        List<String> notes = new ArrayList<>();
+        if (vgg.random()) {
+            notes.add("VGGFace is " + vgg.featureId() + ", a randomly initialised network: the decoder learns to invert "
+                    + "random features, and its feature loss compares random fc7s.");
+        }
+        return new Prepared(target, examples, Map.of("vggface_id", vgg.featureId(), "profile", profile.id()), notes);
+    }
+
+    /** FD's training graph with fresh seeded weights and the configured VGGFace frozen inside. */
+    private static ComputationGraph fresh(ModelProfile profile, long seed, Vgg vgg) {
+        ComputationGraph g = new ComputationGraph(TrainingGraphs.decoder(profile, Networks.paperAdam(), DataType.FLOAT, seed));
+        g.init();
+        TrainingGraphs.loadFrozenVggFace(g, vgg.graph());
+        return g;
+    }
+}
