@@ -26,6 +26,7 @@ public record S2fConfig(
         Features features,
         Gender gender,
         Priors priors,
+        EvaluateSettings evaluate,
         int reportSampleRejects,
         int progressIntervalSeconds,
         String rendered) implements Serializable {
@@ -146,6 +147,7 @@ public record S2fConfig(
                 .withFallback(c.withOnlyPath("vggface")).withFallback(c.withOnlyPath("features"))
                 .withFallback(c.withOnlyPath("gender")).withFallback(c.withOnlyPath("priors"))
                 .withFallback(c.withOnlyPath("report")).withFallback(c.withOnlyPath("progress"))
+                .withFallback(c.withOnlyPath("evaluate"))
                 .root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true).setJson(false));
         return new S2fConfig(
                 s.location("data.root"),
@@ -162,6 +164,7 @@ public record S2fConfig(
                         s.longIn("gender.seed"), s.intIn("gender.shuffle-buffer", 1, 10_000_000))),
                 s.record("priors", () -> new Priors(s.ints("priors.n", 1, Integer.MAX_VALUE), s.longIn("priors.seed"),
                         s.oneOf("priors.gender-from", GenderSource.class))),
+                EvaluateSettings.from(s),
                 s.intIn("report.sample-rejects", 0, 10_000),
                 s.intIn("progress.interval-seconds", 1, 86_400),
                 rendered);
