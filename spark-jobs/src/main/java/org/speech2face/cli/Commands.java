@@ -18,6 +18,7 @@ final class Commands {
             SparkJob job = s.get();
             register(job.name(), sparkJob(s, job.summary()));
         }
+        register("generate", new GenerateCommand()); // replaces the pipeline stage's command: a file or a folder
         register("show-config", new ShowConfigCommand());
         register("describe-models", new DescribeModelsCommand());
         register("bench", new BenchCommand());

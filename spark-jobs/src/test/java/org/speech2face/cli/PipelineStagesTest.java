@@ -12,8 +12,10 @@ class PipelineStagesTest {
     void featureStagesFollowIngestInOrderAndAreCommands() {
         List<String> stages = PipelineCommand.STAGES.stream().map(s -> s.get().name()).toList();
         assertThat(stages).containsExactly("ingest-faces", "ingest-audio", "face-features", "train-gender",
-                "predict-gender", "face-prior");
+                "predict-gender", "face-prior", "evaluate", "generate");
         assertThat(Commands.names()).containsAll(stages);
+        // generate the command takes a file or a folder; the pipeline's stage is its folder form
+        assertThat(Commands.find("generate")).isInstanceOf(GenerateCommand.class);
     }
 
     @Test

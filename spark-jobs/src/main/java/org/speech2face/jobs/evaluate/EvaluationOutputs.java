@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.speech2face.data.DataLayout;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.io.AtomicFiles;
 import org.speech2face.jobs.io.DatasetCommitter;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.model.EncoderVariant;
@@ -148,14 +149,14 @@ final class EvaluationOutputs {
                                    Configuration conf) throws IOException {
         StringBuilder md = new StringBuilder();
         tables.forEach(t -> md.append(t.markdown()).append('\n'));
-        ReportFiles.text(new Path(reports, name + ".md"), md.toString(), conf);
-        ReportFiles.json(new Path(reports, name + ".json"), json, conf);
+        AtomicFiles.text(new Path(reports, name + ".md"), md.toString(), conf);
+        AtomicFiles.json(new Path(reports, name + ".json"), json, conf);
     }
 
     private static void png(Path dir, String name, BufferedImage image, RunReport report, Configuration conf)
             throws IOException {
         Path p = new Path(dir, name);
-        ReportFiles.bytes(p, FaceImages.png(image), conf);
+        AtomicFiles.bytes(p, FaceImages.png(image), conf);
         report.figure("figure_" + name.substring(0, name.indexOf('_')), p.toString());
     }
 

@@ -91,15 +91,7 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
     /** The variant's id if it can be compared with the decoder's features and has its priors; else a note. */
     private static Optional<String> usable(EncoderVariant v, TrainedModels.Ref ref, TrainedModels.Ref decoder,
                                            VariantPriors priors, RunReport report) {
-        String why = null;
-        if (!ref.profile().equals(decoder.profile())) {
-            why = "was trained with the " + ref.profile() + " profile, the decoder with " + decoder.profile();
-        } else if (ref.vggfaceId() != null && !ref.vggfaceId().equals(decoder.vggfaceId())) {
-            why = "was trained against VGGFace features " + ref.vggfaceId() + ", the decoder against "
-                    + decoder.vggfaceId();
-        } else if (!priors.supports(v)) {
-            why = "needs a prior of " + decoder.vggfaceId() + " that priors/ does not hold (run face-prior)";
-        }
+        String why = TrainedModels.unusable(v, ref, decoder, priors);
         if (why != null) {
             report.note("Encoder variant " + v.id() + " (" + ref.location() + ") " + why + "; it is not evaluated.");
             return Optional.empty();

@@ -9,6 +9,7 @@ import org.speech2face.data.DataLayout;
 import org.speech2face.jobs.stage.ExecutorModels;
 import org.speech2face.model.EncoderVariant;
 import org.speech2face.model.ModelProfile;
+import org.speech2face.model.VariantPriors;
 import org.speech2face.model.io.CheckpointMetadata;
 import org.speech2face.model.io.Checkpoints;
 
@@ -92,11 +93,25 @@ public final class TrainedModels {
     public record Encoders(Map<EncoderVariant, Ref> trained, List<String> ignored) {
     }
 
+    /** Every variant with a checkpoint, each loaded once to read its metadata. */
     public static Encoders encoders(DataLayout layout, Configuration conf) throws IOException {
+        List<String> ignored = new ArrayList<>();
+        Map<EncoderVariant, Ref> trained = new LinkedHashMap<>();
+        for (EncoderVariant v : present(layout, conf, ignored)) {
+            trained.put(v, encoder(layout, v, conf).orElseThrow());
+        }
+        return new Encoders(trained, ignored);
+    }
+
+    /**
+     * The variants with a checkpoint under {@code models/encoder/}, in Table 4's order, without loading any; names
+     * that are not variant ids are added to {@code ignored}.
+     */
+    public static List<EncoderVariant> present(DataLayout layout, Configuration conf, List<String> ignored)
+            throws IOException {
         Path root = encodersDir(layout);
         FileSystem fs = root.getFileSystem(conf);
         List<EncoderVariant> found = new ArrayList<>();
-        List<String> ignored = new ArrayList<>();
         if (fs.exists(root)) {
             for (FileStatus s : fs.listStatus(root)) {
                 String name = s.getPath().getName();
@@ -104,18 +119,22 @@ public final class TrainedModels {
                     continue;
                 }
                 try {
-                    found.add(EncoderVariant.parse(name));
+                    EncoderVariant v = EncoderVariant.parse(name);
+                    if (new Checkpoints(encoderDir(layout, v).toString(), conf).latest().isPresent()) {
+                        found.add(v);
+                    }
                 } catch (IllegalArgumentException e) {
                     ignored.add(name);
                 }
             }
         }
         found.sort(TABLE_ORDER);
-        Map<EncoderVariant, Ref> trained = new LinkedHashMap<>();
-        for (EncoderVariant v : found) {
-            latest(encoderDir(layout, v), conf).ifPresent(ref -> trained.put(v, ref));
-        }
-        return new Encoders(trained, ignored);
+        return found;
+    }
+
+    /** The newest checkpoint of one variant, if it has any. */
+    public static Optional<Ref> encoder(DataLayout layout, EncoderVariant variant, Configuration conf) throws IOException {
+        return latest(encoderDir(layout, variant), conf);
     }
 
     /** Table 4's order: the paper's seven first, in its order, then the rest (male+fc, female+fc) by id. */
@@ -123,6 +142,24 @@ public final class TrainedModels {
         int i = EncoderVariant.PAPER.indexOf(v);
         return i >= 0 ? i : EncoderVariant.PAPER.size();
     }).thenComparing(EncoderVariant::id);
+
+    /**
+     * Why {@code encoder} (of {@code variant}) cannot be used with {@code decoder} and {@code priors}, or null when
+     * it can: it must share the decoder's profile and VGGFace features, and its priors must exist.
+     */
+    public static String unusable(EncoderVariant variant, Ref encoder, Ref decoder, VariantPriors priors) {
+        if (!encoder.profile().equals(decoder.profile())) {
+            return "was trained with the " + encoder.profile() + " profile, the decoder with " + decoder.profile();
+        }
+        if (encoder.vggfaceId() != null && !encoder.vggfaceId().equals(decoder.vggfaceId())) {
+            return "was trained against VGGFace features " + encoder.vggfaceId() + ", the decoder against "
+                    + decoder.vggfaceId();
+        }
+        if (!priors.supports(variant)) {
+            return "needs a prior of " + decoder.vggfaceId() + " that priors/ does not hold (run face-prior)";
+        }
+        return null;
+    }
 
     private static Optional<Ref> latest(Path dir, Configuration conf) throws IOException {
         Checkpoints store = new Checkpoints(dir.toString(), conf);

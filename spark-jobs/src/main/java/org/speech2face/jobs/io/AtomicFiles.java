@@ -1,4 +1,4 @@
-package org.speech2face.jobs.evaluate;
+package org.speech2face.jobs.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -11,22 +11,25 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** Single report files (Markdown, JSON, PNG) written through Hadoop's FileSystem under a temporary name, then renamed. */
-final class ReportFiles {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+/**
+ * Single files (reports, figures, generated faces) written through Hadoop's FileSystem under a hidden temporary name,
+ * then renamed over the target, so a reader sees the old file or the new one, never half of one.
+ */
+public final class AtomicFiles {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private ReportFiles() {
+    private AtomicFiles() {
     }
 
-    static void text(Path target, String text, Configuration conf) throws IOException {
+    public static void text(Path target, String text, Configuration conf) throws IOException {
         bytes(target, text.getBytes(StandardCharsets.UTF_8), conf);
     }
 
-    static void json(Path target, Object value, Configuration conf) throws IOException {
+    public static void json(Path target, Object value, Configuration conf) throws IOException {
         bytes(target, JSON.writeValueAsBytes(value), conf);
     }
 
-    static void bytes(Path target, byte[] content, Configuration conf) throws IOException {
+    public static void bytes(Path target, byte[] content, Configuration conf) throws IOException {
         FileSystem fs = target.getFileSystem(conf);
         fs.mkdirs(target.getParent());
         Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
