@@ -28,10 +28,16 @@ final class BenchCommand implements Command {
     }
 
     /** The paper profile at batch 16 unless told otherwise: the size DESIGN.md's reference figures are for. */
-    private static void models(ModelProfile profile, PrintStream out) {
+    private static void models(ModelProfile profile, PrintStream out) throws InterruptedException {
         ModelBenchmark.Options paper = ModelBenchmark.Options.paper();
+        out.println("DL4J (this project):");
         ModelBenchmark.run(new ModelBenchmark.Options(profile, paper.batch(), paper.warmup(), paper.steps(), true, true,
-                true), out::println);
+                true), line -> out.println("  " + line));
+        if (profile == ModelProfile.PAPER) {
+            out.println("PyTorch reference, same architectures, same run (bench/pytorch_models.py; needs python3-torch):");
+            ReferenceScript.run("pytorch_models.py", List.of(String.valueOf(paper.batch()), String.valueOf(paper.steps()),
+                    String.valueOf(paper.warmup())), java.util.Map.of("OMP_WAIT_POLICY", "PASSIVE"), out);
+        }
         out.println("references on these machines (DESIGN.md section 5, PyTorch 1.13 CPU, 2 threads, paper size, batch 16): "
                 + "SE training 7.7 samples/s, VGGFace forward 7.0 faces/s; float32 ceiling about 340 GFLOP/s.");
     }

@@ -11,9 +11,7 @@ import org.speech2face.media.FFmpegLog;
 import org.speech2face.video.FaceIngestor;
 import org.speech2face.video.SegmentFrameSampler;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The preprocessing figures of the foundation issue, each beside its reference from the same run: face ingest per
@@ -77,26 +76,7 @@ final class PreprocessingBench {
         out.println("Spectrogram from PCM (6 s, STFT 400/160/512, power-law 0.3), one thread:");
         out.printf("  java (this project): %8.1f segments/s per core (%d segments, %.2f s CPU)%n",
                 r.segmentsPerCpuSecond(), r.segments(), r.cpuSeconds());
-        Path script = Path.of(System.getenv().getOrDefault("S2F_HOME", "."), "bench", "numpy_spectrogram.py");
-        if (Files.isRegularFile(script)) {
-            ProcessBuilder pb = new ProcessBuilder("python3", script.toString()).redirectErrorStream(true);
-            pb.environment().put("OMP_NUM_THREADS", "1");
-            pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-            try {
-                Process p = pb.start();
-                try (BufferedReader rd = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = rd.readLine()) != null) {
-                        out.println("  " + line);
-                    }
-                }
-                p.waitFor();
-            } catch (IOException e) {
-                out.println("  numpy reference not run: " + e.getMessage());
-            }
-        } else {
-            out.println("  numpy reference not run: " + script + " is missing.");
-        }
+        ReferenceScript.run("numpy_spectrogram.py", List.of(), Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_NUM_THREADS", "1"), out);
         out.println("  target: >= 500 segments/s per core; NumPy measured 263 on these machines (DESIGN.md section 5).");
     }
 
