@@ -61,18 +61,26 @@ public final class EvaluateJob implements SparkJob {
         if (!ctx.dryRun()) {
             committer.recover(layout.stagingRoot(name()));
         }
-        EvaluationPlan plan = EvaluationPlan.make(ctx, report);
+        EvaluationPlan plan;
+        try {
+            plan = EvaluationPlan.make(ctx, report);
+        } catch (IllegalStateException e) {
+            if (!ctx.dryRun()) {
+                throw e;
+            }
+            return report.note("A real run would stop here: " + e.getMessage()).finish();
+        }
         Dataset<Row> clips = plan.testClips().persist(StorageLevel.MEMORY_AND_DISK());
         long testClips = clips.count();
         report.count("test_clips", testClips);
+        if (ctx.dryRun()) {
+            clips.unpersist();
+            return report.note("Dry run: nothing was scored or written.").finish();
+        }
         if (testClips == 0) {
             throw new IllegalStateException("The test split under " + ctx.config().dataRoot() + " has no clip with both a "
                     + "face feature of " + plan.vggfaceId() + " and a spectrogram, so there is nothing to evaluate; "
                     + "the test split gets 1 - split.train - split.val of the youtube_ids.");
-        }
-        if (ctx.dryRun()) {
-            clips.unpersist();
-            return report.note("Dry run: nothing was scored or written.").finish();
         }
         List<String> figureClips = figureClips(clips, es);
         Path staging = layout.staging(name(), ctx.runId());

@@ -63,9 +63,13 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
         Dataset<Row> genderLabels = labels(ctx, true, report);
         Dataset<Row> ageLabels = labels(ctx, false, report);
         EvaluateSettings es = ctx.config().evaluate();
-        recogniser(ctx, vggfaceId, genderLabels, "g_youtube_id", "gender_label", "gender",
-                List.of(GenderDataset.MALE, GenderDataset.FEMALE), es, report).ifPresent(recognisers::add);
-        if (es.ageLabels() != null) {
+        if (ctx.dryRun()) {
+            report.note("Dry run: the attribute recognisers are not trained.");
+        } else {
+            recogniser(ctx, vggfaceId, genderLabels, "g_youtube_id", "gender_label", "gender",
+                    List.of(GenderDataset.MALE, GenderDataset.FEMALE), es, report).ifPresent(recognisers::add);
+        }
+        if (es.ageLabels() != null && !ctx.dryRun()) {
             recogniser(ctx, vggfaceId, ageLabels, "a_youtube_id", "age_label", "age", AgeLabels.GROUPS, es, report)
                     .ifPresent(recognisers::add);
         }

@@ -222,5 +222,9 @@ class EvaluateJobTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("There is no trained face decoder under file:" + empty.resolve("models/decoder/default")
                         + "; run train-decoder first.");
+        RunReport dry = new EvaluateJob().run(new org.speech2face.jobs.JobContext(spark, SampleModels.config(empty),
+                "dry", true, java.util.OptionalLong.empty()));
+        assertThat(dry.notes()).anyMatch(n -> n.startsWith("A real run would stop here: There is no trained face decoder"));
+        assertThat(Files.exists(empty.resolve("reports"))).isFalse();
     }
 }
