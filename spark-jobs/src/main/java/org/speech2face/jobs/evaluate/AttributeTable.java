@@ -95,7 +95,7 @@ final class AttributeTable {
             for (Row r : rows) {
                 Map<String, Object> o = new java.util.LinkedHashMap<>();
                 for (String f : List.of("model", "group", "clips", "correct", "accuracy")) {
-                    o.put(f, r.getAs(f));
+                    o.put(f, r.get(SCHEMA.fieldIndex(f))); // rows built here carry no schema
                 }
                 out.add(o);
             }

@@ -111,7 +111,7 @@ final class Table4 {
             Map<String, Object> o = new java.util.LinkedHashMap<>();
             for (String f : SCHEMA.fieldNames()) {
                 if (!List.of("dim", "vggface_id").contains(f)) {
-                    o.put(f, r.getAs(f));
+                    o.put(f, r.get(SCHEMA.fieldIndex(f))); // rows built here carry no schema
                 }
             }
             out.add(o);
