@@ -33,7 +33,7 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
 
     static EvaluationPlan make(JobContext ctx, RunReport report) throws IOException {
         DataLayout layout = ctx.layout();
-        TrainedModels.Ref decoder = TrainedModels.decoder(layout, ctx.hadoopConf());
+        TrainedModels.Ref decoder = TrainedModels.decoder(layout, ctx.hadoopConf(), ClipScorer.DECODER_KIND);
         String vggfaceId = decoder.vggfaceId();
         if (vggfaceId == null) {
             throw new IllegalStateException("The decoder checkpoint " + decoder.location() + " does not say which VGGFace "
@@ -49,7 +49,7 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
         Path priorsDir = layout.dataset(DataLayout.PRIORS);
         VariantPriors priors = ctx.fs(priorsDir).exists(priorsDir) ? EvaluationInputs.priors(ctx, vggfaceId)
                 : new VariantPriors(null, null, null);
-        TrainedModels.Encoders found = TrainedModels.encoders(layout, ctx.hadoopConf());
+        TrainedModels.Encoders found = TrainedModels.encoders(layout, ctx.hadoopConf(), ClipScorer.ENCODER_KIND);
         found.ignored().forEach(name -> report.note("models/encoder/" + name + " is not an encoder variant id; ignored."));
         Map<String, TrainedModels.Ref> encoders = new LinkedHashMap<>();
         found.trained().forEach((v, ref) -> usable(v, ref, decoder, priors, report).ifPresent(id -> encoders.put(id, ref)));

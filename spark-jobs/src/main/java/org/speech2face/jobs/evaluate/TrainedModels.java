@@ -54,14 +54,7 @@ public final class TrainedModels {
 
         /** The training graph, loaded once per JVM and kind ({@link ExecutorModels}). */
         public ComputationGraph graph(String kind, Configuration conf) {
-            return ExecutorModels.get(kind, dir + "#" + epoch, () -> {
-                try {
-                    return new Checkpoints(dir, conf).load(epoch).graph();
-                } catch (IOException e) {
-                    throw new UncheckedIOException("Could not load the checkpoint of epoch " + epoch + " under " + dir
-                            + ": " + e.getMessage(), e);
-                }
-            });
+            return loaded(kind, dir, epoch, conf).graph();
         }
     }
 
@@ -82,10 +75,13 @@ public final class TrainedModels {
         return new Path(new Path(layout.dataset(DataLayout.METRICS), net), variant);
     }
 
-    /** The newest decoder checkpoint; an error naming the folder and the stage to run when there is none. */
-    public static Ref decoder(DataLayout layout, Configuration conf) throws IOException {
+    /**
+     * The newest decoder checkpoint; an error naming the folder and the stage to run when there is none. Reading its
+     * metadata loads it, under {@code kind}, so a later {@link Ref#graph} of that kind in this JVM does not load again.
+     */
+    public static Ref decoder(DataLayout layout, Configuration conf, String kind) throws IOException {
         Path dir = decoderDir(layout);
-        return latest(dir, conf).orElseThrow(() -> new IllegalStateException("There is no trained face decoder under "
+        return latest(dir, conf, kind).orElseThrow(() -> new IllegalStateException("There is no trained face decoder under "
                 + dir + "; run train-decoder first."));
     }
 
@@ -93,12 +89,12 @@ public final class TrainedModels {
     public record Encoders(Map<EncoderVariant, Ref> trained, List<String> ignored) {
     }
 
-    /** Every variant with a checkpoint, each loaded once to read its metadata. */
-    public static Encoders encoders(DataLayout layout, Configuration conf) throws IOException {
+    /** Every variant with a checkpoint, each loaded (under {@code kind}) to read its metadata. */
+    public static Encoders encoders(DataLayout layout, Configuration conf, String kind) throws IOException {
         List<String> ignored = new ArrayList<>();
         Map<EncoderVariant, Ref> trained = new LinkedHashMap<>();
         for (EncoderVariant v : present(layout, conf, ignored)) {
-            trained.put(v, encoder(layout, v, conf).orElseThrow());
+            trained.put(v, encoder(layout, v, conf, kind).orElseThrow());
         }
         return new Encoders(trained, ignored);
     }
@@ -132,9 +128,10 @@ public final class TrainedModels {
         return found;
     }
 
-    /** The newest checkpoint of one variant, if it has any. */
-    public static Optional<Ref> encoder(DataLayout layout, EncoderVariant variant, Configuration conf) throws IOException {
-        return latest(encoderDir(layout, variant), conf);
+    /** The newest checkpoint of one variant, if it has any, loaded under {@code kind}. */
+    public static Optional<Ref> encoder(DataLayout layout, EncoderVariant variant, Configuration conf, String kind)
+            throws IOException {
+        return latest(encoderDir(layout, variant), conf, kind);
     }
 
     /** Table 4's order: the paper's seven first, in its order, then the rest (male+fc, female+fc) by id. */
@@ -142,6 +139,18 @@ public final class TrainedModels {
         int i = EncoderVariant.PAPER.indexOf(v);
         return i >= 0 ? i : EncoderVariant.PAPER.size();
     }).thenComparing(EncoderVariant::id);
+
+    /** A checkpoint with its metadata, loaded once per JVM and kind. */
+    private static Checkpoints.Loaded loaded(String kind, String dir, int epoch, Configuration conf) {
+        return ExecutorModels.get(kind, dir + "#" + epoch, () -> {
+            try {
+                return new Checkpoints(dir, conf).load(epoch);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not load the checkpoint of epoch " + epoch + " under " + dir
+                        + ": " + e.getMessage(), e);
+            }
+        });
+    }
 
     /**
      * Why {@code encoder} (of {@code variant}) cannot be used with {@code decoder} and {@code priors}, or null when
@@ -161,13 +170,12 @@ public final class TrainedModels {
         return null;
     }
 
-    private static Optional<Ref> latest(Path dir, Configuration conf) throws IOException {
-        Checkpoints store = new Checkpoints(dir.toString(), conf);
-        Optional<Integer> epoch = store.latest();
+    private static Optional<Ref> latest(Path dir, Configuration conf, String kind) throws IOException {
+        Optional<Integer> epoch = new Checkpoints(dir.toString(), conf).latest();
         if (epoch.isEmpty()) {
             return Optional.empty();
         }
-        Checkpoints.Loaded loaded = store.load(epoch.get());
+        Checkpoints.Loaded loaded = loaded(kind, dir.toString(), epoch.get(), conf);
         CheckpointMetadata meta = loaded.metadata();
         return Optional.of(new Ref(dir.toString(), epoch.get(), loaded.location(), meta.profile(),
                 meta.weightsIds().get(VGGFACE)));

@@ -58,7 +58,7 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
      */
     public static VoiceToFace prepare(S2fConfig cfg, String variantSetting, Configuration conf) throws IOException {
         DataLayout layout = new DataLayout(cfg.dataRoot());
-        TrainedModels.Ref decoder = TrainedModels.decoder(layout, conf);
+        TrainedModels.Ref decoder = TrainedModels.decoder(layout, conf, DECODER_KIND);
         if (decoder.vggfaceId() == null) {
             throw new IllegalStateException("The decoder checkpoint " + decoder.location() + " does not name the VGGFace "
                     + "weights it was trained against, so no prior can be matched to it; retrain it with train-decoder.");
@@ -74,7 +74,7 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
             v = null;
             encoder = null;
             for (EncoderVariant candidate : order) {
-                TrainedModels.Ref ref = TrainedModels.encoder(layout, candidate, conf).orElseThrow();
+                TrainedModels.Ref ref = TrainedModels.encoder(layout, candidate, conf, ENCODER_KIND).orElseThrow();
                 if (TrainedModels.unusable(candidate, ref, decoder, priors) == null) {
                     v = candidate;
                     encoder = ref;
@@ -88,7 +88,7 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
             }
         } else {
             v = EncoderVariant.parse(variantSetting);
-            encoder = TrainedModels.encoder(layout, v, conf).orElseThrow(() -> new IllegalStateException(
+            encoder = TrainedModels.encoder(layout, v, conf, ENCODER_KIND).orElseThrow(() -> new IllegalStateException(
                     "Encoder variant " + variantSetting + " has no checkpoint under " + TrainedModels.encoderDir(layout,
                             EncoderVariant.parse(variantSetting)) + "; run train-encoder for it first."));
             String why = TrainedModels.unusable(v, encoder, decoder, priors);
