@@ -43,6 +43,7 @@ class EvaluateJobTest {
     static Path root;
     static S2fConfig cfg;
     static RunReport report;
+    static String firstTable6;
 
     @BeforeAll
     static void evaluate() throws Exception {
@@ -52,6 +53,7 @@ class EvaluateJobTest {
         TestSpark.copyTree(models, root); // a private copy: the generate tests read the shared one
         cfg = SampleModels.config(root);
         report = TestSpark.run(spark, new EvaluateJob(), cfg);
+        firstTable6 = Files.readString(root.resolve("reports/table6.md")); // a later test reruns with age labels
     }
 
     @AfterAll
@@ -152,7 +154,7 @@ class EvaluateJobTest {
         assertThat(f2f.<Double>getAs("accuracy")).isCloseTo(f2f.<Long>getAs("correct") / 5.0, within(1e-12));
         assertThat(Files.readString(root.resolve("reports/table5.md"))).contains("| Model | Male | Female | Total |")
                 .contains("Original face").contains("logistic regression");
-        assertThat(Files.readString(root.resolve("reports/table6.md"))).contains("not available")
+        assertThat(firstTable6).contains("not available")
                 .contains("evaluate.age-labels = none");
     }
 
@@ -173,7 +175,7 @@ class EvaluateJobTest {
         var t5 = new com.fasterxml.jackson.databind.ObjectMapper().readTree(root.resolve("reports/table5.json").toFile());
         assertThat(t5.get("available").asBoolean()).isTrue();
         assertThat(t5.get("rows")).hasSize(5 * 3);
-        assertThat(Files.readString(root.resolve("reports/_reports/latest.md"))).contains("Table 4")
+        assertThat(Files.readString(root.resolve("reports/_reports/" + report.runId() + ".md"))).contains("Table 4")
                 .contains("Table 5").contains("Table 6 is not available");
         assertThat(spark.read().parquet(root.resolve("reports/clip_scores").toString()).count())
                 .isEqualTo(5 + 5 + 5 + 5 + 3);
@@ -213,10 +215,25 @@ class EvaluateJobTest {
     }
 
     @Test
-    void aRerunReplacesTheReportAndAMissingDecoderIsNamed() throws Exception {
-        TestSpark.run(spark, new EvaluateJob(), cfg);
+    void aRerunWithAgeLabelsAddsTable6AndReplacesTheRestAndAMissingDecoderIsNamed() throws Exception {
+        // made-up ages for the sample's speakers (it has none): years, a group name, one unusable value
+        Path ages = root.resolve("ages.csv");
+        Files.writeString(ages, "youtube_id,age\nrhTuvqCdmPG,61\n0tmKXPDZpAe,48\nGJtRd8oSJ_l,78\n5c6qSYhzYTF,70\n"
+                + "xD3EoA1zCC_,elder\n7iHyEpp2LNY,29\nPq09OIvEzwj,33\n9qYUCs19aVm,young\nP2GuaEsSuFf,unknown\n");
+        RunReport again = TestSpark.run(spark, new EvaluateJob(), SampleModels.config(root, "evaluate.age-labels=" + ages));
         assertThat(table4()).hasSize(4);
         assertThat(spark.read().parquet(root.resolve("reports/table5").toString()).count()).isEqualTo(5 * 3);
+        Map<String, Long> elderClips = new LinkedHashMap<>();
+        for (Row r : spark.read().parquet(root.resolve("reports/table6").toString()).collectAsList()) {
+            assertThat(r.<String>getAs("group")).isIn("young", "mid-age", "elder", "total");
+            if (r.<String>getAs("group").equals("elder")) {
+                elderClips.put(r.getAs("model"), r.getAs("clips"));
+            }
+        }
+        // test speakers: GJtRd8oSJ_l (78, elder, 3 clips), Pq09OIvEzwj (33, young, 2 clips)
+        assertThat(elderClips).containsEntry("original", 3L).containsEntry("face-to-face", 3L).containsEntry("male", 3L);
+        assertThat(Files.readString(root.resolve("reports/table6.md"))).contains("| Model | Young | Mid-age | Elder | Total |");
+        assertThat(again.notes()).anyMatch(n -> n.startsWith("Recogniser age: logistic regression"));
         Path empty = Files.createTempDirectory("s2f-evaluate-empty");
         assertThatThrownBy(() -> TestSpark.run(spark, new EvaluateJob(), SampleModels.config(empty)))
                 .isInstanceOf(IllegalStateException.class)
