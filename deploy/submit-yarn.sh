@@ -25,7 +25,7 @@ parse_specific() {
 parse_args "$@"
 [ -n "$JAR" ] || JAR="$(default_jar)"
 if [[ "$JAR" != *:* ]] && ! $DRY_RUN && [ ! -f "$JAR" ]; then
-  die "The jar $JAR does not exist; build it with: mvn -Pshade package -DskipTests$($GPU && echo ' -Pcuda')"
+  die "The jar $JAR does not exist; build it with: mvn -DskipTests package$($GPU && echo ' -Pcuda')"
 fi
 
 SUBMIT=("${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit" --master yarn)

@@ -20,6 +20,8 @@ public record DataLayout(String root) implements Serializable {
     public static final String MODELS = "models";
     public static final String METRICS = "metrics";
     public static final String REPORTS = "reports";
+    /** Samples in formats a notebook reads without Parquet (PNG, .npy, CSV); {@code s2f export} writes them. */
+    public static final String EXPORTS = "exports";
     /** Work in progress; never read as a dataset (Spark ignores names starting with '_'). */
     public static final String STAGING = "_staging";
     /** Run reports beside a dataset. */

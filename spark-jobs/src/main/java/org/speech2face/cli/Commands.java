@@ -1,6 +1,7 @@
 package org.speech2face.cli;
 
 import org.speech2face.jobs.SparkJob;
+import org.speech2face.jobs.export.ExportJob;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ final class Commands {
             register(job.name(), sparkJob(s, job.summary()));
         }
         register("generate", new GenerateCommand()); // replaces the pipeline stage's command: a file or a folder
+        register("preprocess", new PreprocessCommand());
+        register("export", sparkJob(ExportJob::new, new ExportJob().summary()));
         register("show-config", new ShowConfigCommand());
         register("describe-models", new DescribeModelsCommand());
         register("bench", new BenchCommand());

@@ -1,6 +1,7 @@
 package org.speech2face.deploy;
 
 import org.junit.jupiter.api.Test;
+import org.speech2face.cli.S2fCommands;
 import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
@@ -60,6 +61,27 @@ class OperatorManifestsTest {
     }
 
     @Test
+    void everyManifestThatIsNotATemplateRunsAnExistingS2fCommand() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(K8S)) {
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        for (Path f : files) {
+            Map<String, Object> doc = load(f);
+            Map<String, Object> labels = map(map(doc.get("metadata"), f + " metadata").get("labels"), f + " labels");
+            if ("true".equals(labels.get("template"))) {
+                continue;
+            }
+            Map<String, Object> spec = map(doc.get("spec"), f + " spec");
+            Map<String, Object> app = doc.get("kind").equals("ScheduledSparkApplication")
+                    ? map(spec.get("template"), f + " template") : spec;
+            Object command = ((List<?>) app.get("arguments")).get(0);
+            assertThat(S2fCommands.all()).as("%s runs '%s'", f.getFileName(), command).contains((String) command);
+            assertThat(labels.get("stage")).as(f.getFileName().toString()).isEqualTo(command);
+        }
+    }
+
+    @Test
     void theScheduleRunsIngestHourlyOneRunAtATime() throws IOException {
         Map<String, Object> doc = load(K8S.resolve("ingest-scheduled.yaml"));
         assertThat(doc.get("kind")).isEqualTo("ScheduledSparkApplication");
@@ -67,7 +89,8 @@ class OperatorManifestsTest {
         assertThat(spec.get("schedule")).isEqualTo("@every 1h");
         // Two runs on one data root would each treat the other's staging as abandoned.
         assertThat(spec.get("concurrencyPolicy")).isEqualTo("Forbid");
-        checkSpec("pipeline", map(spec.get("template"), "template"), false);
+        // preprocess, not pipeline: an hourly run must decode new drops, not retrain every network.
+        checkSpec("preprocess", map(spec.get("template"), "template"), false);
     }
 
     @SuppressWarnings("unchecked")

@@ -9,14 +9,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The checkout the deploy tests look at: Maven runs them with the spark-jobs module as working directory. */
-final class ProjectFiles {
-    static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+public final class ProjectFiles {
+    public static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
     private ProjectFiles() {
     }
 
     /** The parent POM's Java 17 option list, which wrappers and manifests must carry verbatim. */
-    static String jvmOpens() {
+    public static String jvmOpens() {
         try {
             String pom = Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8);
             Matcher m = Pattern.compile("<s2f.jvm.opens>(.*)</s2f.jvm.opens>").matcher(pom);
