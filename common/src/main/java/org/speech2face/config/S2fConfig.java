@@ -27,6 +27,7 @@ public record S2fConfig(
         Gender gender,
         Priors priors,
         TrainingSettings training,
+        EvaluateSettings evaluate,
         int reportSampleRejects,
         int progressIntervalSeconds,
         String rendered) implements Serializable {
@@ -148,6 +149,7 @@ public record S2fConfig(
                 .withFallback(c.withOnlyPath("gender")).withFallback(c.withOnlyPath("priors"))
                 .withFallback(c.withOnlyPath("training")).withFallback(c.withOnlyPath("encoder"))
                 .withFallback(c.withOnlyPath("report")).withFallback(c.withOnlyPath("progress"))
+                .withFallback(c.withOnlyPath("evaluate"))
                 .root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true).setJson(false));
         return new S2fConfig(
                 s.location("data.root"),
@@ -165,6 +167,7 @@ public record S2fConfig(
                 s.record("priors", () -> new Priors(s.ints("priors.n", 1, Integer.MAX_VALUE), s.longIn("priors.seed"),
                         s.oneOf("priors.gender-from", GenderSource.class))),
                 TrainingSettings.from(s),
+                EvaluateSettings.from(s),
                 s.intIn("report.sample-rejects", 0, 10_000),
                 s.intIn("progress.interval-seconds", 1, 86_400),
                 rendered);

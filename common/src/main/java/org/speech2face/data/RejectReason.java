@@ -28,7 +28,11 @@ public enum RejectReason {
     /** An image column could not be decoded. */
     UNDECODABLE_IMAGE,
     /** Anything unexpected; the message carries the exception so nothing is lost. */
-    INTERNAL_ERROR;
+    INTERNAL_ERROR,
+    /** (generate) Less audio than the configured minimum: tiling it to 6 s would repeat a fragment. */
+    TOO_SHORT,
+    /** (generate) Audio whose level is below the silence threshold: there is no voice to draw a face from. */
+    SILENT_AUDIO;
 
     /** The lower-case code stored in the {@code reason_code} column. */
     public String code() {

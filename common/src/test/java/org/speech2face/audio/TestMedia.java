@@ -60,7 +60,12 @@ public final class TestMedia {
     /** An audio-only file of the given tones, every channel identical. */
     public static Path writeAudio(Path file, AudioFormat format, int sampleRate, int channels, Tone... tones)
             throws IOException {
-        float[] mono = tones(sampleRate, tones);
+        return writeSamples(file, format, sampleRate, channels, tones(sampleRate, tones));
+    }
+
+    /** An audio-only file of the given mono samples (e.g. speech decoded from a clip), every channel identical. */
+    public static Path writeSamples(Path file, AudioFormat format, int sampleRate, int channels, float[] mono)
+            throws IOException {
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), channels)) {
             recorder.setFormat(format.container);
             recorder.setAudioCodec(format.codec);

@@ -1,16 +1,22 @@
 package org.speech2face.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
  * {@code s2f <job> [args...] [--conf FILE] [--set key=value]... [--profile tiny|paper] [--dry-run] [--limit N]},
  * parsed. Positional words after the job name (e.g. {@code bench preprocessing}) are kept as arguments of the job;
- * {@code --profile X} is short for {@code --set model.profile=X}.
+ * {@code --profile X} is short for {@code --set model.profile=X}; {@code --input}, {@code --output} and
+ * {@code --variant} (generate's) are kept by name in {@link #options()}.
  */
 public record CliArgs(String job, List<String> positional, String confFile, List<String> sets, boolean dryRun,
-                      OptionalLong limit, boolean help) {
+                      OptionalLong limit, boolean help, Map<String, String> options) {
+    /** Options a job reads by name, without the leading dashes. */
+    static final List<String> JOB_OPTIONS = List.of("input", "output", "variant");
+
 
     /** A command line that cannot be understood; the message says which word and why. */
     public static final class UsageError extends RuntimeException {
@@ -29,8 +35,13 @@ public record CliArgs(String job, List<String> positional, String confFile, List
         boolean dryRun = false;
         boolean help = false;
         OptionalLong limit = OptionalLong.empty();
+        Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
+            if (a.startsWith("--") && JOB_OPTIONS.contains(a.substring(2))) {
+                options.put(a.substring(2), value(argv, ++i, a));
+                continue;
+            }
             switch (a) {
                 case "--conf" -> conf = value(argv, ++i, a);
                 case "--set" -> sets.add(value(argv, ++i, a));
@@ -64,7 +75,8 @@ public record CliArgs(String job, List<String> positional, String confFile, List
                 }
             }
         }
-        return new CliArgs(job, List.copyOf(positional), conf, List.copyOf(sets), dryRun, limit, help || job == null);
+        return new CliArgs(job, List.copyOf(positional), conf, List.copyOf(sets), dryRun, limit, help || job == null,
+                Map.copyOf(options));
     }
 
     private static String value(String[] argv, int i, String option) {

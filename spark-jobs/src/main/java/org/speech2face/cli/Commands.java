@@ -19,6 +19,7 @@ final class Commands {
             SparkJob job = s.get();
             register(job.name(), sparkJob(s, job.summary()));
         }
+        register("generate", new GenerateCommand()); // replaces the pipeline stage's command: a file or a folder
         register("preprocess", new PreprocessCommand());
         register("export", sparkJob(ExportJob::new, new ExportJob().summary()));
         register("show-config", new ShowConfigCommand());

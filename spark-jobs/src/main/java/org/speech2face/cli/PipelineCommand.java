@@ -2,6 +2,8 @@ package org.speech2face.cli;
 
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.SparkJob;
+import org.speech2face.jobs.evaluate.EvaluateJob;
+import org.speech2face.jobs.generate.GenerateFolderJob;
 import org.speech2face.jobs.features.FaceFeaturesJob;
 import org.speech2face.jobs.gender.PredictGenderJob;
 import org.speech2face.jobs.gender.TrainGenderJob;
@@ -21,7 +23,7 @@ final class PipelineCommand implements Command {
     /** The stages in pipeline order. */
     static final List<Supplier<SparkJob>> STAGES = List.of(IngestFacesJob::new, IngestAudioJob::new,
             FaceFeaturesJob::new, TrainGenderJob::new, PredictGenderJob::new, FacePriorJob::new, TrainDecoderJob::new,
-            TrainEncoderJob::new);
+            TrainEncoderJob::new, EvaluateJob::new, GenerateFolderJob::new);
 
     @Override
     public String summary() {

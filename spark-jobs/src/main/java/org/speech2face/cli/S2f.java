@@ -59,6 +59,9 @@ public final class S2f {
         } catch (ConfigError | CliArgs.UsageError e) {
             err.println("s2f: " + e.getMessage());
             return 2;
+        } catch (CommandFailure e) {
+            err.println("s2f: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             err.println("s2f: " + args.job() + " failed: " + e);
             e.printStackTrace(err);
@@ -104,7 +107,8 @@ public final class S2f {
         b.append("  --set key=value  override one key, e.g. --set data.root=/tmp/s2f --set overwrite=true\n");
         b.append("  --profile NAME   short for --set model.profile=NAME\n");
         b.append("  --dry-run        plan and report what would be done; read no media, write nothing\n");
-        b.append("  --limit N        only the first N lines of the CSV\n\njobs:\n");
+        b.append("  --limit N        only the first N lines of the CSV\n");
+        b.append("  generate --input VOICE|FOLDER --output FACE.png|FOLDER [--variant ID]\n\njobs:\n");
         for (String name : Commands.names()) {
             b.append(String.format("  %-16s %s%n", name, Commands.find(name).summary()));
         }

@@ -24,6 +24,17 @@ class CliArgsTest {
     }
 
     @Test
+    void generatesOptionsAreKeptByName() {
+        CliArgs a = CliArgs.parse("generate", "--input", "v.wav", "--output", "f.png", "--variant", "male",
+                "--set", "a=1");
+        assertThat(a.options()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("input", "v.wav", "output", "f.png",
+                "variant", "male"));
+        assertThat(a.sets()).containsExactly("a=1");
+        assertThat(CliArgs.parse("show-config").options()).isEmpty();
+        assertThatThrownBy(() -> CliArgs.parse("generate", "--input")).hasMessageContaining("--input needs a value");
+    }
+
+    @Test
     void badOptionsAreUsageErrorsThatNameTheWord() {
         assertThatThrownBy(() -> CliArgs.parse("x", "--limit", "-3")).hasMessageContaining("'-3'");
         assertThatThrownBy(() -> CliArgs.parse("x", "--bogus")).hasMessageContaining("'--bogus'");

@@ -13,8 +13,10 @@ class PipelineStagesTest {
     void featureStagesFollowIngestInOrderAndAreCommands() {
         List<String> stages = PipelineCommand.STAGES.stream().map(s -> s.get().name()).toList();
         assertThat(stages).containsExactly("ingest-faces", "ingest-audio", "face-features", "train-gender",
-                "predict-gender", "face-prior", "train-decoder", "train-encoder");
+                "predict-gender", "face-prior", "train-decoder", "train-encoder", "evaluate", "generate");
         assertThat(Commands.names()).containsAll(stages);
+        // generate the command takes a file or a folder; the pipeline's stage is its folder form
+        assertThat(Commands.find("generate")).isInstanceOf(GenerateCommand.class);
     }
 
     @Test

@@ -51,6 +51,20 @@ public final class TestSpark {
         return job.run(new JobContext(spark, cfg, JobContext.newRunId(), false, OptionalLong.empty()));
     }
 
+    /** Copies the folder {@code from} (its files and subfolders) into {@code to}. */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
     public static long csvRows(Path csv) throws IOException {
         return Files.readAllLines(csv).stream().filter(l -> !l.isBlank()).count();
     }

@@ -1,0 +1,151 @@
+package org.speech2face.jobs.evaluate;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.speech2face.config.EvaluateSettings;
+import org.speech2face.data.DataLayout;
+import org.speech2face.data.SeededSample;
+import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.SparkJob;
+import org.speech2face.jobs.io.DatasetCommitter;
+import org.speech2face.jobs.io.HadoopConf;
+import org.speech2face.jobs.report.RunReport;
+import org.speech2face.jobs.report.RunReportWriter;
+import org.speech2face.model.EncoderVariant;
+import org.speech2face.model.VariantPriors;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * {@code evaluate}: the paper's section 4.3 on the test split, for the trained decoder and every trained speech
+ * encoder variant: Table 4 (distances of Sf and of VGGFace(FD(Sf)) to Ff, with the Face-to-Face reference row),
+ * Tables 5 and 6 (gender and age of the generated faces by a {@link FaceAttributeRecogniser}) and Figures 2, 5 and 6,
+ * all under {@code reports/}. Scoring runs on executors, one model at a time, each loading its networks once;
+ * every run recomputes everything and replaces the previous report.
+ */
+public final class EvaluateJob implements SparkJob {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
+
+    @Override
+    public String name() {
+        return "evaluate";
+    }
+
+    @Override
+    public String summary() {
+        return "Tables 4-6 and Figs. 2, 5, 6 on the test split for every trained SE variant -> reports/";
+    }
+
+    @Override
+    public RunReport run(JobContext ctx) throws Exception {
+        EvaluateSettings es = ctx.config().evaluate();
+        DataLayout layout = ctx.layout();
+        Path reports = layout.dataset(DataLayout.REPORTS);
+        RunReport report = new RunReport(name(), ctx.runId()).dryRun(ctx.dryRun()).output(reports.toString())
+                .config(ctx.config().rendered());
+        ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
+        DatasetCommitter committer = new DatasetCommitter(ctx.fs(layout.rootPath()));
+        if (!ctx.dryRun()) {
+            committer.recover(layout.stagingRoot(name()));
+        }
+        EvaluationPlan plan;
+        try {
+            plan = EvaluationPlan.make(ctx, report);
+        } catch (IllegalStateException e) {
+            if (!ctx.dryRun()) {
+                throw e;
+            }
+            return report.note("A real run would stop here: " + e.getMessage()).finish();
+        }
+        Dataset<Row> clips = plan.testClips().persist(StorageLevel.MEMORY_AND_DISK());
+        long testClips = clips.count();
+        report.count("test_clips", testClips);
+        if (ctx.dryRun()) {
+            clips.unpersist();
+            return report.note("Dry run: nothing was scored or written.").finish();
+        }
+        if (testClips == 0) {
+            throw new IllegalStateException("The test split under " + ctx.config().dataRoot() + " has no clip with both a "
+                    + "face feature of " + plan.vggfaceId() + " and a spectrogram, so there is nothing to evaluate; "
+                    + "the test split gets 1 - split.train - split.val of the youtube_ids.");
+        }
+        List<String> figureClips = figureClips(clips, es);
+        Path staging = layout.staging(name(), ctx.runId());
+        Path scoresPath = new Path(staging, "scores");
+        long t0 = System.nanoTime();
+        for (String model : plan.models()) {
+            score(ctx, plan, model, clips, testClips, figureClips, scoresPath, report);
+        }
+        report.figure("score_seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+        Dataset<Row> scores = ctx.spark().read().parquet(scoresPath.toString()).persist(StorageLevel.MEMORY_AND_DISK());
+        Map<String, byte[]> originals = new LinkedHashMap<>();
+        for (Row r : clips.filter(col("clip_id").isin(figureClips.toArray())).select("clip_id", "image").collectAsList()) {
+            originals.put(r.getString(0), r.getAs(1));
+        }
+        clips.unpersist();
+        EvaluationOutputs.write(ctx, plan, scores, figureClips, originals, staging, committer, report);
+        scores.unpersist();
+        report.finish();
+        Path md = RunReportWriter.write(report, layout.runReports(DataLayout.REPORTS), ctx.hadoopConf());
+        LOG.info("evaluate: {} models on {} test clips; report {}", plan.models().size(), testClips, md);
+        return report;
+    }
+
+    /** Scores one model (original, face-to-face or a variant) on the clips it covers, appending to {@code out}. */
+    private static void score(JobContext ctx, EvaluationPlan plan, String model, Dataset<Row> clips, long testClips,
+                              List<String> figureClips, Path out, RunReport report) {
+        Dataset<Row> covered = clips;
+        long n = testClips;
+        TrainedModels.Ref encoder = null;
+        if (plan.encoders().containsKey(model)) {
+            EncoderVariant v = EncoderVariant.parse(model);
+            encoder = plan.encoders().get(model);
+            List<String> genders = new ArrayList<>();
+            for (String g : List.of(VariantPriors.MALE, VariantPriors.FEMALE)) {
+                if (VariantPriors.covers(v, g)) {
+                    genders.add(g);
+                }
+            }
+            if (!VariantPriors.covers(v, null)) {
+                covered = clips.filter(col("predicted").isin(genders.toArray()));
+                n = covered.count();
+            }
+            report.count("clips_" + model, n);
+            if (n == 0) {
+                report.note("Variant " + model + " covers no test clip (it needs a voice predicted "
+                        + String.join(" or ", genders) + "); it has no row.");
+                return;
+            }
+        }
+        int batch = ctx.config().evaluate().batchSize();
+        int partitions = (int) Math.max(1, Math.min(ctx.spark().sparkContext().defaultParallelism(),
+                (n + batch - 1) / batch));
+        ClipScorer scorer = new ClipScorer(model, plan.decoder(), encoder, plan.priors(), plan.recognisers(),
+                new HashSet<>(figureClips), batch, new HadoopConf(ctx.hadoopConf()));
+        ctx.spark().sparkContext().setJobDescription("evaluate: score " + model + " on " + n + " test clips");
+        covered.repartition(partitions).mapPartitions(scorer, Encoders.row(ClipScores.SCHEMA))
+                .write().mode(SaveMode.Append).parquet(out.toString());
+    }
+
+    /** Fig. 6's clips: the {@code figure-clips} test clips with the smallest SHA-256 of seed:clip_id. */
+    static List<String> figureClips(Dataset<Row> clips, EvaluateSettings es) {
+        List<String> ids = new ArrayList<>();
+        clips.select("clip_id").collectAsList().forEach(r -> ids.add(r.getString(0)));
+        ids.sort(Comparator.comparingLong((String id) -> SeededSample.key(es.figureSeed(), id))
+                .thenComparing(Comparator.naturalOrder()));
+        return List.copyOf(ids.subList(0, Math.min(es.figureClips(), ids.size())));
+    }
+}

@@ -1,0 +1,141 @@
+package org.speech2face.jobs.evaluate;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.speech2face.config.EvaluateSettings;
+import org.speech2face.data.DataLayout;
+import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.io.GenderDataset;
+import org.speech2face.jobs.report.RunReport;
+import org.speech2face.model.EncoderVariant;
+import org.speech2face.model.VariantPriors;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * What one evaluate run scores, decided on the driver before any task starts: the decoder checkpoint and the
+ * VGGFace weights it was trained against (which pick the features, priors and encoders that can be compared with
+ * it), the usable encoder variants, the priors, the attribute recognisers and the test clips.
+ *
+ * @param models Table 4's models in order: original (only with a recogniser), face-to-face, then the variants
+ */
+record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, TrainedModels.Ref> encoders,
+                      VariantPriors priors, List<FaceAttributeRecogniser> recognisers, List<String> models,
+                      Dataset<Row> testClips) {
+
+    static EvaluationPlan make(JobContext ctx, RunReport report) throws IOException {
+        DataLayout layout = ctx.layout();
+        TrainedModels.Ref decoder = TrainedModels.decoder(layout, ctx.hadoopConf(), ClipScorer.DECODER_KIND);
+        String vggfaceId = decoder.vggfaceId();
+        if (vggfaceId == null) {
+            throw new IllegalStateException("The decoder checkpoint " + decoder.location() + " does not say which VGGFace "
+                    + "weights it was trained against (no '" + TrainedModels.VGGFACE + "' in its weightsIds), so its "
+                    + "features cannot be matched; retrain it with train-decoder.");
+        }
+        report.headline("decoder_epoch", decoder.epoch()).figure("decoder", decoder.location())
+                .figure("vggface_id", vggfaceId).figure("profile", decoder.profile());
+        if (!decoder.profile().equals(ctx.config().profile().name().toLowerCase(java.util.Locale.ROOT))) {
+            report.note("The decoder was trained with the " + decoder.profile() + " profile while model.profile is "
+                    + ctx.config().profile().name().toLowerCase(java.util.Locale.ROOT) + "; evaluated as trained.");
+        }
+        Path priorsDir = layout.dataset(DataLayout.PRIORS);
+        VariantPriors priors = ctx.fs(priorsDir).exists(priorsDir) ? EvaluationInputs.priors(ctx, vggfaceId)
+                : new VariantPriors(null, null, null);
+        TrainedModels.Encoders found = TrainedModels.encoders(layout, ctx.hadoopConf(), ClipScorer.ENCODER_KIND);
+        found.ignored().forEach(name -> report.note("models/encoder/" + name + " is not an encoder variant id; ignored."));
+        Map<String, TrainedModels.Ref> encoders = new LinkedHashMap<>();
+        found.trained().forEach((v, ref) -> usable(v, ref, decoder, priors, report).ifPresent(id -> encoders.put(id, ref)));
+        if (encoders.isEmpty()) {
+            report.note("No trained speech encoder can be evaluated (run train-encoder): Table 4 has the "
+                    + "Face-to-Face row only.");
+        }
+        report.figure("variants", String.join(", ", encoders.keySet()));
+
+        List<FaceAttributeRecogniser> recognisers = new ArrayList<>();
+        Dataset<Row> genderLabels = labels(ctx, true, report);
+        Dataset<Row> ageLabels = labels(ctx, false, report);
+        EvaluateSettings es = ctx.config().evaluate();
+        if (ctx.dryRun()) {
+            report.note("Dry run: the attribute recognisers are not trained.");
+        } else {
+            recogniser(ctx, vggfaceId, genderLabels, "g_youtube_id", "gender_label", "gender",
+                    List.of(GenderDataset.MALE, GenderDataset.FEMALE), es, report).ifPresent(recognisers::add);
+        }
+        if (es.ageLabels() != null && !ctx.dryRun()) {
+            recogniser(ctx, vggfaceId, ageLabels, "a_youtube_id", "age_label", "age", AgeLabels.GROUPS, es, report)
+                    .ifPresent(recognisers::add);
+        }
+        List<String> models = new ArrayList<>();
+        if (!recognisers.isEmpty()) {
+            models.add(ClipScores.ORIGINAL);
+        }
+        models.add(ClipScores.FACE_TO_FACE);
+        models.addAll(encoders.keySet());
+        Dataset<Row> clips = EvaluationInputs.testClips(ctx, vggfaceId, genderLabels, ageLabels);
+        return new EvaluationPlan(decoder, vggfaceId, encoders, priors, List.copyOf(recognisers), List.copyOf(models),
+                clips);
+    }
+
+    /** The checkpoint of each model: the decoder's for the two rows without an encoder. */
+    Map<String, TrainedModels.Ref> refs() {
+        Map<String, TrainedModels.Ref> refs = new LinkedHashMap<>(encoders);
+        refs.put(ClipScores.FACE_TO_FACE, decoder);
+        refs.put(ClipScores.ORIGINAL, decoder);
+        return refs;
+    }
+
+    /** The variant's id if it can be compared with the decoder's features and has its priors; else a note. */
+    private static Optional<String> usable(EncoderVariant v, TrainedModels.Ref ref, TrainedModels.Ref decoder,
+                                           VariantPriors priors, RunReport report) {
+        String why = TrainedModels.unusable(v, ref, decoder, priors);
+        if (why != null) {
+            report.note("Encoder variant " + v.id() + " (" + ref.location() + ") " + why + "; it is not evaluated.");
+            return Optional.empty();
+        }
+        report.figure("epoch_" + v.id(), ref.epoch());
+        return Optional.of(v.id());
+    }
+
+    /** Gender labels (g_youtube_id, gender_label) or age labels (a_youtube_id, age_label); none with a note. */
+    private static Dataset<Row> labels(JobContext ctx, boolean gender, RunReport report) throws IOException {
+        if (gender) {
+            try {
+                return EvaluationInputs.genderLabels(ctx);
+            } catch (IllegalArgumentException e) {
+                report.note("Table 5 is not available: " + e.getMessage());
+                return ctx.spark().emptyDataFrame().select(lit(null).cast("string").as("g_youtube_id"),
+                        lit(null).cast("string").as("gender_label"));
+            }
+        }
+        if (ctx.config().evaluate().ageLabels() == null) {
+            report.note("Table 6 is not available: no age labels are configured (evaluate.age-labels = none); the "
+                    + "bundled sample has only gender labels.");
+        }
+        return EvaluationInputs.ageLabels(ctx);
+    }
+
+    private static Optional<FaceAttributeRecogniser> recogniser(JobContext ctx, String vggfaceId, Dataset<Row> labels,
+                                                                String idColumn, String labelColumn, String attribute,
+                                                                List<String> groups, EvaluateSettings es,
+                                                                RunReport report) {
+        ctx.spark().sparkContext().setJobDescription("evaluate: train the " + attribute + " recogniser");
+        Optional<LogisticAttributeRecogniser> r = LogisticAttributeRecogniser.train(
+                EvaluationInputs.labelledTrainFaces(ctx, vggfaceId, labels, idColumn, labelColumn), attribute, groups,
+                es.recogniserMaxIter(), es.recogniserRegParam());
+        if (r.isEmpty()) {
+            report.note("No " + attribute + " recogniser: the train split's labelled faces do not cover two of "
+                    + groups + ", so the " + attribute + " table is not available.");
+        } else {
+            report.note("Recogniser " + r.get().description() + ".");
+        }
+        return r.map(x -> x);
+    }
+}

@@ -1,0 +1,28 @@
+package org.speech2face.jobs.evaluate;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Recognises one attribute of a face (gender for Table 5, age group for Table 6), the way the paper used the Face++
+ * API on generated faces. Pluggable: an implementation may look at the pixels, at VGGFace's fc7 of them, or at both,
+ * and is shipped to executors with the task, so it must be serialisable and thread-safe.
+ */
+public interface FaceAttributeRecogniser extends Serializable {
+
+    /** A face to recognise: RGB in [0, 1], channels first, {@code side x side}, and VGGFace's fc7 of those pixels. */
+    record Face(float[] rgb, int side, float[] vggFaceFc7) {
+    }
+
+    /** {@code gender} or {@code age}. */
+    String attribute();
+
+    /** The groups it answers with, in the order the table prints them (e.g. male, female). */
+    List<String> groups();
+
+    /** One line for the report: what it is, what it learnt from, how well it did there. */
+    String description();
+
+    /** The group of {@code face}, one of {@link #groups()}. */
+    String recognise(Face face);
+}

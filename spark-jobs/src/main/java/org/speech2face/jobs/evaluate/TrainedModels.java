@@ -1,0 +1,183 @@
+package org.speech2face.jobs.evaluate;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.speech2face.data.DataLayout;
+import org.speech2face.jobs.stage.ExecutorModels;
+import org.speech2face.model.EncoderVariant;
+import org.speech2face.model.ModelProfile;
+import org.speech2face.model.VariantPriors;
+import org.speech2face.model.io.CheckpointMetadata;
+import org.speech2face.model.io.Checkpoints;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The trained networks evaluate and generate use: the newest checkpoint of the face decoder
+ * ({@code models/decoder/default/}) and of every speech-encoder variant ({@code models/encoder/<variant id>/}), and
+ * where their per-epoch metrics live. Checkpoints are read only through {@link Checkpoints}.
+ */
+public final class TrainedModels {
+    public static final String DECODER = "decoder";
+    public static final String ENCODER = "encoder";
+    public static final String DECODER_VARIANT = "default";
+    /** The metadata key of the VGGFace weights a model was trained against (a face_features vggface_id). */
+    public static final String VGGFACE = "vggface";
+
+    private TrainedModels() {
+    }
+
+    /**
+     * One checkpoint as chosen on the driver: tasks load exactly this epoch, whatever is written meanwhile.
+     *
+     * @param dir       the checkpoint directory (a URI)
+     * @param epoch     the epoch chosen
+     * @param location  the model file, for reports
+     * @param profile   the model profile its metadata names
+     * @param vggfaceId the face_features vggface_id it was trained against, or null when its metadata has none
+     */
+    public record Ref(String dir, int epoch, String location, String profile, String vggfaceId) implements Serializable {
+        public ModelProfile modelProfile() {
+            return ModelProfile.parse(profile);
+        }
+
+        /** The training graph, loaded once per JVM and kind ({@link ExecutorModels}). */
+        public ComputationGraph graph(String kind, Configuration conf) {
+            return loaded(kind, dir, epoch, conf).graph();
+        }
+    }
+
+    public static Path decoderDir(DataLayout layout) {
+        return new Path(new Path(layout.dataset(DataLayout.MODELS), DECODER), DECODER_VARIANT);
+    }
+
+    public static Path encodersDir(DataLayout layout) {
+        return new Path(layout.dataset(DataLayout.MODELS), ENCODER);
+    }
+
+    public static Path encoderDir(DataLayout layout, EncoderVariant variant) {
+        return new Path(encodersDir(layout), variant.id());
+    }
+
+    /** {@code metrics/<net>/<variant>/}, where training writes one {@code EpochMetrics} file per epoch. */
+    public static Path metricsDir(DataLayout layout, String net, String variant) {
+        return new Path(new Path(layout.dataset(DataLayout.METRICS), net), variant);
+    }
+
+    /**
+     * The newest decoder checkpoint; an error naming the folder and the stage to run when there is none. Reading its
+     * metadata loads it, under {@code kind}, so a later {@link Ref#graph} of that kind in this JVM does not load again.
+     */
+    public static Ref decoder(DataLayout layout, Configuration conf, String kind) throws IOException {
+        Path dir = decoderDir(layout);
+        return latest(dir, conf, kind).orElseThrow(() -> new IllegalStateException("There is no trained face decoder under "
+                + dir + "; run train-decoder first."));
+    }
+
+    /** The trained encoder variants, in Table 4's order; folders that are not variant ids go to {@code ignored}. */
+    public record Encoders(Map<EncoderVariant, Ref> trained, List<String> ignored) {
+    }
+
+    /** Every variant with a checkpoint, each loaded (under {@code kind}) to read its metadata. */
+    public static Encoders encoders(DataLayout layout, Configuration conf, String kind) throws IOException {
+        List<String> ignored = new ArrayList<>();
+        Map<EncoderVariant, Ref> trained = new LinkedHashMap<>();
+        for (EncoderVariant v : present(layout, conf, ignored)) {
+            trained.put(v, encoder(layout, v, conf, kind).orElseThrow());
+        }
+        return new Encoders(trained, ignored);
+    }
+
+    /**
+     * The variants with a checkpoint under {@code models/encoder/}, in Table 4's order, without loading any; names
+     * that are not variant ids are added to {@code ignored}.
+     */
+    public static List<EncoderVariant> present(DataLayout layout, Configuration conf, List<String> ignored)
+            throws IOException {
+        Path root = encodersDir(layout);
+        FileSystem fs = root.getFileSystem(conf);
+        List<EncoderVariant> found = new ArrayList<>();
+        if (fs.exists(root)) {
+            for (FileStatus s : fs.listStatus(root)) {
+                String name = s.getPath().getName();
+                if (!s.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
+                    continue;
+                }
+                try {
+                    EncoderVariant v = EncoderVariant.parse(name);
+                    if (new Checkpoints(encoderDir(layout, v).toString(), conf).latest().isPresent()) {
+                        found.add(v);
+                    }
+                } catch (IllegalArgumentException e) {
+                    ignored.add(name);
+                }
+            }
+        }
+        found.sort(TABLE_ORDER);
+        return found;
+    }
+
+    /** The newest checkpoint of one variant, if it has any, loaded under {@code kind}. */
+    public static Optional<Ref> encoder(DataLayout layout, EncoderVariant variant, Configuration conf, String kind)
+            throws IOException {
+        return latest(encoderDir(layout, variant), conf, kind);
+    }
+
+    /** Table 4's order: the paper's seven first, in its order, then the rest (male+fc, female+fc) by id. */
+    public static final Comparator<EncoderVariant> TABLE_ORDER = Comparator.comparingInt((EncoderVariant v) -> {
+        int i = EncoderVariant.PAPER.indexOf(v);
+        return i >= 0 ? i : EncoderVariant.PAPER.size();
+    }).thenComparing(EncoderVariant::id);
+
+    /** A checkpoint with its metadata, loaded once per JVM and kind. */
+    private static Checkpoints.Loaded loaded(String kind, String dir, int epoch, Configuration conf) {
+        return ExecutorModels.get(kind, dir + "#" + epoch, () -> {
+            try {
+                return new Checkpoints(dir, conf).load(epoch);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not load the checkpoint of epoch " + epoch + " under " + dir
+                        + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Why {@code encoder} (of {@code variant}) cannot be used with {@code decoder} and {@code priors}, or null when
+     * it can: it must share the decoder's profile and VGGFace features, and its priors must exist.
+     */
+    public static String unusable(EncoderVariant variant, Ref encoder, Ref decoder, VariantPriors priors) {
+        if (!encoder.profile().equals(decoder.profile())) {
+            return "was trained with the " + encoder.profile() + " profile, the decoder with " + decoder.profile();
+        }
+        if (encoder.vggfaceId() != null && !encoder.vggfaceId().equals(decoder.vggfaceId())) {
+            return "was trained against VGGFace features " + encoder.vggfaceId() + ", the decoder against "
+                    + decoder.vggfaceId();
+        }
+        if (!priors.supports(variant)) {
+            return "needs a prior of " + decoder.vggfaceId() + " that priors/ does not hold (run face-prior)";
+        }
+        return null;
+    }
+
+    private static Optional<Ref> latest(Path dir, Configuration conf, String kind) throws IOException {
+        Optional<Integer> epoch = new Checkpoints(dir.toString(), conf).latest();
+        if (epoch.isEmpty()) {
+            return Optional.empty();
+        }
+        Checkpoints.Loaded loaded = loaded(kind, dir.toString(), epoch.get(), conf);
+        CheckpointMetadata meta = loaded.metadata();
+        return Optional.of(new Ref(dir.toString(), epoch.get(), loaded.location(), meta.profile(),
+                meta.weightsIds().get(VGGFACE)));
+    }
+}

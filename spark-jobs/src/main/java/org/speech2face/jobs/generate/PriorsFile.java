@@ -1,0 +1,54 @@
+package org.speech2face.jobs.generate;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.jobs.io.GenderDataset;
+import org.speech2face.model.VariantPriors;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The priors of the largest n, read straight from priors/'s Parquet files with parquet-hadoop: generating one face
+ * should not wait seconds for a Spark session to read a few rows.
+ */
+final class PriorsFile {
+    private PriorsFile() {
+    }
+
+    /** The neutral, male and female priors of the largest n made from {@code vggfaceId}'s features (any may be null). */
+    static VariantPriors read(Path dir, String vggfaceId, Configuration conf) throws IOException {
+        FileSystem fs = dir.getFileSystem(conf);
+        Map<String, float[]> priors = new HashMap<>();
+        Map<String, Integer> largest = new HashMap<>();
+        if (fs.exists(dir)) {
+            for (FileStatus part : fs.listStatus(dir)) {
+                String name = part.getPath().getName();
+                if (!part.isFile() || name.startsWith("_") || name.startsWith(".")) {
+                    continue;
+                }
+                try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), part.getPath())
+                        .withConf(conf).build()) {
+                    for (Group g = reader.read(); g != null; g = reader.read()) {
+                        String prior = g.getString("name", 0);
+                        int n = g.getInteger("n", 0);
+                        if (vggfaceId.equals(g.getString("vggface_id", 0)) && n > largest.getOrDefault(prior, 0)) {
+                            largest.put(prior, n);
+                            priors.put(prior, FloatTensorCodec.decode(g.getBinary("feature", 0).getBytes(),
+                                    g.getInteger("dim", 0)));
+                        }
+                    }
+                }
+            }
+        }
+        return new VariantPriors(priors.get("neutral"), priors.get(GenderDataset.MALE),
+                priors.get(GenderDataset.FEMALE));
+    }
+}
