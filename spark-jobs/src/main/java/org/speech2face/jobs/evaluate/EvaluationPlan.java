@@ -101,6 +101,10 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
             return Optional.empty();
         }
         report.figure("epoch_" + v.id(), ref.epoch());
+        if (ref.decoderId() != null && !ref.decoderId().equals(decoder.decoderId())) {
+            report.note("Encoder variant " + v.id() + " was trained with the decoder " + ref.decoderId() + " frozen in "
+                    + "its loss; the newest decoder is " + decoder.decoderId() + ", and its primed columns use that one.");
+        }
         return Optional.of(v.id());
     }
 

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.speech2face.data.DataLayout;
 import org.speech2face.jobs.stage.ExecutorModels;
 import org.speech2face.model.EncoderVariant;
+import org.speech2face.model.FaceDecoder;
 import org.speech2face.model.ModelProfile;
 import org.speech2face.model.VariantPriors;
 import org.speech2face.model.io.CheckpointMetadata;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +36,8 @@ public final class TrainedModels {
     public static final String DECODER_VARIANT = "default";
     /** The metadata key of the VGGFace weights a model was trained against (a face_features vggface_id). */
     public static final String VGGFACE = "vggface";
+    /** The metadata key of the decoder an encoder's loss froze (train-encoder's {@code epoch-NNNN:<DFc1 fingerprint>}). */
+    public static final String DECODER_ID = "decoder";
 
     private TrainedModels() {
     }
@@ -41,20 +45,32 @@ public final class TrainedModels {
     /**
      * One checkpoint as chosen on the driver: tasks load exactly this epoch, whatever is written meanwhile.
      *
-     * @param dir       the checkpoint directory (a URI)
-     * @param epoch     the epoch chosen
-     * @param location  the model file, for reports
-     * @param profile   the model profile its metadata names
-     * @param vggfaceId the face_features vggface_id it was trained against, or null when its metadata has none
+     * @param dir        the checkpoint directory (a URI)
+     * @param epoch      the epoch chosen
+     * @param location   the model file, for reports
+     * @param profile    the model profile its metadata names
+     * @param weightsIds what its metadata says it was trained with: {@code vggface} (a face_features vggface_id),
+     *                   for an encoder also {@code decoder} (the {@link #decoderId} of the decoder in its loss)
+     * @param decoderId  for a decoder, {@code epoch-NNNN:<fingerprint of DFc1>}, as train-encoder records it
      */
-    public record Ref(String dir, int epoch, String location, String profile, String vggfaceId) implements Serializable {
+    public record Ref(String dir, int epoch, String location, String profile, Map<String, String> weightsIds,
+                      String decoderId) implements Serializable {
+        public Ref {
+            weightsIds = Map.copyOf(weightsIds);
+        }
+
         public ModelProfile modelProfile() {
             return ModelProfile.parse(profile);
         }
 
+        /** The VGGFace features it was trained against, or null when its metadata does not say. */
+        public String vggfaceId() {
+            return weightsIds.get(VGGFACE);
+        }
+
         /** The training graph, loaded once per JVM and kind ({@link ExecutorModels}). */
         public ComputationGraph graph(String kind, Configuration conf) {
-            return loaded(kind, dir, epoch, conf).graph();
+            return loaded(kind, dir, epoch, conf, null).graph();
         }
     }
 
@@ -81,8 +97,10 @@ public final class TrainedModels {
      */
     public static Ref decoder(DataLayout layout, Configuration conf, String kind) throws IOException {
         Path dir = decoderDir(layout);
-        return latest(dir, conf, kind).orElseThrow(() -> new IllegalStateException("There is no trained face decoder under "
-                + dir + "; run train-decoder first."));
+        List<String> skipped = new ArrayList<>();
+        return latest(dir, conf, kind, true, skipped).orElseThrow(() -> new IllegalStateException(
+                "There is no trained face decoder under " + dir + (skipped.isEmpty() ? "" : " that loads ("
+                        + String.join(" ", skipped) + ")") + "; run train-decoder first."));
     }
 
     /** The trained encoder variants, in Table 4's order; folders that are not variant ids go to {@code ignored}. */
@@ -131,7 +149,7 @@ public final class TrainedModels {
     /** The newest checkpoint of one variant, if it has any, loaded under {@code kind}. */
     public static Optional<Ref> encoder(DataLayout layout, EncoderVariant variant, Configuration conf, String kind)
             throws IOException {
-        return latest(encoderDir(layout, variant), conf, kind);
+        return latest(encoderDir(layout, variant), conf, kind, false, new ArrayList<>());
     }
 
     /** Table 4's order: the paper's seven first, in its order, then the rest (male+fc, female+fc) by id. */
@@ -139,18 +157,6 @@ public final class TrainedModels {
         int i = EncoderVariant.PAPER.indexOf(v);
         return i >= 0 ? i : EncoderVariant.PAPER.size();
     }).thenComparing(EncoderVariant::id);
-
-    /** A checkpoint with its metadata, loaded once per JVM and kind. */
-    private static Checkpoints.Loaded loaded(String kind, String dir, int epoch, Configuration conf) {
-        return ExecutorModels.get(kind, dir + "#" + epoch, () -> {
-            try {
-                return new Checkpoints(dir, conf).load(epoch);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not load the checkpoint of epoch " + epoch + " under " + dir
-                        + ": " + e.getMessage(), e);
-            }
-        });
-    }
 
     /**
      * Why {@code encoder} (of {@code variant}) cannot be used with {@code decoder} and {@code priors}, or null when
@@ -170,14 +176,39 @@ public final class TrainedModels {
         return null;
     }
 
-    private static Optional<Ref> latest(Path dir, Configuration conf, String kind) throws IOException {
-        Optional<Integer> epoch = new Checkpoints(dir.toString(), conf).latest();
-        if (epoch.isEmpty()) {
+    /**
+     * The newest checkpoint under {@code dir} that loads ({@link Checkpoints#loadLatest}: a damaged newer one is
+     * skipped, its reason added to {@code skipped}), kept loaded under {@code kind} for {@link Ref#graph}.
+     */
+    private static Optional<Ref> latest(Path dir, Configuration conf, String kind, boolean decoder, List<String> skipped)
+            throws IOException {
+        Checkpoints.Latest latest = new Checkpoints(dir.toString(), conf).loadLatest();
+        skipped.addAll(latest.skipped());
+        if (latest.loaded().isEmpty()) {
             return Optional.empty();
         }
-        Checkpoints.Loaded loaded = loaded(kind, dir.toString(), epoch.get(), conf);
+        Checkpoints.Loaded loaded = latest.loaded().get();
         CheckpointMetadata meta = loaded.metadata();
-        return Optional.of(new Ref(dir.toString(), epoch.get(), loaded.location(), meta.profile(),
-                meta.weightsIds().get(VGGFACE)));
+        loaded(kind, dir.toString(), meta.epoch(), conf, loaded);
+        String decoderId = decoder ? String.format(Locale.ROOT, "epoch-%04d:%s", meta.epoch(),
+                Checkpoints.layerFingerprint(loaded.graph(), FaceDecoder.FC1)) : meta.weightsIds().get(DECODER_ID);
+        return Optional.of(new Ref(dir.toString(), meta.epoch(), loaded.location(), meta.profile(), meta.weightsIds(),
+                decoderId));
+    }
+
+    /** A checkpoint with its metadata, loaded once per JVM and kind ({@code already}: a load to keep, or null). */
+    private static Checkpoints.Loaded loaded(String kind, String dir, int epoch, Configuration conf,
+                                             Checkpoints.Loaded already) {
+        return ExecutorModels.get(kind, dir + "#" + epoch, () -> {
+            if (already != null) {
+                return already;
+            }
+            try {
+                return new Checkpoints(dir, conf).load(epoch);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not load the checkpoint of epoch " + epoch + " under " + dir
+                        + ": " + e.getMessage(), e);
+            }
+        });
     }
 }

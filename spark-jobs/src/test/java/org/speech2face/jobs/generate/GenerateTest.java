@@ -15,7 +15,7 @@ import org.speech2face.cli.S2f;
 import org.speech2face.jobs.io.PriorsDataset;
 import org.speech2face.model.SpectrogramInput;
 import org.speech2face.model.io.Checkpoints;
-import org.speech2face.testing.SampleModels;
+import org.speech2face.jobs.train.SampleModels;
 import org.speech2face.testing.TestSpark;
 import org.speech2face.video.FacePixels;
 
