@@ -2,7 +2,10 @@ package org.speech2face.model;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The prior face features an encoder variant is given, one per clip, as training gives them (section 3.1): the
@@ -15,8 +18,34 @@ import java.util.Locale;
  * @param female  the female prior, or null
  */
 public record VariantPriors(float[] neutral, float[] male, float[] female) implements Serializable {
+    public static final String NEUTRAL = "neutral";
     public static final String MALE = "male";
     public static final String FEMALE = "female";
+
+    /** The priors (priors/ names) a variant of {@code prior} reads, in a fixed order. */
+    public static List<String> names(EncoderVariant.Prior prior) {
+        return switch (prior) {
+            case NONE -> List.of();
+            case NEUTRAL -> List.of(NEUTRAL);
+            case GENDER -> List.of(MALE, FEMALE);
+            case MALE -> List.of(MALE);
+            case FEMALE -> List.of(FEMALE);
+        };
+    }
+
+    /**
+     * Which priors a variant reads, as {@code name@n} (e.g. {@code male@500,female@300}), or {@code none}: recorded in
+     * an encoder's checkpoint so that evaluation can tell when priors/ has changed since the encoder was trained.
+     *
+     * @param faceCounts the face count n of each prior used, by name
+     */
+    public static String ids(EncoderVariant.Prior prior, Map<String, Integer> faceCounts) {
+        List<String> names = names(prior);
+        if (names.isEmpty()) {
+            return "none";
+        }
+        return names.stream().map(n -> n + "@" + faceCounts.get(n)).collect(Collectors.joining(","));
+    }
 
     /**
      * Whether the variant is trained and evaluated on a clip whose voice was predicted {@code predictedGender}

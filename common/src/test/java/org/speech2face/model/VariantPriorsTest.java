@@ -35,4 +35,13 @@ class VariantPriorsTest {
         assertThat(p.supports(EncoderVariant.parse("gender"))).isFalse();
         assertThat(p.supports(EncoderVariant.parse("female"))).isTrue();
     }
+
+    @Test
+    void priorIdsNameEachPriorAVariantReadsWithItsFaceCount() {
+        java.util.Map<String, Integer> n = java.util.Map.of("neutral", 500, "male", 300, "female", 200);
+        assertThat(VariantPriors.ids(EncoderVariant.Prior.NONE, n)).isEqualTo("none");
+        assertThat(VariantPriors.ids(EncoderVariant.Prior.NEUTRAL, n)).isEqualTo("neutral@500");
+        assertThat(VariantPriors.ids(EncoderVariant.Prior.GENDER, n)).isEqualTo("male@300,female@200");
+        assertThat(VariantPriors.ids(EncoderVariant.Prior.FEMALE, n)).isEqualTo("female@200");
+    }
 }

@@ -98,6 +98,16 @@ final class EvaluationInputs {
                 largest.get(GenderDataset.FEMALE));
     }
 
+    /** The largest face count n of each prior name of those weights: the priors {@link #priors} returns. */
+    static Map<String, Integer> priorCounts(JobContext ctx, String vggfaceId) {
+        Map<String, Integer> n = new HashMap<>();
+        for (Row r : SourceDataset.read(ctx, DataLayout.PRIORS, PriorsDataset.SCHEMA, "face-prior")
+                .filter(col("vggface_id").equalTo(vggfaceId)).select("name", "n").collectAsList()) {
+            n.merge(r.getString(0), r.getInt(1), Math::max);
+        }
+        return n;
+    }
+
     /** Every prior row (name, n, feature) of those weights, for Fig. 2. */
     static Dataset<Row> allPriors(JobContext ctx, String vggfaceId) {
         return SourceDataset.read(ctx, DataLayout.PRIORS, PriorsDataset.SCHEMA, "face-prior")

@@ -47,12 +47,14 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
                     + ctx.config().profile().name().toLowerCase(java.util.Locale.ROOT) + "; evaluated as trained.");
         }
         Path priorsDir = layout.dataset(DataLayout.PRIORS);
-        VariantPriors priors = ctx.fs(priorsDir).exists(priorsDir) ? EvaluationInputs.priors(ctx, vggfaceId)
-                : new VariantPriors(null, null, null);
+        boolean havePriors = ctx.fs(priorsDir).exists(priorsDir);
+        VariantPriors priors = havePriors ? EvaluationInputs.priors(ctx, vggfaceId) : new VariantPriors(null, null, null);
+        Map<String, Integer> priorCounts = havePriors ? EvaluationInputs.priorCounts(ctx, vggfaceId) : Map.of();
         TrainedModels.Encoders found = TrainedModels.encoders(layout, ctx.hadoopConf(), ClipScorer.ENCODER_KIND);
         found.ignored().forEach(name -> report.note("models/encoder/" + name + " is not an encoder variant id; ignored."));
         Map<String, TrainedModels.Ref> encoders = new LinkedHashMap<>();
-        found.trained().forEach((v, ref) -> usable(v, ref, decoder, priors, report).ifPresent(id -> encoders.put(id, ref)));
+        found.trained().forEach((v, ref) -> usable(v, ref, decoder, priors, priorCounts, report)
+                .ifPresent(id -> encoders.put(id, ref)));
         if (encoders.isEmpty()) {
             report.note("No trained speech encoder can be evaluated (run train-encoder): Table 4 has the "
                     + "Face-to-Face row only.");
@@ -94,7 +96,8 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
 
     /** The variant's id if it can be compared with the decoder's features and has its priors; else a note. */
     private static Optional<String> usable(EncoderVariant v, TrainedModels.Ref ref, TrainedModels.Ref decoder,
-                                           VariantPriors priors, RunReport report) {
+                                           VariantPriors priors, Map<String, Integer> priorCounts,
+                                           RunReport report) {
         String why = TrainedModels.unusable(v, ref, decoder, priors);
         if (why != null) {
             report.note("Encoder variant " + v.id() + " (" + ref.location() + ") " + why + "; it is not evaluated.");
@@ -104,6 +107,12 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
         if (ref.decoderId() != null && !ref.decoderId().equals(decoder.decoderId())) {
             report.note("Encoder variant " + v.id() + " was trained with the decoder " + ref.decoderId() + " frozen in "
                     + "its loss; the newest decoder is " + decoder.decoderId() + ", and its primed columns use that one.");
+        }
+        String trainedWith = ref.weightsIds().get(TrainedModels.PRIORS_ID);
+        String now = VariantPriors.ids(v.prior(), priorCounts);
+        if (trainedWith != null && !trainedWith.equals(now)) {
+            report.note("Encoder variant " + v.id() + " was trained with the priors " + trainedWith + "; priors/ now "
+                    + "holds " + now + " (face-prior ran again since), and it is scored with those.");
         }
         return Optional.of(v.id());
     }

@@ -38,6 +38,8 @@ public final class TrainedModels {
     public static final String VGGFACE = "vggface";
     /** The metadata key of the decoder an encoder's loss froze (train-encoder's {@code epoch-NNNN:<DFc1 fingerprint>}). */
     public static final String DECODER_ID = "decoder";
+    /** The metadata key of the priors an encoder was trained with ({@link org.speech2face.model.VariantPriors#ids}). */
+    public static final String PRIORS_ID = "priors";
 
     private TrainedModels() {
     }

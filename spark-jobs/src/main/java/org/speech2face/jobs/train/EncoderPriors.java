@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.apache.spark.sql.Row;
 import org.speech2face.data.DataLayout;
@@ -14,6 +13,7 @@ import org.speech2face.jobs.io.PriorsDataset;
 import org.speech2face.jobs.priors.FacePriorJob;
 import org.speech2face.jobs.stage.SourceDataset;
 import org.speech2face.model.EncoderVariant;
+import org.speech2face.model.VariantPriors;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -28,13 +28,7 @@ import static org.apache.spark.sql.functions.col;
 record EncoderPriors(Map<String, float[]> features, String ids) implements Serializable {
 
     static EncoderPriors read(JobContext ctx, EncoderVariant variant, String featureId) {
-        List<String> names = switch (variant.prior()) {
-            case NONE -> List.of();
-            case NEUTRAL -> List.of(FacePriorJob.NEUTRAL);
-            case GENDER -> List.of(GenderDataset.MALE, GenderDataset.FEMALE);
-            case MALE -> List.of(GenderDataset.MALE);
-            case FEMALE -> List.of(GenderDataset.FEMALE);
-        };
+        List<String> names = VariantPriors.names(variant.prior());
         if (names.isEmpty()) {
             return new EncoderPriors(Map.of(), "none");
         }
@@ -52,9 +46,7 @@ record EncoderPriors(Map<String, float[]> features, String ids) implements Seria
             features.put(name, PriorsDataset.feature(best));
             counts.put(name, best.getAs("n"));
         }
-        String ids = counts.entrySet().stream().map(e -> e.getKey() + "@" + e.getValue())
-                .collect(Collectors.joining(","));
-        return new EncoderPriors(features, ids);
+        return new EncoderPriors(features, VariantPriors.ids(variant.prior(), counts));
     }
 
     /** The prior of a clip whose voice was predicted {@code predicted} (ignored unless the prior is gender). */

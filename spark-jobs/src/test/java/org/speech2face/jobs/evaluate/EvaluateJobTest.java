@@ -84,6 +84,27 @@ class EvaluateJobTest {
         assertThat(t.get("male").<String>getAs("vggface_id")).isEqualTo(SampleModels.VGGFACE_ID);
         // every encoder was trained against this very decoder: its id matches what train-encoder recorded
         assertThat(report.notes()).noneMatch(n -> n.contains("was trained with the decoder"));
+        // ... and with the priors priors/ holds now (train-encoder records them in the same name@n form)
+        assertThat(report.notes()).noneMatch(n -> n.contains("was trained with the priors"));
+    }
+
+    @Test
+    void anEncoderTrainedWithOtherPriorsIsNamedInTheReport() throws Exception {
+        Path meta = root.resolve("models/encoder/neutral+fc/epoch-0002/metadata.json");
+        String original = Files.readString(meta);
+        assertThat(original).contains("\"priors\" : \"neutral@");
+        try {
+            Files.writeString(meta, original.replaceAll("\"priors\" : \"neutral@\\d+\"", "\"priors\" : \"neutral@2\""));
+            Files.deleteIfExists(meta.resolveSibling(".metadata.json.crc"));
+            RunReport dry = new EvaluateJob().run(new org.speech2face.jobs.JobContext(spark, cfg, "dry-priors", true,
+                    java.util.OptionalLong.empty()));
+            assertThat(dry.notes()).anyMatch(n -> n.startsWith("Encoder variant neutral+fc was trained with the priors "
+                    + "neutral@2; priors/ now holds neutral@"));
+            assertThat(dry.notes()).noneMatch(n -> n.startsWith("Encoder variant non-prior was trained with the priors"));
+        } finally {
+            Files.writeString(meta, original);
+            Files.deleteIfExists(meta.resolveSibling(".metadata.json.crc"));
+        }
     }
 
     @Test
