@@ -80,8 +80,15 @@ final class EvaluationInputs {
         return AgeLabels.read(ctx, location).select(col("youtube_id").as("a_youtube_id"), col("age_label"));
     }
 
-    /** The priors of the largest n for each name, made from the same VGGFace weights. */
-    static VariantPriors priors(JobContext ctx, String vggfaceId) {
+    /**
+     * The priors of the largest n for each name, made from the same VGGFace weights, with those n (which tell
+     * whether an encoder was trained with these very priors).
+     */
+    record LargestPriors(VariantPriors priors, Map<String, Integer> counts) {
+        static final LargestPriors NONE = new LargestPriors(new VariantPriors(null, null, null), Map.of());
+    }
+
+    static LargestPriors priors(JobContext ctx, String vggfaceId) {
         Map<String, float[]> largest = new HashMap<>();
         Map<String, Integer> n = new HashMap<>();
         Dataset<Row> rows = SourceDataset.read(ctx, DataLayout.PRIORS, PriorsDataset.SCHEMA, "face-prior")
@@ -94,18 +101,8 @@ final class EvaluationInputs {
                 largest.put(name, PriorsDataset.feature(r));
             }
         }
-        return new VariantPriors(largest.get("neutral"), largest.get(GenderDataset.MALE),
-                largest.get(GenderDataset.FEMALE));
-    }
-
-    /** The largest face count n of each prior name of those weights: the priors {@link #priors} returns. */
-    static Map<String, Integer> priorCounts(JobContext ctx, String vggfaceId) {
-        Map<String, Integer> n = new HashMap<>();
-        for (Row r : SourceDataset.read(ctx, DataLayout.PRIORS, PriorsDataset.SCHEMA, "face-prior")
-                .filter(col("vggface_id").equalTo(vggfaceId)).select("name", "n").collectAsList()) {
-            n.merge(r.getString(0), r.getInt(1), Math::max);
-        }
-        return n;
+        return new LargestPriors(new VariantPriors(largest.get(VariantPriors.NEUTRAL), largest.get(VariantPriors.MALE),
+                largest.get(VariantPriors.FEMALE)), Map.copyOf(n));
     }
 
     /** Every prior row (name, n, feature) of those weights, for Fig. 2. */

@@ -47,9 +47,10 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
                     + ctx.config().profile().name().toLowerCase(java.util.Locale.ROOT) + "; evaluated as trained.");
         }
         Path priorsDir = layout.dataset(DataLayout.PRIORS);
-        boolean havePriors = ctx.fs(priorsDir).exists(priorsDir);
-        VariantPriors priors = havePriors ? EvaluationInputs.priors(ctx, vggfaceId) : new VariantPriors(null, null, null);
-        Map<String, Integer> priorCounts = havePriors ? EvaluationInputs.priorCounts(ctx, vggfaceId) : Map.of();
+        EvaluationInputs.LargestPriors largest = ctx.fs(priorsDir).exists(priorsDir)
+                ? EvaluationInputs.priors(ctx, vggfaceId) : EvaluationInputs.LargestPriors.NONE;
+        VariantPriors priors = largest.priors();
+        Map<String, Integer> priorCounts = largest.counts();
         TrainedModels.Encoders found = TrainedModels.encoders(layout, ctx.hadoopConf(), ClipScorer.ENCODER_KIND);
         found.ignored().forEach(name -> report.note("models/encoder/" + name + " is not an encoder variant id; ignored."));
         Map<String, TrainedModels.Ref> encoders = new LinkedHashMap<>();
