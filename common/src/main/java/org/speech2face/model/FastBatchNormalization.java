@@ -30,9 +30,7 @@ public class FastBatchNormalization extends BatchNormalization {
         LayerValidation.assertNOutSet("FastBatchNormalization", getLayerName(), index, getNOut());
         org.deeplearning4j.nn.layers.normalization.BatchNormalization ret =
                 new org.deeplearning4j.nn.layers.normalization.BatchNormalization(conf, dataType);
-        if (NativeBackend.hasOneDnn()) {
-            attachHelper(ret, new MKLDNNBatchNormHelper(dataType));
-        }
+        attachHelper(ret, new ChannelsLastBatchNorm(NativeBackend.hasOneDnn() ? new MKLDNNBatchNormHelper(dataType) : null));
         ret.setListeners(listeners);
         ret.setIndex(index);
         ret.setParamsViewArray(paramsView);

@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -28,8 +29,12 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class ModelDescriber {
 
-    /** One vertex of a described graph. */
-    public record Row(String name, String type, long[] shape, long params, long forwardFlops, boolean frozen) {
+    /**
+     * One vertex of a described graph. {@code shape} is per sample and channels-first (C, H, W) whatever the memory
+     * layout; {@code channelsLast} says the activations are held NHWC ({@link ChannelLayout}).
+     */
+    public record Row(String name, String type, long[] shape, boolean channelsLast, long params, long forwardFlops,
+                      boolean frozen) {
     }
 
     /** A described graph. */
@@ -57,7 +62,8 @@ public final class ModelDescriber {
             sb.append(String.format(Locale.ROOT, "  %-16s %-26s %-18s %14s %12s%n", "vertex", "type", "output", "params", "MFLOP"));
             for (Row r : rows) {
                 sb.append(String.format(Locale.ROOT, "  %-16s %-26s %-18s %,14d %,12.1f%n", r.name(),
-                        r.type() + (r.frozen() ? " (frozen)" : ""), Arrays.toString(r.shape()), r.params(),
+                        r.type() + (r.frozen() ? " (frozen)" : ""),
+                        Arrays.toString(r.shape()) + (r.channelsLast() ? " NHWC" : ""), r.params(),
                         r.forwardFlops() / 1e6));
             }
             sb.append(String.format(Locale.ROOT, "  total %,d parameters (%,d trainable), %.2f GFLOP forward per sample%n",
@@ -121,13 +127,23 @@ public final class ModelDescriber {
                 Layer layer = lv.getLayerConf().getLayer();
                 boolean frozen = layer instanceof FrozenLayerWithBackprop;
                 Layer inner = frozen ? ((FrozenLayerWithBackprop) layer).getUnderlying() : layer;
-                rows.add(new Row(name, inner.getClass().getSimpleName(), out.getShape(false),
+                rows.add(new Row(name, inner.getClass().getSimpleName(), channelsFirstShape(out), channelsLast(out),
                         layer.initializer().numParams(layer), flops(inner, in, out), frozen));
             } else {
-                rows.add(new Row(name, v.getClass().getSimpleName(), out.getShape(false), v.numParams(true), 0, false));
+                rows.add(new Row(name, v.getClass().getSimpleName(), channelsFirstShape(out), channelsLast(out),
+                        v.numParams(true), 0, false));
             }
         }
         return new Description(title, rows);
+    }
+
+    private static boolean channelsLast(InputType t) {
+        return t instanceof InputType.InputTypeConvolutional c && c.getFormat() == CNN2DFormat.NHWC;
+    }
+
+    private static long[] channelsFirstShape(InputType t) {
+        return t instanceof InputType.InputTypeConvolutional c
+                ? new long[] {c.getChannels(), c.getHeight(), c.getWidth()} : t.getShape(false);
     }
 
     private static InputType inputType(ComputationGraphConfiguration conf, String name, GraphVertex v,

@@ -1,5 +1,6 @@
 package org.speech2face.model;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -24,6 +25,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class SpeechEncoder {
     public static final String INPUT = "spectrogram";
     public static final String PRIOR = "prior";
+    /** The convolution blocks run channels-last between these two ({@link ChannelLayout}); CBAM on is NCHW. */
+    public static final String CHANNELS_LAST = "se_nhwc";
+    public static final String CHANNELS_FIRST = "se_nchw";
     public static final String CBAM = "se_cbam";
     public static final String POOLED = "se_avgpool";
     public static final String FC2 = "se_fc2";
@@ -56,7 +60,8 @@ public final class SpeechEncoder {
     /** Adds SE reading the graph inputs {@link #INPUT} (and {@link #PRIOR}); returns the name of Sf's vertex. */
     static String add(GraphBuilder b, ModelProfile profile, PriorFusion fusion) {
         int[] w = profile.encoderWidths();
-        String last = convBn(b, "se_conv1", INPUT, 7, 2, 1, w[0]);
+        b.addLayer(CHANNELS_LAST, new ChannelLayout(CNN2DFormat.NHWC), INPUT);
+        String last = convBn(b, "se_conv1", CHANNELS_LAST, 7, 2, 1, w[0], false);
         last = relu(b, "se_relu1", pool(b, "se_pool1", last, 3, 3, 2, 2));
         last = convBn(b, "se_conv2", last, 5, 2, 1, w[1]);
         last = relu(b, "se_relu2", pool(b, "se_pool2", last, 3, 3, 2, 2));
@@ -64,10 +69,13 @@ public final class SpeechEncoder {
         last = relu(b, "se_relu4", convBn(b, "se_conv4", last, 3, 1, 1, w[3]));
         last = convBn(b, "se_conv5", last, 3, 1, 1, w[4]);
         last = relu(b, "se_relu5", pool(b, "se_pool3", last, 5, 3, 3, 2));
-        b.addLayer(CBAM, new Cbam.Builder().reduction(profile.cbamReduction()).build(), last);
+        b.addLayer(CHANNELS_FIRST, new ChannelLayout(CNN2DFormat.NCHW), last);
+        b.addLayer(CBAM, new Cbam.Builder().reduction(profile.cbamReduction()).build(), CHANNELS_FIRST);
         int features = profile.featureDim();
-        b.addLayer("se_fc1", new FastConvolution.Builder(1, 1).nOut(features).activation(Activation.RELU).build(), CBAM);
-        b.addLayer(POOLED, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "se_fc1");
+        // the ReLU as its own layer: a convolution with the identity activation skips DL4J's forward recomputation
+        b.addLayer("se_fc1", new FastConvolution.Builder(1, 1).nOut(features).activation(Activation.IDENTITY).build(), CBAM);
+        String fc1 = relu(b, "se_fc1_relu", "se_fc1");
+        b.addLayer(POOLED, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), fc1);
         DenseLayer fc2 = new DenseLayer.Builder().nOut(features).activation(Activation.IDENTITY).build();
         switch (fusion) {
             case NONE -> b.addLayer(FC2, fc2, POOLED);
@@ -87,8 +95,14 @@ public final class SpeechEncoder {
 
     /** Convolution (no bias) and batch norm; returns the batch norm's name. */
     private static String convBn(GraphBuilder b, String name, String in, int k, int stride, int pad, int out) {
-        b.addLayer(name, new FastConvolution.Builder(k, k).stride(stride, stride).padding(pad, pad).nOut(out)
-                .hasBias(false).activation(Activation.IDENTITY).build(), in);
+        return convBn(b, name, in, k, stride, pad, out, true);
+    }
+
+    /** {@code inputGradient} false where the input is the spectrogram, which no gradient is wanted for. */
+    private static String convBn(GraphBuilder b, String name, String in, int k, int stride, int pad, int out,
+                                 boolean inputGradient) {
+        b.addLayer(name, new FastConvolution.Builder(k, k).inputGradient(inputGradient).stride(stride, stride)
+                .padding(pad, pad).nOut(out).hasBias(false).activation(Activation.IDENTITY).build(), in);
         String bn = name.replace("conv", "bn");
         b.addLayer(bn, new FastBatchNormalization(), name);
         return bn;

@@ -3,6 +3,7 @@ package org.speech2face.model;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -23,6 +24,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 public final class VggFace {
     public static final String INPUT = "face";
     public static final String PREPROCESS = "vgg_preprocess";
+    /** The convolutions and pools run channels-last between these two ({@link ChannelLayout}). */
+    public static final String CHANNELS_LAST = "vgg_nhwc";
+    public static final String CHANNELS_FIRST = "vgg_nchw";
     public static final String FC6 = "vgg_fc6";
     public static final String FC7 = "vgg_fc7";
     public static final String FC7_RELU = "vgg_fc7_relu";
@@ -68,7 +72,8 @@ public final class VggFace {
      */
     static String add(GraphBuilder b, String input, ModelProfile profile, boolean frozen, boolean withFc8) {
         b.addLayer(PREPROCESS, new VggFacePreprocess(), input);
-        String last = PREPROCESS;
+        b.addLayer(CHANNELS_LAST, new ChannelLayout(CNN2DFormat.NHWC), PREPROCESS);
+        String last = CHANNELS_LAST;
         int[] widths = profile.vggWidths();
         List<String> convs = convolutionNames();
         int k = 0;
@@ -85,8 +90,9 @@ public final class VggFace {
                     .stride(2, 2).build(), last);
             last = pool;
         }
+        b.addLayer(CHANNELS_FIRST, new ChannelLayout(CNN2DFormat.NCHW), last); // fc6 flattens NCHW, as the weights expect
         int features = profile.featureDim();
-        b.addLayer(FC6, frozen(frozen, new DenseLayer.Builder().nOut(features).activation(Activation.RELU).build()), last);
+        b.addLayer(FC6, frozen(frozen, new DenseLayer.Builder().nOut(features).activation(Activation.RELU).build()), CHANNELS_FIRST);
         b.addLayer(FC7, frozen(frozen, new DenseLayer.Builder().nOut(features).activation(Activation.IDENTITY).build()), FC6);
         if (withFc8) {
             b.addLayer(FC7_RELU, new CopyingRelu(), FC7); // not ActivationLayer: it would ReLU fc7's output in place

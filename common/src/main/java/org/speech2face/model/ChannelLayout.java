@@ -1,0 +1,152 @@
+package org.speech2face.model;
+
+import java.util.Collection;
+import java.util.Objects;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.NoParamLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.AbstractLayer;
+import org.deeplearning4j.nn.params.EmptyParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Re-lays 2-D activations out as NCHW or NHWC, so that the convolution stacks run channels-last inside graphs whose
+ * inputs and read-outs stay NCHW (the data contracts, fc6's flatten order and imported weights are unchanged).
+ * oneDNN's kernels on plain NCHW memory are slow where the channel count is small: measured on these 2-core machines
+ * at batch 16, VGGFace conv1_2 forward 845 ms NCHW vs 265 ms NHWC, the SE's first max-pool 278 ms vs 7.5 ms. The
+ * layers after this one pick the new layout up from its output type. No parameters; the gradient is permuted back.
+ */
+public class ChannelLayout extends NoParamLayer {
+    @JsonProperty
+    private CNN2DFormat target;
+
+    /** For Jackson. */
+    protected ChannelLayout() {
+    }
+
+    /** A layer whose output is laid out as {@code target}. */
+    public ChannelLayout(CNN2DFormat target) {
+        this.target = Objects.requireNonNull(target, "target layout");
+    }
+
+    public CNN2DFormat getTarget() {
+        return target;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        if (!(inputType instanceof InputType.InputTypeConvolutional c)) {
+            throw new IllegalArgumentException("Channel layout layer '" + getLayerName()
+                    + "' needs a convolutional input, got " + inputType + ".");
+        }
+        return InputType.convolutional(c.getHeight(), c.getWidth(), c.getChannels(), target);
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        // no parameters
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return null;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return EmptyParamInitializer.getInstance();
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType out = getOutputType(-1, inputType);
+        return new LayerMemoryReport.Builder(getLayerName(), ChannelLayout.class, inputType, out)
+                .standardMemory(0, 0).workingMemory(0, 0, 0, 0)
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                       int index, INDArray paramsView, boolean initializeParams,
+                                                       DataType dataType) {
+        Runtime ret = new Runtime(conf, dataType);
+        ret.setListeners(listeners);
+        ret.setIndex(index);
+        ret.setParamsViewArray(paramsView);
+        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChannelLayout c && super.equals(o) && target == c.target;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), target);
+    }
+
+    /** The runtime layer: a permuted copy forwards, the inverse permutation backwards. */
+    static final class Runtime extends AbstractLayer<ChannelLayout> {
+        Runtime(NeuralNetConfiguration conf, DataType dataType) {
+            super(conf, dataType);
+        }
+
+        private boolean toChannelsLast() {
+            return layerConf().getTarget() == CNN2DFormat.NHWC;
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            assertInputSet(false);
+            if (input.rank() != 4) {
+                throw new IllegalArgumentException("Channel layout layer '" + layerConf().getLayerName()
+                        + "' needs rank-4 activations, got shape " + java.util.Arrays.toString(input.shape()) + ".");
+            }
+            INDArray permuted = toChannelsLast() ? input.permute(0, 2, 3, 1) : input.permute(0, 3, 1, 2);
+            return workspaceMgr.dup(ArrayType.ACTIVATIONS, permuted, 'c');
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            INDArray back = toChannelsLast() ? epsilon.permute(0, 3, 1, 2) : epsilon.permute(0, 2, 3, 1);
+            return new Pair<>(new DefaultGradient(), workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, back, 'c'));
+        }
+
+        @Override
+        public boolean isPretrainLayer() {
+            return false;
+        }
+
+        @Override
+        public void clearNoiseWeightParams() {
+            // no parameters
+        }
+
+        @Override
+        public Type type() {
+            return Type.CONVOLUTIONAL;
+        }
+
+        @Override
+        public double calcRegularizationScore(boolean backpropParamsOnly) {
+            return 0;
+        }
+    }
+}
