@@ -92,6 +92,14 @@ def main():
     steps = int(sys.argv[2]) if len(sys.argv) > 2 else 4
     warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 2
     print(f"PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads")
+    n, best = 2048, float("inf")
+    a, b = torch.rand(n, n), torch.rand(n, n)
+    a @ b
+    for _ in range(5):
+        t0 = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - t0)
+    print(f"{'float32 matrix product 2048x2048':<34} {2 * n ** 3 / best / 1e9:6.1f} GFLOP/s", flush=True)
     se, loss = SpeechEncoder(), TriItemLoss()
     opt = torch.optim.Adam(se.parameters(), lr=1e-3, betas=(0.5, 0.999), eps=1e-4)
     x, ff = torch.randn(batch, 2, 598, 257), torch.randn(batch, 4096)

@@ -68,6 +68,8 @@ public final class ModelBenchmark {
     /** Runs the selected benchmarks, printing each result line to {@code log} as it completes. */
     public static List<Result> run(Options o, Consumer<String> log) {
         log.accept(NativeBackend.describe());
+        log.accept(String.format(Locale.ROOT, "%-34s %6.1f GFLOP/s (the machine's practical ceiling for the figures below)",
+                "float32 matrix product 2048x2048", matrixProductGflops(2048, 5)));
         List<Result> results = new ArrayList<>();
         ModelProfile p = o.profile();
         Nd4j.getRandom().setSeed(1);
@@ -97,6 +99,25 @@ public final class ModelBenchmark {
             results.add(time("VGGFace inference (" + p.id() + ")", o, gflop, () -> g.output(faces), log));
         }
         return results;
+    }
+
+    /**
+     * GFLOP/s of one float32 matrix product of two n x n matrices (ND4J's gemm, all OpenMP threads), best of
+     * {@code reps}: what the convolutions above can at most reach on this machine, printed beside them because
+     * DESIGN.md's reference figures come from a machine with a higher ceiling.
+     */
+    public static double matrixProductGflops(int n, int reps) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return 2.0 * n * n * n / best / 1e9;
     }
 
     private static Result time(String name, Options o, double gflopPerSample, Runnable step, Consumer<String> log) {

@@ -104,7 +104,7 @@ class LossesTest {
         TriItemLoss loss = new TriItemLoss(8, 5, 7, 1.0, 0.04, 1.2);
         // the gradient check applies the updater before comparing; the frozen layers' zero learning rate would
         // hide their (mathematically real) gradients, so this check lets them through unchanged
-        loss.setUpdater(new NoOp());
+        loss.setIUpdater(new NoOp());
         loss.setBiasUpdater(new NoOp());
         ComputationGraph g = head(6, 8, Activation.TANH, loss);
         Nd4j.getRandom().setSeed(3);

@@ -23,8 +23,9 @@ class ModelBenchmarkTest {
                     org.assertj.core.data.Offset.offset(1e-9));
         }
         assertThat(lines.get(0)).startsWith("ND4J CPU");
-        assertThat(lines).hasSize(4);
-        assertThat(lines.get(1)).contains("SE training step (tiny)", "samples/s", "GFLOP/s");
+        assertThat(lines).hasSize(5);
+        assertThat(lines.get(1)).contains("float32 matrix product 2048x2048", "GFLOP/s");
+        assertThat(lines.get(2)).contains("SE training step (tiny)", "samples/s", "GFLOP/s");
     }
 
     @Test
