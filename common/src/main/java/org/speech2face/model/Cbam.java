@@ -24,7 +24,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * CBAM (Woo et al. 2018), the attention block of AR-SPM's encoder and decoder, as a DL4J SameDiff layer so
- * that its configuration is plain JSON (Spark ships it to executors) and its gradient comes from autodiff.
+ * that its configuration is plain JSON (Spark ships it to executors). {@link #defineLayer} is its definition; the
+ * runtime layer ({@link CbamLayer}) computes the same forward and backward passes without SameDiff's overhead.
  *
  * <p>Channel attention: average- and max-pool over space, one shared two-layer MLP (reduction {@code r},
  * ReLU), sum, sigmoid, scale the channels. Spatial attention on that result: average and max over channels, a
@@ -163,7 +164,12 @@ public class Cbam extends SameDiffLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int index, INDArray paramsView, boolean initializeParams,
                                                        DataType dataType) {
-        return ExactSameDiffLayer.instantiate(this, conf, index, paramsView, initializeParams, dataType);
+        CbamLayer ret = new CbamLayer(conf, dataType);
+        ret.setIndex(index);
+        ret.setParamsViewArray(paramsView);
+        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
+        ret.setConf(conf);
+        return ret;
     }
 
     @Override

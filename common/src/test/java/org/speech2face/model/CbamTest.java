@@ -170,6 +170,40 @@ class CbamTest {
     }
 
     @Test
+    void plainRuntimeMatchesTheSameDiffDefinitionForwardAndBackward() {
+        int c = 8;
+        ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)
+                .graphBuilder().addInputs("in")
+                .addLayer("cbam", new Cbam.Builder().reduction(4).spatialKernel(5).build(), "in")
+                .setOutputs("cbam").setInputTypes(InputType.convolutional(6, 7, c)).build());
+        net.init();
+        net.initGradientsView();
+        Nd4j.getRandom().setSeed(11);
+        net.getLayer("cbam").paramTable().values().forEach(p -> p.assign(Nd4j.randn(DataType.DOUBLE, p.shape()).muli(0.5)));
+        org.deeplearning4j.nn.api.Layer plain = net.getLayer("cbam");
+        assertThat(plain).isInstanceOf(CbamLayer.class);
+        org.deeplearning4j.nn.conf.NeuralNetConfiguration layerConf = plain.conf();
+        ExactSameDiffLayer reference = ExactSameDiffLayer.instantiate((Cbam) layerConf.getLayer(), layerConf, 0,
+                plain.params().dup(), false, DataType.DOUBLE);
+        reference.setBackpropGradientsViewArray(Nd4j.create(DataType.DOUBLE, 1, plain.numParams()));
+
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 3, c, 6, 7);
+        INDArray eps = Nd4j.randn(DataType.DOUBLE, 3, c, 6, 7);
+        plain.setInput(x, mgr);
+        reference.setInput(x, mgr);
+        assertThat(plain.activate(true, mgr).sub(reference.activate(true, mgr)).amaxNumber().doubleValue()).isLessThan(1e-12);
+        var mine = plain.backpropGradient(eps, mgr);
+        var theirs = reference.backpropGradient(eps, mgr);
+        assertThat(mine.getSecond().sub(theirs.getSecond()).amaxNumber().doubleValue()).as("input gradient").isLessThan(1e-10);
+        for (String k : theirs.getFirst().gradientForVariable().keySet()) {
+            INDArray expected = theirs.getFirst().getGradientFor(k);
+            assertThat(mine.getFirst().getGradientFor(k).reshape(expected.shape()).sub(expected).amaxNumber().doubleValue())
+                    .as(k).isLessThan(1e-10);
+        }
+    }
+
+    @Test
     void graphConfigurationWithCbamSurvivesAJsonRoundTrip() {
         ComputationGraphConfiguration conf = graph(DataType.FLOAT, 8, 4, 6, 6);
         String json = conf.toJson();
