@@ -164,12 +164,8 @@ public class Cbam extends SameDiffLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int index, INDArray paramsView, boolean initializeParams,
                                                        DataType dataType) {
-        CbamLayer ret = new CbamLayer(conf, dataType);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return RuntimeLayers.wire(new CbamLayer(conf, dataType), conf, listeners, index, paramsView,
+                initializeParams, initializer());
     }
 
     @Override

@@ -1,23 +1,14 @@
 package org.speech2face.model;
 
-import java.util.Collection;
 import java.util.Objects;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
-import org.deeplearning4j.nn.params.EmptyParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,7 +21,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * at batch 16, VGGFace conv1_2 forward 845 ms NCHW vs 265 ms NHWC, the SE's first max-pool 278 ms vs 7.5 ms. The
  * layers after this one pick the new layout up from its output type. No parameters; the gradient is permuted back.
  */
-public class ChannelLayout extends NoParamLayer {
+public class ChannelLayout extends ParameterlessLayer {
     @JsonProperty
     private CNN2DFormat target;
 
@@ -57,39 +48,8 @@ public class ChannelLayout extends NoParamLayer {
     }
 
     @Override
-    public void setNIn(InputType inputType, boolean override) {
-        // no parameters
-    }
-
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return EmptyParamInitializer.getInstance();
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        InputType out = getOutputType(-1, inputType);
-        return new LayerMemoryReport.Builder(getLayerName(), ChannelLayout.class, inputType, out)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
-    }
-
-    @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                       int index, INDArray paramsView, boolean initializeParams,
-                                                       DataType dataType) {
-        Runtime ret = new Runtime(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+    org.deeplearning4j.nn.api.Layer newRuntime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Runtime(conf, dataType);
     }
 
     @Override
@@ -103,7 +63,7 @@ public class ChannelLayout extends NoParamLayer {
     }
 
     /** The runtime layer: a permuted copy forwards, the inverse permutation backwards. */
-    static final class Runtime extends AbstractLayer<ChannelLayout> {
+    static final class Runtime extends ParameterlessLayer.Runtime<ChannelLayout> {
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
@@ -129,24 +89,5 @@ public class ChannelLayout extends NoParamLayer {
             return new Pair<>(new DefaultGradient(), workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, back, 'c'));
         }
 
-        @Override
-        public boolean isPretrainLayer() {
-            return false;
-        }
-
-        @Override
-        public void clearNoiseWeightParams() {
-            // no parameters
-        }
-
-        @Override
-        public Type type() {
-            return Type.CONVOLUTIONAL;
-        }
-
-        @Override
-        public double calcRegularizationScore(boolean backpropParamsOnly) {
-            return 0;
-        }
     }
 }

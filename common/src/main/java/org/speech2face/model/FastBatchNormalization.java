@@ -31,12 +31,7 @@ public class FastBatchNormalization extends BatchNormalization {
         org.deeplearning4j.nn.layers.normalization.BatchNormalization ret =
                 new org.deeplearning4j.nn.layers.normalization.BatchNormalization(conf, dataType);
         attachHelper(ret, new ChannelsLastBatchNorm(NativeBackend.hasOneDnn() ? new MKLDNNBatchNormHelper(dataType) : null));
-        ret.setListeners(listeners);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return RuntimeLayers.wire(ret, conf, listeners, index, paramsView, initializeParams, initializer());
     }
 
     private static void attachHelper(org.deeplearning4j.nn.layers.normalization.BatchNormalization layer, Object helper) {

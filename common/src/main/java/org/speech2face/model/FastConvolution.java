@@ -51,13 +51,8 @@ public class FastConvolution extends ConvolutionLayer {
                                                        int index, INDArray paramsView, boolean initializeParams,
                                                        DataType dataType) {
         LayerValidation.assertNInNOutSet("FastConvolution", getLayerName(), index, getNIn(), getNOut());
-        Runtime ret = new Runtime(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return RuntimeLayers.wire(new Runtime(conf, dataType), conf, listeners, index, paramsView,
+                initializeParams, initializer());
     }
 
     /** DL4J's runtime convolution with the oneDNN helper attached. */

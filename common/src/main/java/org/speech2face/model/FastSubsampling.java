@@ -24,13 +24,8 @@ public class FastSubsampling extends SubsamplingLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int index, INDArray paramsView, boolean initializeParams,
                                                        DataType dataType) {
-        Runtime ret = new Runtime(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return RuntimeLayers.wire(new Runtime(conf, dataType), conf, listeners, index, paramsView,
+                initializeParams, initializer());
     }
 
     static final class Runtime extends org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer {

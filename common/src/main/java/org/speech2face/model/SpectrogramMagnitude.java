@@ -1,20 +1,13 @@
 package org.speech2face.model;
 
-import java.util.Collection;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,21 +23,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * epochs). No parameters. A plain ND4J layer rather than a SameDiff lambda: same maths, exact gradient, no SameDiff
  * graph to build (whose gradient set-up prints to stdout).
  */
-public class SpectrogramMagnitude extends NoParamLayer {
+public class SpectrogramMagnitude extends ParameterlessLayer {
     /** Keeps the square root's gradient finite in silent bins. */
     static final double EPS = 1e-8;
 
-    @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int index,
-                             INDArray paramsView, boolean initializeParams, DataType dataType) {
-        Runtime r = new Runtime(conf, dataType);
-        r.setListeners(listeners);
-        r.setIndex(index);
-        r.setParamsViewArray(paramsView);
-        r.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        r.setConf(conf);
-        return r;
-    }
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
@@ -55,21 +37,14 @@ public class SpectrogramMagnitude extends NoParamLayer {
         return InputType.convolutional(c.getHeight(), c.getWidth(), 1);
     }
 
-    @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
 
     @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(layerName, SpectrogramMagnitude.class, inputType,
-                getOutputType(-1, inputType)).standardMemory(0, 0)
-                .workingMemory(0, 0, MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
+    Layer newRuntime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Runtime(conf, dataType);
     }
 
     /** The runtime layer: forward {@code |x|}, backward {@code eps * x / |x|} per channel. */
-    static final class Runtime extends AbstractLayer<SpectrogramMagnitude> {
+    static final class Runtime extends ParameterlessLayer.Runtime<SpectrogramMagnitude> {
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
@@ -103,23 +78,5 @@ public class SpectrogramMagnitude extends NoParamLayer {
                     NDArrayIndex.all()};
         }
 
-        @Override
-        public boolean isPretrainLayer() {
-            return false;
-        }
-
-        @Override
-        public void clearNoiseWeightParams() {
-        }
-
-        @Override
-        public Type type() {
-            return Type.CONVOLUTIONAL;
-        }
-
-        @Override
-        public double calcRegularizationScore(boolean backpropParamsOnly) {
-            return 0;
-        }
     }
 }

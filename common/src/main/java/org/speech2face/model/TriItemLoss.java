@@ -101,13 +101,8 @@ public class TriItemLoss extends BaseLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
                                                        int index, INDArray paramsView, boolean initializeParams,
                                                        DataType dataType) {
-        TriItemLossLayer ret = new TriItemLossLayer(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+        return RuntimeLayers.wire(new TriItemLossLayer(conf, dataType), conf, listeners, index, paramsView,
+                initializeParams, initializer());
     }
 
     @Override

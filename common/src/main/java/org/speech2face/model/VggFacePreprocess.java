@@ -1,22 +1,13 @@
 package org.speech2face.model;
 
-import java.util.Collection;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.AbstractLayer;
-import org.deeplearning4j.nn.params.EmptyParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,7 +20,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * ones in the decoder's training graph. No parameters; NCHW in and out. A plain layer rather than a SameDiff one:
  * SameDiff's per-call overhead made this affine map cost 770 ms per batch of 16 faces, a quarter of VGGFace.
  */
-public class VggFacePreprocess extends NoParamLayer {
+public class VggFacePreprocess extends ParameterlessLayer {
     /** Channel means in BGR order, from Parkhi et al.'s release. */
     public static final double[] MEAN_BGR = {93.5940, 104.7624, 129.1863};
 
@@ -43,39 +34,10 @@ public class VggFacePreprocess extends NoParamLayer {
         return inputType;
     }
 
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
-        // no parameters
-    }
 
     @Override
-    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
-        return null;
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return EmptyParamInitializer.getInstance();
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return new LayerMemoryReport.Builder(getLayerName(), VggFacePreprocess.class, inputType, inputType)
-                .standardMemory(0, 0).workingMemory(0, 0, 0, 0)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS).build();
-    }
-
-    @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
-                                                       int index, INDArray paramsView, boolean initializeParams,
-                                                       DataType dataType) {
-        Runtime ret = new Runtime(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(index);
-        ret.setParamsViewArray(paramsView);
-        ret.setParamTable(initializer().init(conf, paramsView, initializeParams));
-        ret.setConf(conf);
-        return ret;
+    org.deeplearning4j.nn.api.Layer newRuntime(NeuralNetConfiguration conf, DataType dataType) {
+        return new Runtime(conf, dataType);
     }
 
     @Override
@@ -89,7 +51,7 @@ public class VggFacePreprocess extends NoParamLayer {
     }
 
     /** out[:, c] = 255 * in[:, 2 - c] - MEAN_BGR[c]; the gradient is 255 times the channel-swapped one. */
-    static final class Runtime extends AbstractLayer<VggFacePreprocess> {
+    static final class Runtime extends ParameterlessLayer.Runtime<VggFacePreprocess> {
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
@@ -122,24 +84,5 @@ public class VggFacePreprocess extends NoParamLayer {
             return new Pair<>(new DefaultGradient(), back);
         }
 
-        @Override
-        public boolean isPretrainLayer() {
-            return false;
-        }
-
-        @Override
-        public void clearNoiseWeightParams() {
-            // no parameters
-        }
-
-        @Override
-        public Type type() {
-            return Type.CONVOLUTIONAL;
-        }
-
-        @Override
-        public double calcRegularizationScore(boolean backpropParamsOnly) {
-            return 0;
-        }
     }
 }
