@@ -102,7 +102,8 @@ public class FastConvolution extends ConvolutionLayer {
          * NHWC activations, DL4J 1.0.0-M2.1 permutes the recomputed pre-activations as if they were NCHW and returns
          * wrong gradients (found by comparing with the NCHW graph), so the pre-activations are taken as they come.
          */
-        private Pair<Gradient, INDArray> helperBackprop(FastConvolution c, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        private Pair<Gradient, INDArray> helperBackprop(FastConvolution c, INDArray epsilon,
+                                                        LayerWorkspaceMgr workspaceMgr) {
             if (helper == null) {
                 return null;
             }
@@ -115,7 +116,8 @@ public class FastConvolution extends ConvolutionLayer {
                 epsilon = c.getActivationFn().backprop(z, epsilon).getFirst();
             }
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-            INDArray bias = c.hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr) : null;
+            INDArray bias = c.hasBias()
+                    ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr) : null;
             INDArray biasGrad = c.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             Pair<Gradient, INDArray> ret = helper.backpropGradient(input, weights, bias, epsilon, c.getKernelSize(),
