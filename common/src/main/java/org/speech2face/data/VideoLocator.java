@@ -53,17 +53,29 @@ public final class VideoLocator implements Serializable {
         for (String ext : extensions) {
             Path candidate = new Path(root, youtubeId + "." + ext);
             if (fs.isFile(candidate)) {
-                if ("file".equals(fs.getUri().getScheme())) {
-                    return new LocalVideo(candidate, java.nio.file.Path.of(fs.makeQualified(candidate).toUri()), false);
-                }
-                java.nio.file.Path dir = java.nio.file.Path.of(new Path(localTmp).toUri().getPath());
-                Files.createDirectories(dir);
-                java.nio.file.Path local = Files.createTempFile(dir, "s2f-" + youtubeId + "-", "." + ext);
-                fs.copyToLocalFile(false, candidate, new Path(local.toUri()), true);
-                return new LocalVideo(candidate, local, true);
+                return local(candidate, hadoopConf, localTmp, "s2f-" + youtubeId + "-");
             }
         }
         throw new RejectException(RejectReason.MISSING_FILE, "No video for youtube_id " + youtubeId + " under "
                 + videosRoot + " (tried ." + String.join(", .", extensions) + ").");
+    }
+
+    /**
+     * A local file FFmpeg can open for {@code source} (a video or a voice recording): the file itself on {@code file:},
+     * else a temporary copy under {@code localTmp} named {@code tempPrefix...<extension>}.
+     */
+    public static LocalVideo local(Path source, Configuration hadoopConf, String localTmp, String tempPrefix)
+            throws IOException {
+        FileSystem fs = source.getFileSystem(hadoopConf);
+        if ("file".equals(fs.getUri().getScheme())) {
+            return new LocalVideo(source, java.nio.file.Path.of(fs.makeQualified(source).toUri()), false);
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(new Path(localTmp).toUri().getPath());
+        Files.createDirectories(dir);
+        String name = source.getName();
+        java.nio.file.Path local = Files.createTempFile(dir, tempPrefix,
+                name.contains(".") ? name.substring(name.lastIndexOf('.')) : "");
+        fs.copyToLocalFile(false, source, new Path(local.toUri()), true);
+        return new LocalVideo(source, local, true);
     }
 }

@@ -135,18 +135,13 @@ final class ChannelsLastBatchNorm implements BatchNormalizationHelper {
         }
     }
 
-    /** target[c] = mean over all positions of x[..., c]: one matrix-vector product. */
+    /** target[c] = mean over all positions of x[..., c]: one matrix-vector product ({@link #prepare} first). */
     private void columnMeans(INDArray x, INDArray target) {
         long c = x.size(x.rank() - 1);
         long rows = x.length() / c;
-        if (ones == null || ones.length() != rows) {
-            prepare(rows, c);
-        }
-        INDArray out = target.reshape(1, c);
+        INDArray out = Nd4j.create(x.dataType(), 1, c);
         Nd4j.gemm(ones, x.reshape('c', rows, c), out, false, false, 1.0 / rows, 0.0);
-        if (out != target && !out.isView()) {
-            target.assign(out);
-        }
+        target.assign(out.reshape(c));
     }
 
     private static INDArray unit(long c) {

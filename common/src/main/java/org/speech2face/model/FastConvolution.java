@@ -83,7 +83,7 @@ public class FastConvolution extends ConvolutionLayer {
             assertInputSet(true);
             INDArray biasGrad = c.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            WeightGradient.compute(input.castTo(DataType.FLOAT), epsilon, c.getCnn2dDataFormat(), c.getKernelSize(),
+            WeightGradient.compute(input, epsilon, c.getCnn2dDataFormat(), c.getKernelSize(),
                     c.getStride(), c.getPadding(), c.getDilation(), weightGrad, biasGrad, workspaceMgr);
             Gradient g = new DefaultGradient();
             if (biasGrad != null) {

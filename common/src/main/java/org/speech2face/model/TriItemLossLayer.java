@@ -149,11 +149,6 @@ final class TriItemLossLayer extends BaseLayer<TriItemLoss> implements IOutputLa
         return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, pass().perExample().addi(fullNetRegTerm));
     }
 
-    /** The three unweighted terms for the current input and labels, each [N, 1]. */
-    INDArray[] terms() {
-        return pass().terms();
-    }
-
     @Override
     public boolean needsLabels() {
         return true;

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -37,7 +38,7 @@ final class WeightGradient {
         long outW = nhwc ? delta.size(2) : delta.size(3);
         long patch = inC * kernel[0] * kernel[1];
         long positions = outH * outW;
-        INDArray d = delta.dup('c');
+        INDArray d = Shape.hasDefaultStridesForShape(delta) && delta.ordering() == 'c' ? delta : delta.dup('c');
         INDArray sum = workspaceMgr.create(ArrayType.BP_WORKING_MEM, DataType.FLOAT, patch, outC); // [iC*kH*kW, oC]
         long chunk = Math.min(CHUNK, n);
         INDArray columns = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, x.dataType(),

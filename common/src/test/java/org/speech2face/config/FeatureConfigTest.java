@@ -4,9 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,9 +15,7 @@ class FeatureConfigTest {
     Path dir;
 
     private S2fConfig load(String text, String... sets) throws IOException {
-        Path f = dir.resolve("t.conf");
-        Files.writeString(f, text);
-        return ConfigLoader.load(f.toString(), List.of(sets));
+        return ConfigFiles.load(dir, text, sets);
     }
 
     @Test

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,9 +16,7 @@ class TrainingConfigTest {
     Path dir;
 
     private S2fConfig load(String text, String... sets) throws IOException {
-        Path f = dir.resolve("t.conf");
-        Files.writeString(f, text);
-        return ConfigLoader.load(f.toString(), List.of(sets));
+        return ConfigFiles.load(dir, text, sets);
     }
 
     @Test

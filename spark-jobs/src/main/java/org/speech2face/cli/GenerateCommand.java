@@ -3,6 +3,7 @@ package org.speech2face.cli;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.speech2face.data.VideoLocator;
 import org.speech2face.audio.VoiceClip;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.RejectException;
@@ -52,7 +53,7 @@ final class GenerateCommand implements Command {
         long t0 = System.nanoTime();
         FFmpegLog.quiet();
         VoiceClip clip;
-        try (VoiceToFace.LocalFile local = VoiceToFace.local(in, conf, config.ingest().localTmp())) {
+        try (VideoLocator.LocalVideo local = VideoLocator.local(in, conf, config.ingest().localTmp(), "s2f-voice-")) {
             clip = VoiceClip.read(local.file(), config.ingest().audio(), config.evaluate().generate().minSeconds(),
                     config.evaluate().generate().silenceDbfs());
         } catch (RejectException e) {

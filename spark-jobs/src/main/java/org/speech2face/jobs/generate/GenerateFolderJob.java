@@ -10,6 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.speech2face.data.VideoLocator;
 import org.speech2face.audio.VoiceClip;
 import org.speech2face.config.EvaluateSettings;
 import org.speech2face.data.RejectException;
@@ -182,7 +183,7 @@ public final class GenerateFolderJob extends KeyedStageJob {
                 @Override
                 public VoiceClip prepare(Row planned) throws RejectException {
                     Path source = new Path(planned.<String>getAs("key"));
-                    try (VoiceToFace.LocalFile local = VoiceToFace.local(source, recipe.conf().get(), localTmp)) {
+                    try (VideoLocator.LocalVideo local = VideoLocator.local(source, recipe.conf().get(), localTmp, "s2f-voice-")) {
                         return recipe.read(local.file());
                     } catch (IOException e) {
                         throw new RejectException(RejectReason.CORRUPT_FILE, "The voice " + source + " could not be "

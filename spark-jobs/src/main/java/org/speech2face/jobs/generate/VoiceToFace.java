@@ -1,7 +1,6 @@
 package org.speech2face.jobs.generate;
 
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.speech2face.audio.SpectrogramSpec;
@@ -25,7 +24,6 @@ import org.speech2face.video.FaceImages;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -154,35 +152,6 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
                     v.prior() == EncoderVariant.Prior.GENDER ? gender[i] : null));
         }
         return out;
-    }
-
-    /** A local file FFmpeg can open for {@code source}: itself on {@code file:}, else a copy under {@code localTmp}. */
-    public static LocalFile local(Path source, Configuration conf, String localTmp) throws IOException {
-        FileSystem fs = source.getFileSystem(conf);
-        if ("file".equals(fs.getUri().getScheme())) {
-            return new LocalFile(java.nio.file.Path.of(fs.makeQualified(source).toUri()), false);
-        }
-        java.nio.file.Path dir = java.nio.file.Path.of(new Path(localTmp).toUri().getPath());
-        Files.createDirectories(dir);
-        String name = source.getName();
-        java.nio.file.Path local = Files.createTempFile(dir, "s2f-voice-", name.contains(".")
-                ? name.substring(name.lastIndexOf('.')) : "");
-        fs.copyToLocalFile(false, source, new Path(local.toUri()), true);
-        return new LocalFile(local, true);
-    }
-
-    /** A file FFmpeg can read; closing deletes it when it is a temporary copy. */
-    public record LocalFile(java.nio.file.Path file, boolean temporary) implements AutoCloseable {
-        @Override
-        public void close() {
-            if (temporary) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // a leftover temporary copy is harmless
-                }
-            }
-        }
     }
 
     private MultiLayerNetwork genderNetwork() {
