@@ -3,7 +3,7 @@ package org.speech2face.config;
 import java.io.Serializable;
 import java.util.Locale;
 
-import org.speech2face.model.EncoderVariant;
+import org.speech2face.contracts.EncoderVariant;
 
 /**
  * The {@code evaluate} section: how the paper's Tables 4-6 and Figures 2, 5 and 6 are made, and how

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 
-import org.speech2face.model.EncoderVariant;
-import org.speech2face.model.PriorFusion;
+import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.contracts.PriorFusion;
 
 /**
  * How {@code train-decoder} and {@code train-encoder} run: DL4J's parameter averaging on Spark (workers, the

@@ -1,5 +1,6 @@
 package org.speech2face.audio;
 
+import org.speech2face.bench.SpectrogramBenchmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.speech2face.model.EncoderVariant;
+import org.speech2face.contracts.EncoderVariant;
 
 /** The configs the project ships must bind: a typo in conf/cluster.conf would otherwise surface on a cluster. */
 class ShippedConfigsTest {

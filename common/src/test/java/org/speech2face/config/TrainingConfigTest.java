@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.speech2face.model.EncoderVariant;
+import org.speech2face.contracts.EncoderVariant;
 
 /** The training and encoder sections: the paper's defaults, every variant, and errors that name the key. */
 class TrainingConfigTest {

@@ -2,8 +2,8 @@ package org.speech2face.cli;
 
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.train.TrainingBenchmark;
-import org.speech2face.model.ModelBenchmark;
-import org.speech2face.model.ModelProfile;
+import org.speech2face.bench.ModelBenchmark;
+import org.speech2face.model.networks.ModelProfile;
 
 import java.io.PrintStream;
 import java.util.List;

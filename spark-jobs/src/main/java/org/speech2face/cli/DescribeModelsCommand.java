@@ -1,8 +1,8 @@
 package org.speech2face.cli;
 
 import org.speech2face.config.S2fConfig;
-import org.speech2face.model.ModelDescriber;
-import org.speech2face.model.ModelProfile;
+import org.speech2face.model.networks.ModelDescriber;
+import org.speech2face.model.networks.ModelProfile;
 
 import java.io.PrintStream;
 

@@ -1,7 +1,7 @@
 package org.speech2face.cli;
 
 import org.apache.hadoop.conf.Configuration;
-import org.speech2face.audio.SpectrogramBenchmark;
+import org.speech2face.bench.SpectrogramBenchmark;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.AvSpeechCsv;
 import org.speech2face.data.AvSpeechSegment;

@@ -13,7 +13,7 @@ import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.LocalCluster;
 import org.speech2face.jobs.SparkSessions;
 import org.speech2face.jobs.train.TrainingBenchmark;
-import org.speech2face.model.ModelProfile;
+import org.speech2face.model.networks.ModelProfile;
 
 /**
  * {@code bench training}: the distributed training's throughput on a real multi-process cluster of this machine

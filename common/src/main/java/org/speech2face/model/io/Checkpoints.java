@@ -78,12 +78,16 @@ public final class Checkpoints {
         }
     }
 
-    /** SHA-256 of the configuration JSON with the iteration and epoch counters zeroed. */
+    /**
+     * SHA-256 of the configuration JSON with the iteration and epoch counters zeroed, and the project's layer classes
+     * named as before the model package was split ({@link LegacyClassNames}), so moving a class does not make every
+     * saved checkpoint look like another network.
+     */
     public static String configHash(ComputationGraphConfiguration configuration) {
         ComputationGraphConfiguration c = configuration.clone();
         c.setIterationCount(0);
         c.setEpochCount(0);
-        return sha256(c.toJson().getBytes(StandardCharsets.UTF_8));
+        return sha256(LegacyClassNames.canonical(c.toJson()).getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -232,6 +236,7 @@ public final class Checkpoints {
      * truncated or foreign file. The file is copied to a local temporary file first (DL4J reads zips by random access).
      */
     public static ComputationGraph readGraph(FileSystem fs, Path path, boolean loadUpdater) throws IOException {
+        LegacyClassNames.install();
         String where = fs.makeQualified(path).toString();
         if (!fs.exists(path)) {
             throw new CheckpointException("Model file " + where + " does not exist.");

@@ -24,7 +24,7 @@ import org.apache.hadoop.fs.Path;
  * folder as a table.
  *
  * @param net              {@code decoder} or {@code encoder}
- * @param variant          {@code default} for the decoder, an {@link org.speech2face.model.EncoderVariant} id otherwise
+ * @param variant          {@code default} for the decoder, an {@link org.speech2face.contracts.EncoderVariant} id otherwise
  * @param epoch            epochs completed, 1 for the first
  * @param lossTerms        each loss term averaged over the epoch (and their sum as {@code total})
  * @param learningRate     Adam's learning rate during the epoch

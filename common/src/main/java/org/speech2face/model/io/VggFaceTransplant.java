@@ -17,9 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.VggFace;
-import org.speech2face.model.Weights;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.VggFace;
 
 /**
  * Moves a VGG16-shaped network's weights (13 convolutions then 3 dense layers, whatever their names) into

@@ -22,8 +22,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.VggFace;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.VggFace;
 
 /**
  * Where VGGFace's weights come from, and the id every report and feature row carries. Sources:

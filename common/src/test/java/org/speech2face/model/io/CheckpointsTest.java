@@ -22,10 +22,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.Networks;
-import org.speech2face.model.PriorFusion;
-import org.speech2face.model.TrainingGraphs;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.Networks;
+import org.speech2face.contracts.PriorFusion;
+import org.speech2face.model.networks.TrainingGraphs;
 
 class CheckpointsTest {
     private static ComputationGraph trained;

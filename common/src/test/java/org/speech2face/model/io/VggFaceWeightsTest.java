@@ -29,8 +29,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.VggFace;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.VggFace;
 
 /** Every VGGFace source, through the same code path a real file takes, with small models made here. */
 class VggFaceWeightsTest {

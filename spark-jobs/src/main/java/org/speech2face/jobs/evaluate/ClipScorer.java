@@ -8,12 +8,12 @@ import org.speech2face.data.RejectException;
 import org.speech2face.jobs.io.FaceFeaturesDataset;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.metrics.FeatureDistance;
-import org.speech2face.model.EncoderVariant;
-import org.speech2face.model.FaceDecoding;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.SpectrogramInput;
-import org.speech2face.model.SpeechEncoding;
-import org.speech2face.model.VariantPriors;
+import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.model.inference.FaceDecoding;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.SpectrogramInput;
+import org.speech2face.model.inference.SpeechEncoding;
+import org.speech2face.contracts.VariantPriors;
 import org.speech2face.video.FaceImages;
 import org.speech2face.video.FacePixels;
 

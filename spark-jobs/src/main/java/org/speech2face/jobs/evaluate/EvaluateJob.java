@@ -17,8 +17,8 @@ import org.speech2face.jobs.io.DatasetCommitter;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
-import org.speech2face.model.EncoderVariant;
-import org.speech2face.model.VariantPriors;
+import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.contracts.VariantPriors;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -5,8 +5,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.speech2face.data.DataLayout;
 import org.speech2face.jobs.io.PriorsDataset;
-import org.speech2face.model.EncoderVariant;
-import org.speech2face.model.FaceDecoding;
+import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.model.inference.FaceDecoding;
 import org.speech2face.model.io.EpochMetrics;
 import org.speech2face.video.FaceImages;
 

@@ -9,8 +9,8 @@ import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.io.AtomicFiles;
 import org.speech2face.jobs.io.DatasetCommitter;
 import org.speech2face.jobs.report.RunReport;
-import org.speech2face.model.EncoderVariant;
-import org.speech2face.model.FaceDecoding;
+import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.model.inference.FaceDecoding;
 import org.speech2face.video.FaceImages;
 
 import java.awt.image.BufferedImage;

@@ -8,8 +8,8 @@ import org.speech2face.data.DataLayout;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.io.GenderDataset;
 import org.speech2face.jobs.report.RunReport;
-import org.speech2face.model.EncoderVariant;
-import org.speech2face.model.VariantPriors;
+import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.contracts.VariantPriors;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -7,10 +7,10 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.speech2face.data.DataLayout;
 import org.speech2face.jobs.stage.ExecutorModels;
-import org.speech2face.model.EncoderVariant;
-import org.speech2face.model.FaceDecoder;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.VariantPriors;
+import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.model.networks.FaceDecoder;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.contracts.VariantPriors;
 import org.speech2face.model.io.CheckpointMetadata;
 import org.speech2face.model.io.Checkpoints;
 
@@ -38,7 +38,7 @@ public final class TrainedModels {
     public static final String VGGFACE = "vggface";
     /** The metadata key of the decoder an encoder's loss froze (train-encoder's {@code epoch-NNNN:<DFc1 fingerprint>}). */
     public static final String DECODER_ID = "decoder";
-    /** The metadata key of the priors an encoder was trained with ({@link org.speech2face.model.VariantPriors#ids}). */
+    /** The metadata key of the priors an encoder was trained with ({@link org.speech2face.contracts.VariantPriors#ids}). */
     public static final String PRIORS_ID = "priors";
 
     private TrainedModels() {

@@ -18,8 +18,8 @@ import org.speech2face.jobs.stage.BatchPartition;
 import org.speech2face.jobs.stage.BatchProcessor;
 import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.jobs.stage.SourceDataset;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.VggFaceFeatures;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.inference.VggFaceFeatures;
 import org.speech2face.video.FacePixels;
 
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package org.speech2face.jobs.features;
 import org.apache.hadoop.conf.Configuration;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.stage.ExecutorModels;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.VggFaceFeatures;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.inference.VggFaceFeatures;
 import org.speech2face.model.io.VggFaceWeights;
 
 import java.io.IOException;

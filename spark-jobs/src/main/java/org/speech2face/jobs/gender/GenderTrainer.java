@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.FloatTensorCodec;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.SpectrogramInput;
-import org.speech2face.model.VoiceGenderClassifier;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.SpectrogramInput;
+import org.speech2face.model.networks.VoiceGenderClassifier;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.gender;
 
+import org.speech2face.model.io.GenderModelStore;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -21,9 +22,9 @@ import org.speech2face.jobs.stage.BatchProcessor;
 import org.speech2face.jobs.stage.ExecutorModels;
 import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.jobs.stage.SourceDataset;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.SpectrogramInput;
-import org.speech2face.model.VoiceGenderClassifier;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.SpectrogramInput;
+import org.speech2face.model.networks.VoiceGenderClassifier;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

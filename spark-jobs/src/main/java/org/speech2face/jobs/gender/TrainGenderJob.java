@@ -1,5 +1,6 @@
 package org.speech2face.jobs.gender;
 
+import org.speech2face.model.io.GenderModelStore;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,7 +16,7 @@ import org.speech2face.jobs.io.SpectrogramsDataset;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
 import org.speech2face.jobs.stage.SourceDataset;
-import org.speech2face.model.ModelProfile;
+import org.speech2face.model.networks.ModelProfile;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.speech2face.data.FloatTensorCodec;
 import org.speech2face.jobs.io.GenderDataset;
-import org.speech2face.model.VariantPriors;
+import org.speech2face.contracts.VariantPriors;
 
 import java.io.IOException;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
 import org.speech2face.data.FloatTensorCodec;
-import org.speech2face.model.FacePriors;
+import org.speech2face.model.priors.FacePriors;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -9,7 +9,7 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.speech2face.data.SeededSample;
-import org.speech2face.model.FacePriors;
+import org.speech2face.model.priors.FacePriors;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -14,8 +14,8 @@ import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.io.FaceFeaturesDataset;
 import org.speech2face.jobs.io.FacesDataset;
 import org.speech2face.jobs.stage.SourceDataset;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.TrainingExamples;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.TrainingExamples;
 import org.speech2face.video.FacePixels;
 
 import static org.apache.spark.sql.functions.col;

@@ -12,8 +12,8 @@ import org.speech2face.jobs.io.GenderDataset;
 import org.speech2face.jobs.io.PriorsDataset;
 import org.speech2face.jobs.priors.FacePriorJob;
 import org.speech2face.jobs.stage.SourceDataset;
-import org.speech2face.model.EncoderVariant;
-import org.speech2face.model.VariantPriors;
+import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.contracts.VariantPriors;
 
 import static org.apache.spark.sql.functions.col;
 

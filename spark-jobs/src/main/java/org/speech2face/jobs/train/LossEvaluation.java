@@ -14,7 +14,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.speech2face.model.LossTerms;
+import org.speech2face.model.loss.LossTerms;
 
 /**
  * Each loss term of the model as it stands after an epoch, over a set of examples, measured on the executors: the

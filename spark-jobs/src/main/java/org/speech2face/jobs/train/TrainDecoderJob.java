@@ -7,11 +7,11 @@ import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.model.FaceDecoder;
-import org.speech2face.model.LossTerms;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.Networks;
-import org.speech2face.model.TrainingGraphs;
+import org.speech2face.model.networks.FaceDecoder;
+import org.speech2face.model.loss.LossTerms;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.Networks;
+import org.speech2face.model.networks.TrainingGraphs;
 
 /**
  * {@code train-decoder}: the face decoder FD (Table 2) on (Ff, face) pairs of the train split, with VGGFace frozen

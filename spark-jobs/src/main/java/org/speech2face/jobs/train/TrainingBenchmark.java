@@ -13,12 +13,12 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.speech2face.config.TrainingSettings;
-import org.speech2face.model.EncoderVariant;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.Networks;
-import org.speech2face.model.PriorFusion;
-import org.speech2face.model.TrainingExamples;
-import org.speech2face.model.TrainingGraphs;
+import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.Networks;
+import org.speech2face.contracts.PriorFusion;
+import org.speech2face.model.networks.TrainingExamples;
+import org.speech2face.model.networks.TrainingGraphs;
 
 /**
  * Throughput of the distributed training on the running Spark session, on synthetic examples of the right shapes

@@ -21,7 +21,7 @@ import org.speech2face.jobs.features.VggFaceSource;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
-import org.speech2face.model.ModelProfile;
+import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.io.CheckpointException;
 import org.speech2face.model.io.Checkpoints;
 import org.speech2face.model.io.VggFaceWeights;

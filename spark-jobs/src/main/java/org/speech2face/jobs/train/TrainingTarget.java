@@ -6,8 +6,8 @@ import java.util.function.Supplier;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.speech2face.data.DataLayout;
-import org.speech2face.model.LossTerms;
-import org.speech2face.model.ModelProfile;
+import org.speech2face.model.loss.LossTerms;
+import org.speech2face.model.networks.ModelProfile;
 
 /**
  * What one training job trains: the net ({@code decoder} or {@code encoder}) and its variant, which name its

@@ -14,7 +14,7 @@ import org.speech2face.data.FloatTensorCodec;
 import org.speech2face.jobs.io.FaceFeaturesDataset;
 import org.speech2face.jobs.io.PriorsDataset;
 import org.speech2face.jobs.report.RunReport;
-import org.speech2face.model.SpectrogramInput;
+import org.speech2face.model.networks.SpectrogramInput;
 import org.speech2face.model.io.Checkpoints;
 import org.speech2face.jobs.train.SampleModels;
 import org.speech2face.testing.TestSpark;

@@ -17,8 +17,8 @@ import org.speech2face.jobs.io.FacesDataset;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.ExecutorModels;
 import org.speech2face.model.io.VggFaceWeights;
-import org.speech2face.model.ModelProfile;
-import org.speech2face.model.VggFace;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.VggFace;
 import org.speech2face.video.AreaResizeReference;
 
 import javax.imageio.ImageIO;

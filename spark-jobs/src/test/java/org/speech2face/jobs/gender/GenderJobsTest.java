@@ -1,5 +1,6 @@
 package org.speech2face.jobs.gender;
 
+import org.speech2face.model.io.GenderModelStore;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;

@@ -13,7 +13,7 @@ import org.speech2face.audio.SpectrogramSpec;
 import org.speech2face.audio.TestMedia;
 import org.speech2face.cli.S2f;
 import org.speech2face.jobs.io.PriorsDataset;
-import org.speech2face.model.SpectrogramInput;
+import org.speech2face.model.networks.SpectrogramInput;
 import org.speech2face.model.io.Checkpoints;
 import org.speech2face.jobs.train.SampleModels;
 import org.speech2face.testing.TestSpark;

@@ -3,7 +3,7 @@ package org.speech2face.jobs.train;
 import org.apache.spark.sql.SparkSession;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.JobTestSupport;
-import org.speech2face.model.EncoderVariant;
+import org.speech2face.contracts.EncoderVariant;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -26,9 +26,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.JobTestSupport;
 import org.speech2face.jobs.report.RunReport;
-import org.speech2face.model.FaceDecoder;
-import org.speech2face.model.TrainingGraphs;
-import org.speech2face.model.TriItemLoss;
+import org.speech2face.model.networks.FaceDecoder;
+import org.speech2face.model.networks.TrainingGraphs;
+import org.speech2face.model.loss.TriItemLoss;
 import org.speech2face.model.io.Checkpoints;
 import org.speech2face.model.io.EpochMetrics;
 

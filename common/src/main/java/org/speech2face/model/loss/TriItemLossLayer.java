@@ -1,0 +1,221 @@
+package org.speech2face.model.loss;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The runtime {@link TriItemLoss}: the loss and its gradient written out with whole-batch ND4J operations. The
+ * score is the minibatch mean (as DL4J's output layers report it); the gradients are those of the sum over the
+ * minibatch, which DL4J's updater divides by the minibatch size. Derivatives, per example, for Sf = s:
+ * <pre>
+ *   unit u = s / n, n = sqrt(|s|^2 + e^2):  d/ds = (g - u (u . g)) / n
+ *   t2 = |relu(pF) - relu(pS)|_1, pS = s W1 + b1:  d/dpS = -sign(relu(pF) - relu(pS)) [pS > 0]
+ *   t3 = 1 - vF.vS / (nF nS):  d/dvS = -(vF / (nF nS) - cos vS / nS^2), vS = relu(s) W8 + b8
+ * </pre>
+ * and the frozen parameters' gradients from both branches (they are real; their learning rate is zero).
+ */
+final class TriItemLossLayer extends BaseLayer<TriItemLoss> implements IOutputLayer {
+    private static final double EPS = 1e-12;
+    private INDArray labels;
+
+    TriItemLossLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /** Everything both passes need, for s = Sf and f = Ff. */
+    private final class Pass {
+        final INDArray s;
+        final INDArray f;
+        final INDArray ns;
+        final INDArray us;
+        final INDArray diffU;
+        final INDArray preS;
+        final INDArray preF;
+        final INDArray dDiff;
+        final INDArray reluS;
+        final INDArray reluF;
+        final INDArray vS;
+        final INDArray vF;
+        final INDArray nVS;
+        final INDArray nVF;
+        final INDArray cos;
+
+        Pass(INDArray s, INDArray f) {
+            this.s = s;
+            this.f = f.castTo(s.dataType());
+            ns = norm(s);
+            us = s.divColumnVector(ns);
+            diffU = this.f.divColumnVector(norm(this.f)).subi(us);
+            INDArray w1 = getParam(TriItemLoss.DFC1_W);
+            INDArray b1 = getParam(TriItemLoss.DFC1_B).reshape(1, -1);
+            preS = s.mmul(w1).addiRowVector(b1);
+            preF = this.f.mmul(w1).addiRowVector(b1);
+            dDiff = Transforms.relu(preF, true).subi(Transforms.relu(preS, true));
+            INDArray w8 = getParam(TriItemLoss.VFC3_W);
+            INDArray b8 = getParam(TriItemLoss.VFC3_B).reshape(1, -1);
+            reluS = Transforms.relu(s, true);
+            reluF = Transforms.relu(this.f, true);
+            vS = reluS.mmul(w8).addiRowVector(b8);
+            vF = reluF.mmul(w8).addiRowVector(b8);
+            nVS = norm(vS);
+            nVF = norm(vF);
+            cos = vF.mul(vS).sum(true, 1).divi(nVF.mul(nVS));
+        }
+
+        /** The three unweighted terms, each [N, 1]. */
+        INDArray[] terms() {
+            return new INDArray[] {diffU.mul(diffU).sum(true, 1), Transforms.abs(dDiff, true).sum(true, 1),
+                    cos.rsub(1.0)};
+        }
+
+        INDArray perExample() {
+            INDArray[] t = terms();
+            TriItemLoss c = layerConf();
+            double[] l = c.lambdas();
+            return t[0].muli(l[0]).addi(t[1].muli(l[1])).addi(t[2].muli(l[2]));
+        }
+    }
+
+    private static INDArray norm(INDArray v) {
+        return Transforms.sqrt(v.mul(v).sum(true, 1).addi(EPS * EPS), false);
+    }
+
+    private Pass pass() {
+        assertInputSet(false);
+        if (labels == null) {
+            throw new IllegalStateException("The tri-item loss needs Ff as labels; none were set.");
+        }
+        return new Pass(input, labels);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        Pass p = pass();
+        double[] l = layerConf().lambdas();
+        // term 1 through the unit vector
+        INDArray gU = p.diffU.mul(-2 * l[0]);
+        INDArray gS = gU.subi(p.us.mulColumnVector(p.us.mul(gU).sum(true, 1))).diviColumnVector(p.ns);
+        // term 2 through DFc1
+        INDArray sign = Transforms.sign(p.dDiff, true).muli(l[1]);
+        INDArray gPreS = sign.neg().muli(p.preS.gt(0).castTo(p.s.dataType()));
+        INDArray gPreF = sign.muli(p.preF.gt(0).castTo(p.s.dataType()));
+        INDArray w1 = getParam(TriItemLoss.DFC1_W);
+        gS.addi(gPreS.mmul(w1.transpose()));
+        // term 3 through VFc3
+        INDArray a = p.nVF.mul(p.nVS).rdivi(1.0);
+        INDArray gVS = p.vF.mulColumnVector(a).subi(p.vS.mulColumnVector(p.cos.div(p.nVS.mul(p.nVS)))).muli(-l[2]);
+        INDArray gVF = p.vS.mulColumnVector(a).subi(p.vF.mulColumnVector(p.cos.div(p.nVF.mul(p.nVF)))).muli(-l[2]);
+        INDArray w8 = getParam(TriItemLoss.VFC3_W);
+        gS.addi(gVS.mmul(w8.transpose()).muli(p.s.gt(0).castTo(p.s.dataType())));
+
+        gradientViews.get(TriItemLoss.DFC1_W).assign(p.s.transpose().mmul(gPreS).addi(p.f.transpose().mmul(gPreF)));
+        gradientViews.get(TriItemLoss.DFC1_B).assign(gPreS.sum(0).addi(gPreF.sum(0)));
+        gradientViews.get(TriItemLoss.VFC3_W).assign(p.reluS.transpose().mmul(gVS).addi(p.reluF.transpose().mmul(gVF)));
+        gradientViews.get(TriItemLoss.VFC3_B).assign(gVS.sum(0).addi(gVF.sum(0)));
+        Gradient g = new DefaultGradient();
+        for (String k : List.of(TriItemLoss.DFC1_W, TriItemLoss.VFC3_W, TriItemLoss.DFC1_B, TriItemLoss.VFC3_B)) {
+            g.gradientForVariable().put(k, gradientViews.get(k));
+        }
+        return new Pair<>(g, workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, gS));
+    }
+
+    /** The output of an output layer: Sf itself. */
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        return workspaceMgr.dup(ArrayType.ACTIVATIONS, input);
+    }
+
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        return (pass().perExample().sumNumber().doubleValue() + fullNetRegTerm) / input.size(0);
+    }
+
+    @Override
+    public INDArray computeScoreForExamples(double fullNetRegTerm, LayerWorkspaceMgr workspaceMgr) {
+        return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, pass().perExample().addi(fullNetRegTerm));
+    }
+
+    @Override
+    public boolean needsLabels() {
+        return true;
+    }
+
+    @Override
+    public void setLabels(INDArray labels) {
+        this.labels = labels;
+    }
+
+    @Override
+    public INDArray getLabels() {
+        return labels;
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public Type type() {
+        return Type.FEED_FORWARD;
+    }
+
+    @Override
+    public double f1Score(DataSet data) {
+        throw new UnsupportedOperationException("The tri-item loss is a regression loss; it has no F1 score.");
+    }
+
+    @Override
+    public double f1Score(INDArray examples, INDArray labels) {
+        throw new UnsupportedOperationException("The tri-item loss is a regression loss; it has no F1 score.");
+    }
+
+    @Override
+    public int numLabels() {
+        return (int) layerConf().getFeatures();
+    }
+
+    @Override
+    public void fit(DataSetIterator iter) {
+        throw new UnsupportedOperationException("Fit the graph that holds the tri-item loss, not the layer.");
+    }
+
+    @Override
+    public int[] predict(INDArray examples) {
+        throw new UnsupportedOperationException("The tri-item loss does not classify.");
+    }
+
+    @Override
+    public List<String> predict(DataSet dataSet) {
+        throw new UnsupportedOperationException("The tri-item loss does not classify.");
+    }
+
+    @Override
+    public void fit(INDArray examples, INDArray labels) {
+        throw new UnsupportedOperationException("Fit the graph that holds the tri-item loss, not the layer.");
+    }
+
+    @Override
+    public void fit(DataSet data) {
+        throw new UnsupportedOperationException("Fit the graph that holds the tri-item loss, not the layer.");
+    }
+
+    @Override
+    public void fit(INDArray examples, int[] labels) {
+        throw new UnsupportedOperationException("Fit the graph that holds the tri-item loss, not the layer.");
+    }
+}
