@@ -15,7 +15,7 @@ import org.bytedeco.javacv.FrameGrabber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 
 /**
  * Decodes the audio of one AVSpeech segment {@code [startS, endS]} from a local media file (mp4, webm, mkv, wav,

@@ -6,7 +6,7 @@ import java.util.Objects;
  * The compressed complex spectrogram of one 6 s segment, the speech encoder's input.
  *
  * <p>Data contract (Parquet column {@code spec}, little-endian float32 via
- * {@link org.speech2face.data.FloatTensorCodec}): {@code data} is {@code [frames][bins][2]}, time-major: the value
+ * {@link org.speech2face.contracts.FloatTensorCodec}): {@code data} is {@code [frames][bins][2]}, time-major: the value
  * of frame t, frequency bin f, part c (0 real, 1 imaginary) sits at {@code ((t * bins) + f) * 2 + c}. The model
  * reads it in DL4J's NCHW as {@code [2, frames, bins]}, i.e. after moving the last axis to the front; storing it
  * time-major keeps each frame's values together, which is how the STFT produces them.

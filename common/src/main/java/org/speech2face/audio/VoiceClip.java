@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 
 /**
  * A voice someone hands to {@code generate}: any file FFmpeg reads (wav, mp3, m4a, a video), its first segment's

@@ -12,7 +12,7 @@ import java.util.Locale;
  * @param prior  which prior each training example gets
  * @param fusion how the prior is fused; always {@link PriorFusion#NONE} with {@link Prior#NONE}, never otherwise
  */
-public record EncoderVariant(Prior prior, PriorFusion fusion) {
+public record EncoderVariant(Prior prior, PriorFusion fusion) implements java.io.Serializable {
 
     /** Where the prior comes from. {@code MALE} and {@code FEMALE} also train on that gender's clips only. */
     public enum Prior {

@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
  * @param female  the female prior, or null
  */
 public record VariantPriors(float[] neutral, float[] male, float[] female) implements Serializable {
-    public static final String NEUTRAL = "neutral";
-    public static final String MALE = "male";
-    public static final String FEMALE = "female";
+    private static final String NEUTRAL = VoiceGender.NEUTRAL;
+    private static final String MALE = VoiceGender.MALE;
+    private static final String FEMALE = VoiceGender.FEMALE;
 
     /** The priors (priors/ names) a variant of {@code prior} reads, in a fixed order. */
     public static List<String> names(EncoderVariant.Prior prior) {

@@ -11,7 +11,7 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 
 /**
  * Opens a local video and samples frames evenly spread inside an AVSpeech segment of it.

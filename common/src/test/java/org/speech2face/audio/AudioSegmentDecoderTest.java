@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.speech2face.audio.TestMedia.AudioFormat;
 import org.speech2face.audio.TestMedia.Tone;
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 
 class AudioSegmentDecoderTest {
     private static final int RATE = 16_000;

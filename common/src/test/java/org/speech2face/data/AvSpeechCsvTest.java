@@ -1,5 +1,6 @@
 package org.speech2face.data;
 
+import org.speech2face.contracts.RejectReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

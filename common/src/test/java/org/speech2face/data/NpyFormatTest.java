@@ -1,5 +1,6 @@
 package org.speech2face.data;
 
+import org.speech2face.contracts.FloatTensorCodec;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package org.speech2face.data;
 
+import org.speech2face.contracts.RejectReason;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.junit.jupiter.api.Test;

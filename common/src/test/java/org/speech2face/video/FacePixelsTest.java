@@ -2,7 +2,7 @@ package org.speech2face.video;
 
 import org.junit.jupiter.api.Test;
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 
 class SegmentFrameSamplerTest {
     private static final double FPS = 10;

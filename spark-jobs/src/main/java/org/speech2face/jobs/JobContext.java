@@ -5,7 +5,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 
 import java.io.IOException;
 import java.time.LocalDateTime;

@@ -1,10 +1,12 @@
 package org.speech2face.deploy;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * notebooks run headless on the outputs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("cluster")
+@ExtendWith(SharedSpark.class)
 class StandaloneClusterIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,16 +62,10 @@ class StandaloneClusterIT {
         System.out.printf("run-pipeline.sh: exit %d after %.0f s; log %s%n", run.exitCode, run.seconds, run.log);
     }
 
-    @AfterAll
-    void stopSpark() {
-        if (spark != null) {
-            spark.stop();
-        }
-    }
 
     private SparkSession spark() throws IOException {
         if (spark == null) {
-            spark = JobTestSupport.session();
+            spark = SharedSpark.session();
         }
         return spark;
     }

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Config, run and file helpers shared by the stage tests (each test class keeps its own single session). */
+/** Config, run and file helpers shared by the stage tests (all of which run on {@code SharedSpark}'s session). */
 public final class JobTestSupport {
     private JobTestSupport() {
     }
@@ -27,10 +27,6 @@ public final class JobTestSupport {
                 + "spark.conf { \"spark.sql.shuffle.partitions\" = \"2\" }\nprogress.interval-seconds = 60\n"
                 + "vggface.weights = \"random:42\"\n" + hocon + "\n");
         return ConfigLoader.load(conf.toString(), List.of(sets));
-    }
-
-    public static SparkSession session() throws IOException {
-        return SparkSessions.create(config(Files.createTempDirectory("s2f-boot"), "").spark());
     }
 
     public static RunReport run(SparkSession spark, SparkJob job, S2fConfig cfg) throws Exception {

@@ -7,7 +7,6 @@ import org.speech2face.config.ConfigLoader;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
-import org.speech2face.jobs.SparkSessions;
 import org.speech2face.jobs.report.RunReport;
 
 import java.io.IOException;
@@ -30,12 +29,6 @@ public final class TestSpark {
     public static final Path FIXTURES = Path.of("src/test/resources/fixtures").toAbsolutePath().normalize();
 
     private TestSpark() {
-    }
-
-    /** A local[2] session for one test class; stop it in @AfterAll. */
-    public static SparkSession start() throws IOException {
-        return SparkSessions.create(config(Files.createTempDirectory("s2f-boot"), SAMPLE.resolve("avspeech.csv"),
-                SAMPLE.resolve("videos")).spark());
     }
 
     /** A config as a user would write it, loaded through the launcher's loader, plus --set style overrides. */

@@ -1,5 +1,6 @@
 package org.speech2face.model.io;
 
+import org.speech2face.contracts.CheckpointMetadata;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -124,8 +125,7 @@ public final class Checkpoints {
      * existing one of that epoch. The config hash in the written metadata is computed from the graph.
      */
     public CheckpointMetadata save(ComputationGraph graph, CheckpointMetadata metadata) throws IOException {
-        CheckpointMetadata meta = new CheckpointMetadata(metadata.profile(), metadata.variant(), metadata.epoch(),
-                configHash(graph.getConfiguration()), metadata.weightsIds(), metadata.lossTerms());
+        CheckpointMetadata meta = metadata.withConfigHash(configHash(graph.getConfiguration()));
         FileSystem fs = dir.getFileSystem(conf);
         Path target = epochDir(meta.epoch());
         String id = UUID.randomUUID().toString();

@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The trained gender classifier under {@code models/gender/}: {@code gender-classifier.zip} (DL4J's ModelSerializer
@@ -63,6 +64,12 @@ public final class GenderModelStore {
         try (InputStream in = fs.open(p)) {
             return JSON.readValue(in, Map.class);
         }
+    }
+
+    /** The id of the saved model, when there is one. */
+    public static Optional<String> modelId(Path dir, Configuration conf) throws IOException {
+        Map<String, Object> meta = metadata(dir, conf);
+        return meta == null ? Optional.empty() : Optional.of(String.valueOf(meta.get("model_id")));
     }
 
     /** Loads the saved network, failing if it is not the one {@code expectedId} names. */

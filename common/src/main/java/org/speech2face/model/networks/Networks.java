@@ -5,6 +5,8 @@ import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
@@ -31,6 +33,12 @@ public final class Networks {
     public static IUpdater paperAdam() {
         return Adam.builder().learningRateSchedule(new StepSchedule(ScheduleType.EPOCH, LEARNING_RATE, LR_DECAY,
                 LR_DECAY_EPOCHS)).beta1(0.5).beta2(0.999).epsilon(1e-4).build();
+    }
+
+    /** Adam's learning rate of {@code layer} of a graph in the epoch with 0-based index {@code epochIndex}. */
+    public static double learningRate(ComputationGraph graph, String layer, int epochIndex) {
+        BaseLayer conf = (BaseLayer) graph.getLayer(layer).conf().getLayer();
+        return conf.getIUpdater().getLearningRate(graph.getConfiguration().getIterationCount(), epochIndex);
     }
 
     /** Common builder: He initialisation (ReLU networks), truncating convolutions, workspaces on. */

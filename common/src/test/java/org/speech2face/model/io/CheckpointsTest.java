@@ -1,5 +1,7 @@
 package org.speech2face.model.io;
 
+import org.speech2face.contracts.CheckpointMetadata;
+import org.speech2face.contracts.Provenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,8 +53,8 @@ class CheckpointsTest {
     }
 
     private static CheckpointMetadata meta(int epoch) {
-        return new CheckpointMetadata("tiny", "encoder/neutral+fc", epoch, null, Map.of("vggface", "random:7"),
-                Map.of("tri_loss", 1.25));
+        return new CheckpointMetadata("tiny", "encoder/neutral+fc", epoch, null,
+                Provenance.encoder("random:7", "epoch-0001:abc", "neutral@10", null, "test"), Map.of("tri_loss", 1.25));
     }
 
     @Test
@@ -62,7 +64,8 @@ class CheckpointsTest {
         Checkpoints.Loaded loaded = store.load(1);
 
         assertThat(loaded.metadata()).isEqualTo(written);
-        assertThat(loaded.metadata().weightsIds()).containsEntry("vggface", "random:7");
+        assertThat(loaded.metadata().provenance().vggface()).isEqualTo("random:7");
+        assertThat(loaded.metadata().provenance().producer()).isEqualTo("train-encoder");
         assertThat(loaded.metadata().lossTerms()).containsEntry("tri_loss", 1.25);
         assertThat(loaded.metadata().configHash()).isEqualTo(Checkpoints.configHash(trained.getConfiguration()));
         assertThat(loaded.location()).startsWith("file:").endsWith("epoch-0001/model.zip");
@@ -228,8 +231,11 @@ class CheckpointsTest {
 
     @Test
     void metadataIsValidated() {
-        assertThatThrownBy(() -> new CheckpointMetadata("tiny", "", 1, null, null, null)).hasMessageContaining("variant");
-        assertThatThrownBy(() -> new CheckpointMetadata("tiny", "decoder", -1, null, null, null)).hasMessageContaining("-1");
+        Provenance p = Provenance.decoder("random:7", "test");
+        assertThatThrownBy(() -> new CheckpointMetadata("tiny", "", 1, null, p, null)).hasMessageContaining("variant");
+        assertThatThrownBy(() -> new CheckpointMetadata("tiny", "decoder", -1, null, p, null)).hasMessageContaining("-1");
+        assertThatThrownBy(() -> new CheckpointMetadata("tiny", "decoder", 1, null, null, null))
+                .hasMessageContaining("provenance");
     }
 
     private static int[] bits(INDArray a) {

@@ -1,5 +1,7 @@
 package org.speech2face.model.io;
 
+import org.speech2face.contracts.CheckpointMetadata;
+import org.speech2face.contracts.Provenance;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.model.inference.FaceDecoding;
 import org.speech2face.model.inference.SpeechEncoding;
@@ -125,7 +127,7 @@ public final class GoldenModels {
         patternMoments(decoder.getUpdater(), SEED + 100);
         MultiDataSet decoderExample = batch(features(1), faces(2));
         new Checkpoints(new File(out, "decoder").toURI().toString(), conf).save(decoder,
-                new CheckpointMetadata(PROFILE.id(), "decoder", 1, null, Map.of("vggface", "random:7/tiny"),
+                new CheckpointMetadata(PROFILE.id(), "decoder", 1, null, Provenance.decoder("random:7/tiny", "golden"),
                         Map.of("total", 0.5)));
         FaceDecoding.Faces faces = new FaceDecoding(decoder, PROFILE).decode(features(1));
         expected.put("decoder_rgb", sample(faces.rgb()));
@@ -141,7 +143,7 @@ public final class GoldenModels {
         patternMoments(encoder.getUpdater(), SEED + 1100);
         new Checkpoints(new File(out, "encoder").toURI().toString(), conf).save(encoder,
                 new CheckpointMetadata(PROFILE.id(), "encoder/" + ENCODER.id(), 1, null,
-                        Map.of("vggface", "random:7/tiny", "decoder", "epoch-0001:golden", "priors", "neutral@10"),
+                        Provenance.encoder("random:7/tiny", "epoch-0001:golden", "neutral@10", null, "golden"),
                         Map.of("total", 100.0)));
         expected.put("encoder_sf", sample(new SpeechEncoding(encoder, ENCODER, PROFILE)
                 .encode(spectrograms(3), features(4))));

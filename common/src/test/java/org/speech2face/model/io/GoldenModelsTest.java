@@ -3,6 +3,7 @@ package org.speech2face.model.io;
 import org.speech2face.model.inference.FaceDecoding;
 import org.speech2face.model.inference.SpeechEncoding;
 import org.speech2face.model.networks.VoiceGenderClassifier;
+import org.speech2face.contracts.Provenance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
@@ -39,6 +40,8 @@ class GoldenModelsTest {
         Checkpoints.Loaded loaded = new Checkpoints(new File(root, "decoder").toURI().toString(), new Configuration())
                 .load(1);
         assertThat(loaded.metadata().variant()).isEqualTo("decoder");
+        assertThat(loaded.metadata().provenance()).as("provenance read from the untyped weightsIds of old metadata")
+                .isEqualTo(new Provenance("train-decoder", "random:7/tiny", null, null, null, null));
         ComputationGraph graph = loaded.graph();
         FaceDecoding.Faces faces = new FaceDecoding(graph, GoldenModels.PROFILE).decode(GoldenModels.features(1));
         assertSampled(faces.rgb(), expected.get("decoder_rgb"));
@@ -56,6 +59,8 @@ class GoldenModelsTest {
         Checkpoints.Loaded loaded = new Checkpoints(new File(root, "encoder").toURI().toString(), new Configuration())
                 .load(1);
         assertThat(loaded.metadata().variant()).isEqualTo("encoder/" + GoldenModels.ENCODER.id());
+        assertThat(loaded.metadata().provenance()).isEqualTo(new Provenance("train-encoder", "random:7/tiny",
+                "epoch-0001:golden", "neutral@10", null, null));
         float[][] sf = new SpeechEncoding(loaded.graph(), GoldenModels.ENCODER, GoldenModels.PROFILE)
                 .encode(GoldenModels.spectrograms(3), GoldenModels.features(4));
         assertSampled(sf, expected.get("encoder_sf"));

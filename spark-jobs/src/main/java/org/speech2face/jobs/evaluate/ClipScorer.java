@@ -1,11 +1,12 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.jobs.models.TrainedModels;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.data.RejectException;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
+import org.speech2face.contracts.FaceFeaturesDataset;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.metrics.FeatureDistance;
 import org.speech2face.contracts.EncoderVariant;

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.contracts.VoiceGender;
+import org.speech2face.jobs.models.TrainedModels;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -9,12 +11,13 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.EvaluateSettings;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.SeededSample;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.io.DatasetCommitter;
 import org.speech2face.jobs.io.HadoopConf;
+import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
 import org.speech2face.contracts.EncoderVariant;
@@ -37,6 +40,11 @@ import static org.apache.spark.sql.functions.col;
  * every run recomputes everything and replaces the previous report.
  */
 public final class EvaluateJob implements SparkJob {
+    /** What evaluate counts; the clips each model was scored on are in the report's figures ({@code clips_<model>}). */
+    public enum Counts implements Counter {
+        TEST_CLIPS
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
 
     @Override
@@ -54,7 +62,7 @@ public final class EvaluateJob implements SparkJob {
         EvaluateSettings es = ctx.config().evaluate();
         DataLayout layout = ctx.layout();
         Path reports = layout.dataset(DataLayout.REPORTS);
-        RunReport report = new RunReport(name(), ctx.runId()).dryRun(ctx.dryRun()).output(reports.toString())
+        RunReport report = new RunReport(name(), ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(reports.toString())
                 .config(ctx.config().rendered());
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
         DatasetCommitter committer = new DatasetCommitter(ctx.fs(layout.rootPath()));
@@ -72,7 +80,7 @@ public final class EvaluateJob implements SparkJob {
         }
         Dataset<Row> clips = plan.testClips().persist(StorageLevel.MEMORY_AND_DISK());
         long testClips = clips.count();
-        report.count("test_clips", testClips);
+        report.count(Counts.TEST_CLIPS, testClips);
         if (ctx.dryRun()) {
             clips.unpersist();
             return report.note("Dry run: nothing was scored or written.").finish();
@@ -114,7 +122,7 @@ public final class EvaluateJob implements SparkJob {
             EncoderVariant v = EncoderVariant.parse(model);
             encoder = plan.encoders().get(model);
             List<String> genders = new ArrayList<>();
-            for (String g : List.of(VariantPriors.MALE, VariantPriors.FEMALE)) {
+            for (String g : List.of(VoiceGender.MALE, VoiceGender.FEMALE)) {
                 if (VariantPriors.covers(v, g)) {
                     genders.add(g);
                 }
@@ -123,7 +131,7 @@ public final class EvaluateJob implements SparkJob {
                 covered = clips.filter(col("predicted").isin(genders.toArray()));
                 n = covered.count();
             }
-            report.count("clips_" + model, n);
+            report.figure("clips_" + model, n);
             if (n == 0) {
                 report.note("Variant " + model + " covers no test clip (it needs a voice predicted "
                         + String.join(" or ", genders) + "); it has no row.");

@@ -1,10 +1,11 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.jobs.models.TrainedModels;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.speech2face.data.DataLayout;
-import org.speech2face.jobs.io.PriorsDataset;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.PriorsDataset;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.model.inference.FaceDecoding;
 import org.speech2face.model.io.EpochMetrics;
@@ -71,7 +72,7 @@ final class EvaluationFigures {
                 break;
             }
             List<double[]> points = new ArrayList<>();
-            for (EpochMetrics m : EpochMetrics.readAll(TrainedModels.metricsDir(layout, TrainedModels.ENCODER, id), conf)) {
+            for (EpochMetrics m : EpochMetrics.readAll(layout.metrics(DataLayout.Net.ENCODER, id), conf)) {
                 Double loss = m.lossTerms().get(LOSS);
                 if (loss != null && Double.isFinite(loss)) {
                     points.add(new double[] {m.epoch(), loss});

@@ -1,24 +1,27 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.contracts.VoiceGender;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.Split;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.jobs.gender.GenderLabels;
+import org.speech2face.jobs.io.GenderLabels;
 import org.speech2face.model.io.GenderModelStore;
-import org.speech2face.jobs.gender.TrainGenderJob;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
-import org.speech2face.jobs.io.FacesDataset;
-import org.speech2face.jobs.io.GenderDataset;
-import org.speech2face.jobs.io.PriorsDataset;
-import org.speech2face.jobs.io.SpectrogramsDataset;
-import org.speech2face.jobs.stage.SourceDataset;
+import org.speech2face.contracts.FaceFeaturesDataset;
+import org.speech2face.contracts.FacesDataset;
+import org.speech2face.contracts.GenderDataset;
+import org.speech2face.contracts.PriorSelection;
+import org.speech2face.contracts.PriorsDataset;
+import org.speech2face.contracts.SpectrogramsDataset;
+import org.speech2face.jobs.io.GenderPredictions;
+import org.speech2face.jobs.io.SourceDataset;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.contracts.VariantPriors;
 
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
@@ -67,7 +70,7 @@ final class EvaluationInputs {
     /** gender.labels as {@code g_youtube_id, gender_label} (male / female). */
     static Dataset<Row> genderLabels(JobContext ctx) throws IOException {
         return GenderLabels.read(ctx, ctx.config().gender().labels()).labels().select(col("youtube_id").as("g_youtube_id"),
-                when(col("male"), lit(GenderDataset.MALE)).otherwise(lit(GenderDataset.FEMALE)).as("gender_label"));
+                when(col("male"), lit(VoiceGender.MALE)).otherwise(lit(VoiceGender.FEMALE)).as("gender_label"));
     }
 
     /** evaluate.age-labels as {@code a_youtube_id, age_label}, or an empty frame when none is configured. */
@@ -80,29 +83,11 @@ final class EvaluationInputs {
         return AgeLabels.read(ctx, location).select(col("youtube_id").as("a_youtube_id"), col("age_label"));
     }
 
-    /**
-     * The priors of the largest n for each name, made from the same VGGFace weights, with those n (which tell
-     * whether an encoder was trained with these very priors).
-     */
-    record LargestPriors(VariantPriors priors, Map<String, Integer> counts) {
-        static final LargestPriors NONE = new LargestPriors(new VariantPriors(null, null, null), Map.of());
-    }
-
-    static LargestPriors priors(JobContext ctx, String vggfaceId) {
-        Map<String, float[]> largest = new HashMap<>();
-        Map<String, Integer> n = new HashMap<>();
-        Dataset<Row> rows = SourceDataset.read(ctx, DataLayout.PRIORS, PriorsDataset.SCHEMA, "face-prior")
-                .filter(col("vggface_id").equalTo(vggfaceId));
-        for (Row r : rows.collectAsList()) {
-            String name = r.getAs("name");
-            int count = r.getAs("n");
-            if (count > n.getOrDefault(name, 0)) {
-                n.put(name, count);
-                largest.put(name, PriorsDataset.feature(r));
-            }
-        }
-        return new LargestPriors(new VariantPriors(largest.get(VariantPriors.NEUTRAL), largest.get(VariantPriors.MALE),
-                largest.get(VariantPriors.FEMALE)), Map.copyOf(n));
+    /** The priors evaluation gives the encoders ({@link PriorSelection}): those of the decoder's VGGFace features. */
+    static PriorSelection priors(JobContext ctx, String vggfaceId) {
+        List<PriorSelection.Candidate> rows = allPriors(ctx, vggfaceId).collectAsList().stream()
+                .map(PriorsDataset::candidate).toList();
+        return PriorSelection.largest(rows, vggfaceId);
     }
 
     /** Every prior row (name, n, feature) of those weights, for Fig. 2. */
@@ -125,11 +110,6 @@ final class EvaluationInputs {
             return ctx.spark().emptyDataFrame().select(lit(null).cast("string").as("p_clip"),
                     lit(null).cast("string").as("predicted"));
         }
-        Dataset<Row> g = SourceDataset.read(ctx, DataLayout.GENDER, GenderDataset.SCHEMA, "predict-gender");
-        Map<String, Object> model = GenderModelStore.metadata(TrainGenderJob.modelDir(ctx), ctx.hadoopConf());
-        if (model != null) {
-            g = g.filter(col("gender_model_id").equalTo(String.valueOf(model.get("model_id"))));
-        }
-        return g.select(col("clip_id").as("p_clip"), col("predicted"));
+        return GenderPredictions.current(ctx).rows().select(col("clip_id").as("p_clip"), col("predicted"));
     }
 }

@@ -4,7 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.io.AtomicFiles;
 import org.speech2face.jobs.io.DatasetCommitter;

@@ -1,14 +1,17 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.contracts.VoiceGender;
+import org.speech2face.jobs.models.TrainedModels;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.speech2face.config.EvaluateSettings;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.jobs.io.GenderDataset;
+import org.speech2face.contracts.GenderDataset;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.contracts.PriorSelection;
 import org.speech2face.contracts.VariantPriors;
 
 import java.io.IOException;
@@ -37,7 +40,7 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
         String vggfaceId = decoder.vggfaceId();
         if (vggfaceId == null) {
             throw new IllegalStateException("The decoder checkpoint " + decoder.location() + " does not say which VGGFace "
-                    + "weights it was trained against (no '" + TrainedModels.VGGFACE + "' in its weightsIds), so its "
+                    + "weights it was trained against (no vggface in its provenance), so its "
                     + "features cannot be matched; retrain it with train-decoder.");
         }
         report.headline("decoder_epoch", decoder.epoch()).figure("decoder", decoder.location())
@@ -47,14 +50,13 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
                     + ctx.config().profile().name().toLowerCase(java.util.Locale.ROOT) + "; evaluated as trained.");
         }
         Path priorsDir = layout.dataset(DataLayout.PRIORS);
-        EvaluationInputs.LargestPriors largest = ctx.fs(priorsDir).exists(priorsDir)
-                ? EvaluationInputs.priors(ctx, vggfaceId) : EvaluationInputs.LargestPriors.NONE;
-        VariantPriors priors = largest.priors();
-        Map<String, Integer> priorCounts = largest.counts();
+        PriorSelection selected = ctx.fs(priorsDir).exists(priorsDir)
+                ? EvaluationInputs.priors(ctx, vggfaceId) : PriorSelection.NONE;
+        VariantPriors priors = selected.variantPriors();
         TrainedModels.Encoders found = TrainedModels.encoders(layout, ctx.hadoopConf(), ClipScorer.ENCODER_KIND);
         found.ignored().forEach(name -> report.note("models/encoder/" + name + " is not an encoder variant id; ignored."));
         Map<String, TrainedModels.Ref> encoders = new LinkedHashMap<>();
-        found.trained().forEach((v, ref) -> usable(v, ref, decoder, priors, priorCounts, report)
+        found.trained().forEach((v, ref) -> usable(v, ref, decoder, selected, report)
                 .ifPresent(id -> encoders.put(id, ref)));
         if (encoders.isEmpty()) {
             report.note("No trained speech encoder can be evaluated (run train-encoder): Table 4 has the "
@@ -70,7 +72,7 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
             report.note("Dry run: the attribute recognisers are not trained.");
         } else {
             recogniser(ctx, vggfaceId, genderLabels, "g_youtube_id", "gender_label", "gender",
-                    List.of(GenderDataset.MALE, GenderDataset.FEMALE), es, report).ifPresent(recognisers::add);
+                    List.of(VoiceGender.MALE, VoiceGender.FEMALE), es, report).ifPresent(recognisers::add);
         }
         if (es.ageLabels() != null && !ctx.dryRun()) {
             recogniser(ctx, vggfaceId, ageLabels, "a_youtube_id", "age_label", "age", AgeLabels.GROUPS, es, report)
@@ -97,9 +99,8 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
 
     /** The variant's id if it can be compared with the decoder's features and has its priors; else a note. */
     private static Optional<String> usable(EncoderVariant v, TrainedModels.Ref ref, TrainedModels.Ref decoder,
-                                           VariantPriors priors, Map<String, Integer> priorCounts,
-                                           RunReport report) {
-        String why = TrainedModels.unusable(v, ref, decoder, priors);
+                                           PriorSelection selected, RunReport report) {
+        String why = TrainedModels.unusable(v, ref, decoder, selected.variantPriors());
         if (why != null) {
             report.note("Encoder variant " + v.id() + " (" + ref.location() + ") " + why + "; it is not evaluated.");
             return Optional.empty();
@@ -109,8 +110,8 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
             report.note("Encoder variant " + v.id() + " was trained with the decoder " + ref.decoderId() + " frozen in "
                     + "its loss; the newest decoder is " + decoder.decoderId() + ", and its primed columns use that one.");
         }
-        String trainedWith = ref.weightsIds().get(TrainedModels.PRIORS_ID);
-        String now = VariantPriors.ids(v.prior(), priorCounts);
+        String trainedWith = ref.provenance().priors();
+        String now = selected.ids(v.prior());
         if (trainedWith != null && !trainedWith.equals(now)) {
             report.note("Encoder variant " + v.id() + " was trained with the priors " + trainedWith + "; priors/ now "
                     + "holds " + now + " (face-prior ran again since), and it is scored with those.");

@@ -12,7 +12,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
+import org.speech2face.contracts.FaceFeaturesDataset;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

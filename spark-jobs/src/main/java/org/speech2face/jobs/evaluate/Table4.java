@@ -1,5 +1,6 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.jobs.models.TrainedModels;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;

@@ -8,13 +8,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.NpyFormat;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
-import org.speech2face.jobs.io.FacesDataset;
-import org.speech2face.jobs.io.GenderDataset;
-import org.speech2face.jobs.io.SpectrogramsDataset;
+import org.speech2face.contracts.FacesDataset;
+import org.speech2face.contracts.GenderDataset;
+import org.speech2face.contracts.SpectrogramsDataset;
+import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
 
@@ -38,6 +39,11 @@ import static org.apache.spark.sql.functions.col;
  * reading or writing leaves the previous export as it was.
  */
 public final class ExportJob implements SparkJob {
+    /** What export counts. */
+    public enum Counts implements Counter {
+        CLIPS, FACES_WRITTEN, SPECTROGRAMS_WRITTEN, WITH_GENDER
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
     public static final int DEFAULT_CLIPS = 16;
     public static final String FACES = "faces";
@@ -59,7 +65,7 @@ public final class ExportJob implements SparkJob {
     public RunReport run(JobContext ctx) throws Exception {
         DataLayout layout = ctx.layout();
         Path target = layout.dataset(DataLayout.EXPORTS);
-        RunReport report = new RunReport(name(), ctx.runId()).dryRun(ctx.dryRun()).output(target.toString())
+        RunReport report = new RunReport(name(), ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(target.toString())
                 .config(ctx.config().rendered());
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
         Optional<Dataset<Row>> faces = optional(ctx, DataLayout.FACES, FacesDataset.SCHEMA);
@@ -79,7 +85,7 @@ public final class ExportJob implements SparkJob {
         }
         List<Row> chosen = keys.dropDuplicates("clip_id").orderBy("clip_id")
                 .limit((int) Math.min(requested, Integer.MAX_VALUE)).collectAsList();
-        report.count("clips", chosen.size()).figure("requested", requested);
+        report.count(Counts.CLIPS, chosen.size()).figure("requested", requested);
         if (ctx.dryRun()) {
             return report.note("Dry run: nothing was written.").finish();
         }
@@ -141,8 +147,8 @@ public final class ExportJob implements SparkJob {
             }
         }
         fs.delete(stagingRoot, true);
-        report.count("faces_written", facePng.size()).count("spectrograms_written", specShape.size())
-                .count("with_gender", genders.size());
+        report.count(Counts.FACES_WRITTEN, facePng.size()).count(Counts.SPECTROGRAMS_WRITTEN, specShape.size())
+                .count(Counts.WITH_GENDER, genders.size());
         if (gender.isEmpty()) {
             report.note("There is no gender/ dataset yet, so samples.csv has no predicted gender.");
         }

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.features;
 
+import org.speech2face.jobs.models.VggFaceSource;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -7,17 +8,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.RejectException;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
-import org.speech2face.jobs.io.FacesDataset;
+import org.speech2face.contracts.FaceFeaturesDataset;
+import org.speech2face.contracts.FacesDataset;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.BatchPartition;
 import org.speech2face.jobs.stage.BatchProcessor;
 import org.speech2face.jobs.stage.KeyedStageJob;
-import org.speech2face.jobs.stage.SourceDataset;
+import org.speech2face.jobs.io.SourceDataset;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.inference.VggFaceFeatures;
 import org.speech2face.video.FacePixels;

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.gender;
 
+import org.speech2face.contracts.VoiceGender;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -7,7 +8,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.SpectrogramInput;
 import org.speech2face.model.networks.VoiceGenderClassifier;
@@ -95,7 +96,7 @@ final class GenderTrainer {
         return new Result(net, losses, steps, fitted, dropped, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Confusion counts of {@code net} over {@code examples}, predicting male when P(male) >= 0.5. */
+    /** Confusion counts of {@code net} over {@code examples}, predicting by {@link VoiceGender#isMale}. */
     Confusion evaluate(MultiLayerNetwork net, Dataset<Row> examples) {
         long mm = 0;
         long mf = 0;
@@ -110,7 +111,7 @@ final class GenderTrainer {
             if (batch.size() == cfg.batchSize() || (!rows.hasNext() && !batch.isEmpty())) {
                 float[] p = VoiceGenderClassifier.pMale(net, batch.stream().map(Example::input).toArray(float[][]::new));
                 for (int i = 0; i < p.length; i++) {
-                    boolean saidMale = p[i] >= 0.5f;
+                    boolean saidMale = VoiceGender.isMale(p[i]);
                     if (batch.get(i).male()) {
                         if (saidMale) {
                             mm++;

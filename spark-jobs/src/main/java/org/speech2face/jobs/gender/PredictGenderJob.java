@@ -8,20 +8,21 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.speech2face.data.DataLayout;
-import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.jobs.io.GenderDataset;
+import org.speech2face.contracts.GenderDataset;
 import org.speech2face.jobs.io.HadoopConf;
-import org.speech2face.jobs.io.SpectrogramsDataset;
+import org.speech2face.contracts.SpectrogramsDataset;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.BatchPartition;
 import org.speech2face.jobs.stage.BatchProcessor;
-import org.speech2face.jobs.stage.ExecutorModels;
+import org.speech2face.jobs.models.ExecutorModels;
 import org.speech2face.jobs.stage.KeyedStageJob;
-import org.speech2face.jobs.stage.SourceDataset;
+import org.speech2face.jobs.io.GenderPredictions;
+import org.speech2face.jobs.io.SourceDataset;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.SpectrogramInput;
 import org.speech2face.model.networks.VoiceGenderClassifier;
@@ -70,7 +71,7 @@ public final class PredictGenderJob extends KeyedStageJob {
     @Override
     protected void preflight(JobContext ctx) {
         if (!ctx.dryRun() && NO_MODEL.equals(modelId(ctx))) {
-            throw new IllegalStateException("There is no gender model under " + TrainGenderJob.modelDir(ctx)
+            throw new IllegalStateException("There is no gender model under " + ctx.layout().genderModel()
                     + "; run train-gender first.");
         }
     }
@@ -95,7 +96,7 @@ public final class PredictGenderJob extends KeyedStageJob {
     @Override
     protected void process(JobContext ctx, Dataset<Row> candidates, long count, Path data, Path taskRejects,
                            LongAccumulator written, LongAccumulator rejected) {
-        Predictor predictor = new Predictor(TrainGenderJob.modelDir(ctx).toString(), modelId(ctx),
+        Predictor predictor = new Predictor(ctx.layout().genderModel().toString(), modelId(ctx),
                 new HadoopConf(ctx.hadoopConf()));
         BatchPartition<float[]> fn = new BatchPartition<>(name(), predictor, ctx.config().features().batchSize(),
                 new HadoopConf(ctx.hadoopConf()), taskRejects.toString(), ctx.runId(), written, rejected);
@@ -105,12 +106,7 @@ public final class PredictGenderJob extends KeyedStageJob {
     }
 
     private static String modelId(JobContext ctx) {
-        try {
-            Map<String, Object> meta = GenderModelStore.metadata(TrainGenderJob.modelDir(ctx), ctx.hadoopConf());
-            return meta == null ? NO_MODEL : String.valueOf(meta.get("model_id"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not read the gender model's metadata.", e);
-        }
+        return GenderPredictions.modelId(ctx).orElse(NO_MODEL);
     }
 
     /** Decodes and transposes a spectrogram; runs batches through the executor's classifier. */

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.gender;
 
+import org.speech2face.jobs.io.GenderLabels;
 import org.speech2face.model.io.GenderModelStore;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -8,14 +9,15 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.Split;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
-import org.speech2face.jobs.io.SpectrogramsDataset;
+import org.speech2face.contracts.SpectrogramsDataset;
+import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
-import org.speech2face.jobs.stage.SourceDataset;
+import org.speech2face.jobs.io.SourceDataset;
 import org.speech2face.model.networks.ModelProfile;
 
 import java.util.LinkedHashMap;
@@ -33,6 +35,17 @@ import static org.apache.spark.sql.functions.xxhash64;
  * is the one part of this stage that costs, and its result does not depend on which clips were added since.
  */
 public final class TrainGenderJob implements SparkJob {
+    /** What train-gender counts: how its examples were chosen, and the model it saved. */
+    public enum Counts implements Counter {
+        /** 1 when a saved model was kept (no overwrite). */
+        SKIPPED_EXISTING,
+        SPECTROGRAMS_IN, UNLABELLED, WRONG_SHAPE, LABEL_ROWS, LABEL_ROWS_INVALID, VIDEOS_LABELLED_BOTH_WAYS,
+        TRAIN_MALE, TRAIN_FEMALE, HELDOUT,
+        /** 1 when a model was saved. */
+        WRITTEN,
+        STEPS, DROPPED_TAIL_EXAMPLES
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(TrainGenderJob.class);
 
     @Override
@@ -45,21 +58,16 @@ public final class TrainGenderJob implements SparkJob {
         return "voice gender CNN on labelled spectrograms, held-out accuracy -> models/gender/";
     }
 
-    /** Where the model lives under the data root. */
-    public static Path modelDir(JobContext ctx) {
-        return new Path(ctx.layout().dataset(DataLayout.MODELS), "gender");
-    }
-
     @Override
     public RunReport run(JobContext ctx) throws Exception {
         S2fConfig cfg = ctx.config();
-        Path dir = modelDir(ctx);
-        RunReport report = new RunReport(name(), ctx.runId()).dryRun(ctx.dryRun()).output(dir.toString())
+        Path dir = ctx.layout().genderModel();
+        RunReport report = new RunReport(name(), ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(dir.toString())
                 .config(cfg.rendered());
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
         Map<String, Object> existing = GenderModelStore.metadata(dir, ctx.hadoopConf());
         if (existing != null && !cfg.overwrite()) {
-            report.count("skipped_existing", 1).figure("model_id", existing.get("model_id"))
+            report.count(Counts.SKIPPED_EXISTING, 1).figure("model_id", existing.get("model_id"))
                     .headline("heldout_accuracy", existing.get("heldout_accuracy"))
                     .note("A gender model is already saved (run " + existing.get("run_id") + "); it is kept. Set "
                             + "overwrite=true to train a new one.");
@@ -93,10 +101,12 @@ public final class TrainGenderJob implements SparkJob {
         long usable = examples.count();
         long male = train.filter(col("male")).count();
         long female = train.filter(col("male").equalTo(false)).count();
-        report.count("spectrograms_in", spectrogramsIn).count("unlabelled", spectrogramsIn - labelled)
-                .count("wrong_shape", labelled - usable).count("label_rows", labels.rows())
-                .count("label_rows_invalid", labels.invalid()).count("videos_labelled_both_ways", labels.conflicting())
-                .count("train_male", male).count("train_female", female).count("heldout", usable - male - female);
+        report.count(Counts.SPECTROGRAMS_IN, spectrogramsIn).count(Counts.UNLABELLED, spectrogramsIn - labelled)
+                .count(Counts.WRONG_SHAPE, labelled - usable).count(Counts.LABEL_ROWS, labels.rows())
+                .count(Counts.LABEL_ROWS_INVALID, labels.invalid())
+                .count(Counts.VIDEOS_LABELLED_BOTH_WAYS, labels.conflicting())
+                .count(Counts.TRAIN_MALE, male).count(Counts.TRAIN_FEMALE, female)
+                .count(Counts.HELDOUT, usable - male - female);
         if (ctx.dryRun()) {
             examples.unpersist();
             report.note("Dry run: nothing was trained or written.");
@@ -124,7 +134,8 @@ public final class TrainGenderJob implements SparkJob {
         meta.put("labels", cfg.gender().labels());
         String id = GenderModelStore.save(result.net(), meta, dir, ctx.hadoopConf(), ctx.runId());
 
-        report.count("written", 1).count("steps", result.steps()).count("dropped_tail_examples", result.droppedTail())
+        report.count(Counts.WRITTEN, 1).count(Counts.STEPS, result.steps())
+                .count(Counts.DROPPED_TAIL_EXAMPLES, result.droppedTail())
                 .figure("model_id", id).headline("heldout_accuracy", round(held.accuracy()))
                 .figure("train_accuracy", round(fit.accuracy()))
                 .figure("train_seconds", round(result.seconds()))

@@ -14,7 +14,7 @@ import org.speech2face.data.VideoLocator;
 import org.speech2face.audio.VoiceClip;
 import org.speech2face.config.EvaluateSettings;
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.io.AtomicFiles;
 import org.speech2face.jobs.io.HadoopConf;

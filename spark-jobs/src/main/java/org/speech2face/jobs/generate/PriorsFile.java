@@ -1,5 +1,6 @@
 package org.speech2face.jobs.generate;
 
+import org.speech2face.contracts.VoiceGender;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -7,8 +8,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.speech2face.data.FloatTensorCodec;
-import org.speech2face.jobs.io.GenderDataset;
+import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.contracts.GenderDataset;
 import org.speech2face.contracts.VariantPriors;
 
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class PriorsFile {
                 }
             }
         }
-        return new VariantPriors(priors.get("neutral"), priors.get(GenderDataset.MALE),
-                priors.get(GenderDataset.FEMALE));
+        return new VariantPriors(priors.get("neutral"), priors.get(VoiceGender.MALE),
+                priors.get(VoiceGender.FEMALE));
     }
 }

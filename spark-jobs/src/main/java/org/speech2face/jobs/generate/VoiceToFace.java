@@ -1,5 +1,6 @@
 package org.speech2face.jobs.generate;
 
+import org.speech2face.contracts.VoiceGender;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -7,12 +8,12 @@ import org.speech2face.audio.SpectrogramSpec;
 import org.speech2face.audio.VoiceClip;
 import org.speech2face.config.EvaluateSettings;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.RejectException;
-import org.speech2face.jobs.evaluate.TrainedModels;
+import org.speech2face.jobs.models.TrainedModels;
 import org.speech2face.model.io.GenderModelStore;
 import org.speech2face.jobs.io.HadoopConf;
-import org.speech2face.jobs.stage.ExecutorModels;
+import org.speech2face.jobs.models.ExecutorModels;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.model.inference.FaceDecoding;
 import org.speech2face.model.networks.SpectrogramInput;
@@ -27,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything that turns a voice into a face, decided once (on the driver) and shipped to executors: the newest
@@ -80,14 +82,14 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
                 }
             }
             if (v == null) {
-                throw new IllegalStateException("No trained speech encoder under " + TrainedModels.encodersDir(layout)
+                throw new IllegalStateException("No trained speech encoder under " + layout.encoderCheckpointsRoot()
                         + " can draw with the decoder " + decoder.location() + " (tried " + order
                         + "); run train-encoder first.");
             }
         } else {
             v = EncoderVariant.parse(variantSetting);
             encoder = TrainedModels.encoder(layout, v, conf, ENCODER_KIND).orElseThrow(() -> new IllegalStateException(
-                    "Encoder variant " + variantSetting + " has no checkpoint under " + TrainedModels.encoderDir(layout,
+                    "Encoder variant " + variantSetting + " has no checkpoint under " + layout.encoderCheckpoints(
                             EncoderVariant.parse(variantSetting)) + "; run train-encoder for it first."));
             String why = TrainedModels.unusable(v, encoder, decoder, priors);
             if (why != null) {
@@ -97,15 +99,15 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
         String genderDir = null;
         String genderId = null;
         if (v.prior() == EncoderVariant.Prior.GENDER) {
-            Path dir = new Path(layout.dataset(DataLayout.MODELS), "gender");
-            Map<String, Object> meta = GenderModelStore.metadata(dir, conf);
-            if (meta == null) {
+            Path dir = layout.genderModel();
+            Optional<String> modelId = GenderModelStore.modelId(dir, conf);
+            if (modelId.isEmpty()) {
                 throw new IllegalStateException("Encoder variant " + v.id() + " takes the male or female prior by the "
                         + "voice's predicted gender, but there is no gender model under " + dir
                         + "; run train-gender first.");
             }
             genderDir = dir.toString();
-            genderId = String.valueOf(meta.get("model_id"));
+            genderId = modelId.get();
         }
         return new VoiceToFace(decoder, encoder, v.id(), priors, genderDir, genderId, cfg.ingest().audio(),
                 cfg.evaluate().generate(), new HadoopConf(conf));
@@ -134,7 +136,7 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
         if (v.prior() == EncoderVariant.Prior.GENDER) {
             float[] pMale = VoiceGenderClassifier.pMale(genderNetwork(), specs);
             for (int i = 0; i < n; i++) {
-                gender[i] = pMale[i] >= 0.5 ? VariantPriors.MALE : VariantPriors.FEMALE;
+                gender[i] = VoiceGender.of(pMale[i]);
             }
         } else if (v.prior() == EncoderVariant.Prior.MALE || v.prior() == EncoderVariant.Prior.FEMALE) {
             java.util.Arrays.fill(gender, v.prior().id());

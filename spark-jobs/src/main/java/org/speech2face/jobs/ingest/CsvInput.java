@@ -13,7 +13,7 @@ import org.speech2face.config.S2fConfig;
 import org.speech2face.data.AvSpeechCsv;
 import org.speech2face.data.AvSpeechSegment;
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 
 import java.util.OptionalLong;
 

@@ -3,11 +3,12 @@ package org.speech2face.jobs.ingest;
 import org.apache.spark.sql.types.StructType;
 import org.speech2face.audio.AudioSegmentDecoder;
 import org.speech2face.audio.DecodedAudio;
+import org.speech2face.audio.Spectrogram;
 import org.speech2face.audio.SpectrogramExtractor;
 import org.speech2face.audio.SpectrogramSpec;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.DataLayout;
-import org.speech2face.jobs.io.SpectrogramsDataset;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.SpectrogramsDataset;
 
 /** {@code ingest-audio}: for each CSV row, 6 s of 16 kHz mono speech as a compressed STFT in spectrograms/. */
 public final class IngestAudioJob extends IngestJob {
@@ -39,7 +40,9 @@ public final class IngestAudioJob extends IngestJob {
             SpectrogramExtractor extractor = new SpectrogramExtractor(spec);
             return (segment, split, media) -> {
                 DecodedAudio audio = decoder.decode(media, segment.startS(), segment.endS());
-                return SpectrogramsDataset.toRow(segment, split, audio, extractor.extract(audio));
+                Spectrogram s = extractor.extract(audio);
+                return SpectrogramsDataset.row(segment.clipId(), segment.youtubeId(), split, audio.segmentDurationS(),
+                        s.tiled(), audio.sampleRate(), s.frames(), s.bins(), s.data(), s.rms());
             };
         };
     }

@@ -2,8 +2,9 @@ package org.speech2face.jobs.ingest;
 
 import org.apache.spark.sql.types.StructType;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.DataLayout;
-import org.speech2face.jobs.io.FacesDataset;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.FacesDataset;
+import org.speech2face.video.FaceCrop;
 import org.speech2face.video.FaceCropSpec;
 import org.speech2face.video.FaceIngestor;
 
@@ -34,8 +35,11 @@ public final class IngestFacesJob extends IngestJob {
         FaceCropSpec spec = config.ingest().faces();
         return () -> {
             FaceIngestor ingestor = new FaceIngestor(spec);
-            return (segment, split, media) -> FacesDataset.toRow(segment, split,
-                    ingestor.ingest(media, segment.startS(), segment.endS(), segment.hintX(), segment.hintY()));
+            return (segment, split, media) -> {
+                FaceCrop c = ingestor.ingest(media, segment.startS(), segment.endS(), segment.hintX(), segment.hintY());
+                return FacesDataset.row(segment.clipId(), segment.youtubeId(), split, c.frameTimeS(), c.bboxX(),
+                        c.bboxY(), c.bboxW(), c.bboxH(), c.detector(), c.score(), c.png(), c.sourceW(), c.sourceH());
+            };
         };
     }
 }

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.io;
 
+import org.speech2face.contracts.RejectsDataset;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.priors;
 
+import org.speech2face.contracts.Stage;
+import org.speech2face.contracts.VoiceGender;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -8,21 +10,22 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.Split;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
-import org.speech2face.jobs.features.VggFaceSource;
-import org.speech2face.jobs.gender.GenderLabels;
+import org.speech2face.jobs.models.VggFaceSource;
+import org.speech2face.jobs.io.GenderLabels;
 import org.speech2face.model.io.GenderModelStore;
-import org.speech2face.jobs.gender.TrainGenderJob;
 import org.speech2face.jobs.io.DatasetCommitter;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
-import org.speech2face.jobs.io.GenderDataset;
-import org.speech2face.jobs.io.PriorsDataset;
+import org.speech2face.contracts.FaceFeaturesDataset;
+import org.speech2face.contracts.GenderDataset;
+import org.speech2face.contracts.PriorsDataset;
+import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
-import org.speech2face.jobs.stage.SourceDataset;
+import org.speech2face.jobs.io.GenderPredictions;
+import org.speech2face.jobs.io.SourceDataset;
 import org.speech2face.model.priors.FacePriors;
 import org.speech2face.model.networks.ModelProfile;
 
@@ -44,8 +47,16 @@ import static org.apache.spark.sql.functions.when;
  * every face, so each run recomputes all of them and replaces the previous ones in one commit.
  */
 public final class FacePriorJob implements SparkJob {
+    /** What face-prior counts: the faces it could draw from, and what it wrote. */
+    public enum Counts implements Counter {
+        FACES_IN,
+        /** Train-split faces of the configured weights: the neutral prior's pool. */
+        TRAIN_FACES, TRAIN_MALE, TRAIN_FEMALE, FEATURES_OF_OTHER_WEIGHTS,
+        /** Prior rows written (one per name and n). */
+        WRITTEN, CONVERGENCE_ROWS
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(FacePriorJob.class);
-    public static final String NEUTRAL = "neutral";
 
     @Override
     public String name() {
@@ -64,7 +75,7 @@ public final class FacePriorJob implements SparkJob {
         DataLayout layout = ctx.layout();
         Path target = layout.dataset(DataLayout.PRIORS);
         Path convergenceTarget = layout.dataset(DataLayout.PRIOR_CONVERGENCE);
-        RunReport report = new RunReport(name(), ctx.runId()).dryRun(ctx.dryRun()).output(target.toString())
+        RunReport report = new RunReport(name(), ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(target.toString())
                 .config(cfg.rendered());
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
         FileSystem fs = ctx.fs(layout.rootPath());
@@ -88,18 +99,18 @@ public final class FacePriorJob implements SparkJob {
         Dataset<Row> features = all.filter(col("split").equalTo(Split.TRAIN.code())
                         .and(col("vggface_id").equalTo(vgg.featureId())))
                 .select("clip_id", "youtube_id", "fc7").persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> members = features.select(lit(NEUTRAL).as("name"), col("clip_id"))
+        Dataset<Row> members = features.select(lit(VoiceGender.NEUTRAL).as("name"), col("clip_id"))
                 .union(gendered(ctx, features)).persist(StorageLevel.MEMORY_AND_DISK());
         Map<String, Long> sizes0 = PriorDraws.groupSizes(members);
         Map<String, Long> available = new LinkedHashMap<>();
-        for (String group : List.of(NEUTRAL, GenderDataset.MALE, GenderDataset.FEMALE)) {
+        for (String group : List.of(VoiceGender.NEUTRAL, VoiceGender.MALE, VoiceGender.FEMALE)) {
             available.put(group, sizes0.getOrDefault(group, 0L));
         }
         long otherWeights = all.filter(col("vggface_id").notEqual(vgg.featureId())).count();
-        report.count("faces_in", all.count()).count("train_faces", available.get(NEUTRAL))
-                .count("train_male", available.get(GenderDataset.MALE))
-                .count("train_female", available.get(GenderDataset.FEMALE))
-                .count("features_of_other_weights", otherWeights)
+        report.count(Counts.FACES_IN, all.count()).count(Counts.TRAIN_FACES, available.get(VoiceGender.NEUTRAL))
+                .count(Counts.TRAIN_MALE, available.get(VoiceGender.MALE))
+                .count(Counts.TRAIN_FEMALE, available.get(VoiceGender.FEMALE))
+                .count(Counts.FEATURES_OF_OTHER_WEIGHTS, otherWeights)
                 .headline("vggface_id", vgg.featureId()).figure("seed", pc.seed())
                 .figure("gender_from", pc.genderFrom().name().toLowerCase(Locale.ROOT));
         if (vgg.isRandom()) {
@@ -166,7 +177,7 @@ public final class FacePriorJob implements SparkJob {
                 new DatasetCommitter.Move(data.toString(), target.toString()),
                 new DatasetCommitter.Move(conv.toString(), convergenceTarget.toString()))));
 
-        report.count("written", priors.size()).count("convergence_rows", convergence.size())
+        report.count(Counts.WRITTEN, priors.size()).count(Counts.CONVERGENCE_ROWS, convergence.size())
                 .figure("aggregate_seconds", Math.round(seconds * 1000) / 1000.0)
                 .table("Table 1: L1(n1, n2) = sum over the " + (dimension == 0 ? "" : dimension + " ")
                                 + "fc7 dimensions of |prior(n1) - prior(n2)|, not normalised (L1/dim beside it)",
@@ -192,19 +203,15 @@ public final class FacePriorJob implements SparkJob {
                 if (!ctx.dryRun()) {
                     throw e;
                 }
-                return features.limit(0).select(lit(NEUTRAL).as("name"), col("clip_id"));
+                return features.limit(0).select(lit(VoiceGender.NEUTRAL).as("name"), col("clip_id"));
             }
             return features.join(labels, "youtube_id").select(
-                    when(col("male"), lit(GenderDataset.MALE)).otherwise(lit(GenderDataset.FEMALE)).as("name"),
+                    when(col("male"), lit(VoiceGender.MALE)).otherwise(lit(VoiceGender.FEMALE)).as("name"),
                     col("clip_id"));
         }
-        Dataset<Row> predicted = SourceDataset.read(ctx, DataLayout.GENDER, GenderDataset.SCHEMA,
-                "predict-gender (or set priors.gender-from = labels)");
-        Map<String, Object> model = GenderModelStore.metadata(TrainGenderJob.modelDir(ctx), ctx.hadoopConf());
-        if (model != null) {
-            predicted = predicted.filter(col("gender_model_id").equalTo(String.valueOf(model.get("model_id"))));
-        }
-        return features.join(predicted.select("clip_id", "predicted"), "clip_id")
+        Dataset<Row> predicted = GenderPredictions.current(ctx,
+                Stage.PREDICT_GENDER.id() + " (or set priors.gender-from = labels)").rows();
+        return features.join(predicted, "clip_id")
                 .select(col("predicted").as("name"), col("clip_id"));
     }
 }

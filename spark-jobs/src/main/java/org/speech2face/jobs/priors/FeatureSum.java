@@ -3,7 +3,7 @@ package org.speech2face.jobs.priors;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
-import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.model.priors.FacePriors;
 
 import java.nio.ByteBuffer;

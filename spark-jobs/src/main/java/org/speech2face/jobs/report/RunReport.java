@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,9 @@ import java.util.Map;
  * What one run of one stage did: counts by status and reason, throughput, wall time, the effective config, the
  * versions in use and a few sample rejects. Written as JSON for tools and as Markdown for people, beside the
  * stage's output, by {@link RunReportWriter}.
+ *
+ * <p>Counts are typed: a report is made with the {@link Counter}s its stage declares, every one of them starts at zero
+ * and is printed, and setting or reading any other counter throws.
  */
 public final class RunReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -25,6 +29,7 @@ public final class RunReport {
     private boolean dryRun;
     private String output;
     private String config = "";
+    private final Map<String, Counter> declared = new LinkedHashMap<>();
     private final Map<String, Long> counts = new LinkedHashMap<>();
     private final Map<String, Long> rejectsByReason = new LinkedHashMap<>();
     private final Map<String, Object> figures = new LinkedHashMap<>();
@@ -33,14 +38,26 @@ public final class RunReport {
     private final List<Map<String, Object>> tables = new ArrayList<>();
     private final List<String> headlines = new ArrayList<>();
 
-    public RunReport(String stage, String runId) {
+    public RunReport(String stage, String runId, Collection<? extends Counter> declared) {
         this.stage = stage;
         this.runId = runId;
         this.started = Instant.now();
+        for (Counter c : declared) {
+            if (this.declared.put(c.key(), c) != null) {
+                throw new IllegalArgumentException("Stage " + stage + " declares the counter " + c.key() + " twice.");
+            }
+            counts.put(c.key(), 0L);
+        }
     }
 
-    public RunReport count(String name, long value) {
-        counts.put(name, value);
+    public RunReport count(Counter counter, long value) {
+        counts.put(declared(counter), value);
+        return this;
+    }
+
+    /** Adds {@code delta} to a counter. */
+    public RunReport add(Counter counter, long delta) {
+        counts.merge(declared(counter), delta, Long::sum);
         return this;
     }
 
@@ -136,8 +153,24 @@ public final class RunReport {
         return runId;
     }
 
-    public long count(String name) {
-        return counts.getOrDefault(name, 0L);
+    /** A declared counter's value; a counter the stage does not declare is an error, never a zero. */
+    public long count(Counter counter) {
+        return counts.get(declared(counter));
+    }
+
+    /** The counters this report's stage declares, in order. */
+    public Collection<Counter> declared() {
+        return java.util.Collections.unmodifiableCollection(declared.values());
+    }
+
+    private String declared(Counter counter) {
+        Counter known = declared.get(counter.key());
+        if (known != counter) {
+            throw new IllegalArgumentException("Stage " + stage + " does not count " + counter.key() + " ("
+                    + counter.getClass().getSimpleName() + "." + counter.name() + "); it counts " + declared.keySet()
+                    + ".");
+        }
+        return counter.key();
     }
 
     /** In the order they were counted, so summary lines read rows_in, skipped, ..., written, rejected. */

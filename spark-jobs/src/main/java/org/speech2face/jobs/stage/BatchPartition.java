@@ -7,7 +7,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.data.RejectException;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.io.RejectSink;
 

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.stage;
 
+import org.speech2face.jobs.models.ExecutorModels;
 import org.apache.spark.sql.Row;
 import org.speech2face.data.RejectException;
 

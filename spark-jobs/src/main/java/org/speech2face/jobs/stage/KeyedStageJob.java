@@ -1,5 +1,6 @@
 package org.speech2face.jobs.stage;
 
+import org.speech2face.jobs.io.ExistingKeys;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -11,12 +12,13 @@ import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.DataLayout;
-import org.speech2face.data.RejectReason;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.io.DatasetCommitter;
-import org.speech2face.jobs.io.RejectsDataset;
+import org.speech2face.contracts.RejectsDataset;
+import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.ProgressLogger;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
@@ -41,6 +43,24 @@ import static org.apache.spark.sql.functions.lit;
  */
 public abstract class KeyedStageJob implements SparkJob {
     private static final Logger LOG = LoggerFactory.getLogger(KeyedStageJob.class);
+
+    /** What a keyed stage counts; {@code rows_in = skipped_existing + written + rejected = accounted}. */
+    public enum Counts implements Counter {
+        /** Input rows planned (after --limit). */
+        ROWS_IN,
+        /** Rows whose key was written or rejected by an earlier run. */
+        SKIPPED_EXISTING,
+        /** Rows handed to the executors. */
+        TO_PROCESS,
+        /** Existing output rows made from other inputs (other weights, an older model) that this run replaces. */
+        STALE_REPLACED,
+        /** Dry run only: rows the plan already rejects (bad CSV rows, duplicates). */
+        PARSE_REJECTS,
+        WRITTEN,
+        REJECTED,
+        /** skipped + written + rejected; the run fails if it is not rows_in. */
+        ACCOUNTED
+    }
 
     /** Columns every plan has: key (the output's clip_id), youtube_id, line and raw input (may be null), verdict. */
     public static final List<String> PLAN_COLUMNS = List.of("key", "youtube_id", "line", "raw", "reason_code",
@@ -92,7 +112,7 @@ public abstract class KeyedStageJob implements SparkJob {
         Path staging = layout.staging(stage, ctx.runId());
         FileSystem fs = ctx.fs(layout.rootPath());
         DatasetCommitter committer = new DatasetCommitter(fs);
-        RunReport report = new RunReport(stage, ctx.runId()).dryRun(ctx.dryRun()).output(target.toString())
+        RunReport report = new RunReport(stage, ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(target.toString())
                 .config(cfg.rendered());
         ctx.spark().sparkContext().setJobGroup(stage, stage + ": " + summary(), false);
         preflight(ctx);
@@ -121,16 +141,14 @@ public abstract class KeyedStageJob implements SparkJob {
         Dataset<Row> candidates = planned.filter(col("reason_code").isNull());
         long toDo = planned.count();
         long toProcess = candidates.count();
-        report.count("rows_in", rowsIn).count("skipped_existing", rowsIn - toDo).count("to_process", toProcess);
-        if (stale > 0) {
-            report.count("stale_replaced", stale);
-        }
+        report.count(Counts.ROWS_IN, rowsIn).count(Counts.SKIPPED_EXISTING, rowsIn - toDo)
+                .count(Counts.TO_PROCESS, toProcess).count(Counts.STALE_REPLACED, stale);
         LOG.info("{}: {} rows in, {} already done, {} to process ({} replacing stale rows), {} rejected while "
                 + "planning.", stage, rowsIn, rowsIn - toDo, toProcess, stale, toDo - toProcess);
         describe(ctx, report);
         if (ctx.dryRun()) {
             countReasons(parseRejects, report);
-            report.count("parse_rejects", toDo - toProcess).note("Dry run: no input was processed and nothing written.");
+            report.count(Counts.PARSE_REJECTS, toDo - toProcess).note("Dry run: no input was processed and nothing written.");
             planned.unpersist();
             return report.finish();
         }
@@ -166,11 +184,11 @@ public abstract class KeyedStageJob implements SparkJob {
         committer.commit(staging, new DatasetCommitter.Plan(ctx.runId(), deletes, moves));
         planned.unpersist();
 
-        report.count("written", outcome.written()).count("rejected", outcome.rejectedTotal());
+        report.count(Counts.WRITTEN, outcome.written()).count(Counts.REJECTED, outcome.rejectedTotal());
         outcome.byReason().forEach(report::rejectReason);
         outcome.samples(cfg.reportSampleRejects()).forEach(report::sampleReject);
         long accounted = (rowsIn - toDo) + outcome.written() + outcome.rejectedTotal();
-        report.count("accounted", accounted);
+        report.count(Counts.ACCOUNTED, accounted);
         if (accounted != rowsIn) {
             throw new IllegalStateException(stage + " accounted for " + accounted + " of " + rowsIn
                     + " input rows; this is a bug, the run was committed and its report says more.");

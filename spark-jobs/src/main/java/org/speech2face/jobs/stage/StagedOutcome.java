@@ -6,8 +6,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.speech2face.data.RejectReason;
-import org.speech2face.jobs.io.RejectsDataset;
+import org.speech2face.contracts.RejectReason;
+import org.speech2face.contracts.RejectsDataset;
 
 import java.io.IOException;
 import java.util.ArrayList;

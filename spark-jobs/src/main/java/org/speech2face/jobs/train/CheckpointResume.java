@@ -11,8 +11,8 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.speech2face.data.DataLayout;
-import org.speech2face.model.io.CheckpointMetadata;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.CheckpointMetadata;
 import org.speech2face.model.io.Checkpoints;
 
 /**
@@ -63,13 +63,12 @@ final class CheckpointResume {
                     + meta.profile() + " profile, not " + target.metadataVariant() + " of the " + target.profile().id()
                     + " profile; set overwrite=true to train it again from scratch.");
         }
-        for (Map.Entry<String, String> e : target.weightsIds().entrySet()) {
-            String then = meta.weightsIds().get(e.getKey());
-            if (!e.getValue().equals(then)) {
-                throw new IllegalStateException("The checkpoint " + where + " was trained against " + e.getKey() + " "
-                        + then + ", but this run would train against " + e.getValue() + "; set overwrite=true to train "
-                        + target.metadataVariant() + " again from scratch (its checkpoints and metrics are replaced).");
-            }
+        List<String> differences = meta.provenance().differencesFrom(target.provenance());
+        if (!differences.isEmpty()) {
+            throw new IllegalStateException("The checkpoint " + where + " was trained against "
+                    + String.join("; ", differences) + ", which this run would train against; set overwrite=true to "
+                    + "train " + target.metadataVariant() + " again from scratch (its checkpoints and metrics are "
+                    + "replaced).");
         }
         ComputationGraph graph = loaded.graph();
         graph.getConfiguration().setEpochCount(meta.epoch()); // the learning-rate schedule counts epochs

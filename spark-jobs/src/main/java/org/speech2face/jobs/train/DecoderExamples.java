@@ -7,13 +7,14 @@ import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.RejectException;
 import org.speech2face.data.Split;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
-import org.speech2face.jobs.io.FacesDataset;
-import org.speech2face.jobs.stage.SourceDataset;
+import org.speech2face.jobs.report.Counter;
+import org.speech2face.contracts.FaceFeaturesDataset;
+import org.speech2face.contracts.FacesDataset;
+import org.speech2face.jobs.io.SourceDataset;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.TrainingExamples;
 import org.speech2face.video.FacePixels;
@@ -25,6 +26,11 @@ import static org.apache.spark.sql.functions.col;
  * on clip_id to its crop (faces/), which becomes the label at the profile's face size, RGB in [0, 1].
  */
 final class DecoderExamples {
+    /** How the decoder's examples were chosen from face_features/ and faces/. */
+    enum Counts implements Counter {
+        FEATURES_IN, FEATURES_OF_OTHER_WEIGHTS, FEATURES_WITHOUT_FACE
+    }
+
     private DecoderExamples() {
     }
 
@@ -39,10 +45,10 @@ final class DecoderExamples {
         long all = features.count();
         long usable = current.count();
         long withFace = joined.count();
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("features_in", all);
-        counts.put("features_of_other_weights", all - usable);
-        counts.put("features_without_face", usable - withFace);
+        Map<Counter, Long> counts = new LinkedHashMap<>();
+        counts.put(Counts.FEATURES_IN, all);
+        counts.put(Counts.FEATURES_OF_OTHER_WEIGHTS, all - usable);
+        counts.put(Counts.FEATURES_WITHOUT_FACE, usable - withFace);
         Dataset<Row> train = joined.filter(col("split").equalTo(Split.TRAIN.code()));
         Dataset<Row> val = joined.filter(col("split").equalTo(Split.VAL.code()));
         return new ExampleSet(train, val, counts, new ToExample(profile));

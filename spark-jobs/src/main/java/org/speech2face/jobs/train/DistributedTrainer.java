@@ -12,7 +12,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -20,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.TrainingSettings;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.model.io.CheckpointMetadata;
+import org.speech2face.contracts.CheckpointMetadata;
 import org.speech2face.model.io.Checkpoints;
+import org.speech2face.model.networks.Networks;
 import org.speech2face.model.io.EpochMetrics;
 
 /**
@@ -107,7 +107,7 @@ final class DistributedTrainer {
         JavaSparkContext sc = net.getSparkContext();
         ComputationGraph graph = net.getNetwork();
         String what = String.format(Locale.ROOT, "%s: epoch %d/%d", stage, epoch, s.epochs());
-        double learningRate = learningRate(graph, target.learningRateLayer(), epoch - 1);
+        double learningRate = Networks.learningRate(graph, target.learningRateLayer(), epoch - 1);
         sc.setJobDescription(what + ", parameter averaging over " + workers + " workers");
         tally.reset();
         long t0 = System.nanoTime();
@@ -133,20 +133,14 @@ final class DistributedTrainer {
         }
         terms.values().removeIf(v -> !Double.isFinite(v)); // JSON has no NaN
         checkpoints.save(graph, new CheckpointMetadata(target.profile().id(), target.metadataVariant(), epoch, null,
-                target.weightsIds(), terms));
+                target.provenance(), terms));
         double seconds = (System.nanoTime() - t0) / 1e9;
-        new EpochMetrics(target.net(), target.variant(), epoch, terms, learningRate, examples, examples / fitSeconds,
+        new EpochMetrics(target.net().dir(), target.variant(), epoch, terms, learningRate, examples, examples / fitSeconds,
                 fitSeconds).write(metricsDir, ctx.hadoopConf());
         LOG.info(String.format(Locale.ROOT, "%s: loss %.4f (%s), lr %.3g, %d examples on %d executor(s), %.1f "
                         + "samples/s, fit %.1f s, epoch %.1f s", what, terms.getOrDefault("total", Double.NaN),
                 describe(terms), learningRate, examples, byExecutor.size(), examples / fitSeconds, fitSeconds, seconds));
         return new Epoch(epoch, learningRate, terms, examples, fitSeconds, seconds, byExecutor);
-    }
-
-    /** Adam's learning rate of {@code layer} in the epoch with 0-based index {@code epochIndex}. */
-    static double learningRate(ComputationGraph graph, String layer, int epochIndex) {
-        BaseLayer conf = (BaseLayer) graph.getLayer(layer).conf().getLayer();
-        return conf.getIUpdater().getLearningRate(graph.getConfiguration().getIterationCount(), epochIndex);
     }
 
     private static String describe(Map<String, Double> terms) {

@@ -1,26 +1,29 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.contracts.VoiceGender;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.speech2face.data.DataLayout;
-import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.data.Split;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.report.Counter;
 import org.speech2face.model.io.GenderModelStore;
-import org.speech2face.jobs.gender.TrainGenderJob;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
-import org.speech2face.jobs.io.GenderDataset;
-import org.speech2face.jobs.io.SpectrogramsDataset;
-import org.speech2face.jobs.stage.SourceDataset;
+import org.speech2face.contracts.FaceFeaturesDataset;
+import org.speech2face.contracts.GenderDataset;
+import org.speech2face.contracts.SpectrogramsDataset;
+import org.speech2face.jobs.io.GenderPredictions;
+import org.speech2face.jobs.io.SourceDataset;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.model.networks.ModelProfile;
-import org.speech2face.contracts.PriorFusion;
+import org.speech2face.contracts.VariantPriors;
 import org.speech2face.model.networks.SpectrogramInput;
 import org.speech2face.model.networks.TrainingExamples;
 
@@ -34,6 +37,11 @@ import static org.apache.spark.sql.functions.lit;
  * {@code female} keep that gender's clips only.
  */
 final class EncoderExamples {
+    /** How the encoder's examples were chosen from spectrograms/, face_features/ and gender/. */
+    enum Counts implements Counter {
+        SPECTROGRAMS_IN, WRONG_SHAPE, WITHOUT_FACE_FEATURES, WITHOUT_PREDICTED_GENDER, OTHER_GENDER
+    }
+
     private EncoderExamples() {
     }
 
@@ -50,32 +58,26 @@ final class EncoderExamples {
         Dataset<Row> features = SourceDataset.read(ctx, DataLayout.FACE_FEATURES, FaceFeaturesDataset.SCHEMA,
                 "face-features").filter(col("vggface_id").equalTo(featureId)).select("clip_id", "fc7_dim", "fc7");
         Dataset<Row> joined = shaped.join(features, "clip_id");
-        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<Counter, Long> counts = new LinkedHashMap<>();
         long in = specs.count();
         long ok = shaped.count();
         long withFace = joined.count();
-        counts.put("spectrograms_in", in);
-        counts.put("wrong_shape", in - ok);
-        counts.put("without_face_features", ok - withFace);
+        counts.put(Counts.SPECTROGRAMS_IN, in);
+        counts.put(Counts.WRONG_SHAPE, in - ok);
+        counts.put(Counts.WITHOUT_FACE_FEATURES, ok - withFace);
         String genderModel = "none";
         EncoderVariant.Prior prior = variant.prior();
         if (prior == EncoderVariant.Prior.GENDER || prior == EncoderVariant.Prior.MALE
                 || prior == EncoderVariant.Prior.FEMALE) {
-            Dataset<Row> gender = SourceDataset.read(ctx, DataLayout.GENDER, GenderDataset.SCHEMA, "predict-gender");
-            Map<String, Object> model = GenderModelStore.metadata(TrainGenderJob.modelDir(ctx), ctx.hadoopConf());
-            if (model != null) {
-                genderModel = String.valueOf(model.get("model_id"));
-                gender = gender.filter(col("gender_model_id").equalTo(genderModel));
-            } else {
-                genderModel = "any";
-            }
-            Dataset<Row> gendered = joined.join(gender.select("clip_id", "predicted"), "clip_id");
+            GenderPredictions gender = GenderPredictions.current(ctx);
+            genderModel = gender.modelId();
+            Dataset<Row> gendered = joined.join(gender.rows(), "clip_id");
             long withGender = gendered.count();
-            counts.put("without_predicted_gender", withFace - withGender);
+            counts.put(Counts.WITHOUT_PREDICTED_GENDER, withFace - withGender);
             if (prior != EncoderVariant.Prior.GENDER) {
-                String keep = prior == EncoderVariant.Prior.MALE ? GenderDataset.MALE : GenderDataset.FEMALE;
+                String keep = prior == EncoderVariant.Prior.MALE ? VoiceGender.MALE : VoiceGender.FEMALE;
                 gendered = gendered.filter(col("predicted").equalTo(keep));
-                counts.put("other_gender", withGender - gendered.count());
+                counts.put(Counts.OTHER_GENDER, withGender - gendered.count());
             }
             joined = gendered;
         } else {
@@ -83,18 +85,18 @@ final class EncoderExamples {
         }
         Dataset<Row> train = joined.filter(col("split").equalTo(Split.TRAIN.code()));
         Dataset<Row> val = joined.filter(col("split").equalTo(Split.VAL.code()));
-        return new Read(new ExampleSet(train, val, counts, new ToExample(profile, variant.prior(), variant.fusion(), priors)), genderModel);
+        return new Read(new ExampleSet(train, val, counts, new ToExample(profile, variant, priors.priors())), genderModel);
     }
 
-    /** A joined row to (spectrogram[, prior]; Ff). Holds enums, not the variant record, to travel to executors. */
-    private record ToExample(ModelProfile profile, EncoderVariant.Prior prior, PriorFusion fusion, EncoderPriors priors)
+    /** A joined row to (spectrogram[, prior]; Ff). */
+    private record ToExample(ModelProfile profile, EncoderVariant variant, VariantPriors priors)
             implements Function<Row, MultiDataSet> {
         @Override
         public MultiDataSet call(Row r) {
             float[] spec = FloatTensorCodec.decode(r.getAs("spec"), r.<Integer>getAs("frames"), r.<Integer>getAs("bins"),
                     SpectrogramInput.CHANNELS);
-            return TrainingExamples.encoder(spec, priors.forClip(prior, r.getAs("predicted")),
-                    FaceFeaturesDataset.fc7(r), profile, fusion);
+            return TrainingExamples.encoder(spec, priors.forClip(variant, r.getAs("predicted")),
+                    FaceFeaturesDataset.fc7(r), profile, variant.fusion());
         }
     }
 }

@@ -10,13 +10,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.speech2face.jobs.report.Counter;
 
 /**
  * The rows a training job learns from (train split) and is checked on (val split), the counts that explain how
  * they were chosen from the input datasets, and the function that turns a row into a one-example
  * {@code MultiDataSet} on the executors.
  */
-record ExampleSet(Dataset<Row> train, Dataset<Row> val, Map<String, Long> counts,
+record ExampleSet(Dataset<Row> train, Dataset<Row> val, Map<Counter, Long> counts,
                   Function<Row, MultiDataSet> toExample) {
     ExampleSet {
         counts = new LinkedHashMap<>(counts);

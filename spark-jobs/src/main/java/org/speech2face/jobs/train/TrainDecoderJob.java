@@ -6,7 +6,11 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.Provenance;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.report.Counter;
+import org.speech2face.jobs.report.Versions;
 import org.speech2face.model.networks.FaceDecoder;
 import org.speech2face.model.loss.LossTerms;
 import org.speech2face.model.networks.ModelProfile;
@@ -31,12 +35,18 @@ public final class TrainDecoderJob extends TrainingJob {
     }
 
     @Override
+    protected List<Counter> exampleCounters() {
+        return List.of(DecoderExamples.Counts.values());
+    }
+
+    @Override
     protected Prepared prepare(JobContext ctx, ModelProfile profile) {
         Vgg vgg = vggFace(ctx, profile);
         long seed = ctx.config().training().seed();
         ExampleSet examples = DecoderExamples.read(ctx, vgg.featureId(), profile);
-        TrainingTarget target = new TrainingTarget(TrainingTarget.DECODER, TrainingTarget.DEFAULT, profile,
-                LossTerms.DECODER, FaceDecoder.FC1, Map.of("vggface", vgg.featureId()), () -> fresh(profile, seed, vgg));
+        TrainingTarget target = new TrainingTarget(DataLayout.Net.DECODER, DataLayout.DECODER_VARIANT, profile,
+                LossTerms.DECODER, FaceDecoder.FC1, Provenance.decoder(vgg.featureId(), Versions.s2f()),
+                () -> fresh(profile, seed, vgg));
         List<String> notes = new ArrayList<>();
         if (vgg.random()) {
             notes.add("VGGFace is " + vgg.featureId() + ", a randomly initialised network: the decoder learns to invert "

@@ -10,8 +10,12 @@ import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.Provenance;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.report.Counter;
+import org.speech2face.jobs.models.TrainedModels;
+import org.speech2face.jobs.report.Versions;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.model.networks.FaceDecoder;
 import org.speech2face.model.loss.LossTerms;
@@ -19,7 +23,7 @@ import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.Networks;
 import org.speech2face.model.networks.SpeechEncoder;
 import org.speech2face.model.networks.TrainingGraphs;
-import org.speech2face.model.io.CheckpointMetadata;
+import org.speech2face.contracts.CheckpointMetadata;
 import org.speech2face.model.io.Checkpoints;
 
 /**
@@ -41,21 +45,27 @@ public final class TrainEncoderJob extends TrainingJob {
     }
 
     @Override
+    protected List<Counter> exampleCounters() {
+        return List.of(EncoderExamples.Counts.values());
+    }
+
+    @Override
     protected Prepared prepare(JobContext ctx, ModelProfile profile) throws IOException {
         EncoderVariant variant = ctx.config().training().encoderVariant();
         Vgg vgg = vggFace(ctx, profile);
         Decoder decoder = decoder(ctx, profile, vgg.featureId());
         EncoderPriors priors = EncoderPriors.read(ctx, variant, vgg.featureId());
         EncoderExamples.Read read = EncoderExamples.read(ctx, vgg.featureId(), variant, priors, profile);
-        Map<String, String> ids = new LinkedHashMap<>();
-        ids.put("vggface", vgg.featureId());
-        ids.put("decoder", decoder.id());
-        ids.put("priors", priors.ids());
-        ids.put("gender_model", read.genderModel());
+        Provenance provenance = Provenance.encoder(vgg.featureId(), decoder.id(), priors.ids(), read.genderModel(),
+                Versions.s2f());
         long seed = ctx.config().training().seed();
-        TrainingTarget target = new TrainingTarget(TrainingTarget.ENCODER, variant.id(), profile, LossTerms.ENCODER,
-                SpeechEncoder.FC2, ids, () -> fresh(profile, variant, seed, decoder.graph(), vgg));
-        Map<String, Object> figures = new LinkedHashMap<>(ids);
+        TrainingTarget target = new TrainingTarget(DataLayout.Net.ENCODER, variant.id(), profile, LossTerms.ENCODER,
+                SpeechEncoder.FC2, provenance, () -> fresh(profile, variant, seed, decoder.graph(), vgg));
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("vggface", provenance.vggface());
+        figures.put("decoder", provenance.decoder());
+        figures.put("priors", provenance.priors());
+        figures.put("gender_model", provenance.genderModel());
         figures.put("prior", variant.prior().id());
         figures.put("fusion", variant.fusion().id());
         List<String> notes = new ArrayList<>();
@@ -68,8 +78,7 @@ public final class TrainEncoderJob extends TrainingJob {
     }
 
     private static Decoder decoder(JobContext ctx, ModelProfile profile, String featureId) throws IOException {
-        Path dir = new Path(new Path(ctx.layout().dataset(DataLayout.MODELS), TrainingTarget.DECODER),
-                TrainingTarget.DEFAULT);
+        Path dir = ctx.layout().decoderCheckpoints();
         Checkpoints checkpoints = new Checkpoints(dir.toString(), ctx.hadoopConf());
         Checkpoints.Latest latest = checkpoints.loadLatest();
         if (latest.loaded().isEmpty()) {
@@ -79,15 +88,13 @@ public final class TrainEncoderJob extends TrainingJob {
         }
         Checkpoints.Loaded loaded = latest.loaded().get();
         CheckpointMetadata meta = loaded.metadata();
-        String trainedOn = meta.weightsIds().get("vggface");
+        String trainedOn = meta.provenance().vggface();
         if (!profile.id().equals(meta.profile()) || !featureId.equals(trainedOn)) {
             throw new IllegalStateException("The face decoder " + loaded.location() + " was trained on " + trainedOn
                     + " features (" + meta.profile() + " profile), but this run uses " + featureId + "; run "
                     + "train-decoder with overwrite=true first.");
         }
-        String id = String.format(Locale.ROOT, "epoch-%04d:%s", meta.epoch(),
-                Checkpoints.layerFingerprint(loaded.graph(), FaceDecoder.FC1));
-        return new Decoder(loaded.graph(), id, loaded.location());
+        return new Decoder(loaded.graph(), TrainedModels.decoderId(meta.epoch(), loaded.graph()), loaded.location());
     }
 
     /** SE's training graph with fresh seeded weights and the frozen DFc1 and VFc3 in its loss. */

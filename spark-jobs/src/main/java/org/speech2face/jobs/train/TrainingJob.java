@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.config.TrainingSettings;
-import org.speech2face.data.DataLayout;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
-import org.speech2face.jobs.features.VggFaceSource;
+import org.speech2face.jobs.models.VggFaceSource;
 import org.speech2face.jobs.io.HadoopConf;
+import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
 import org.speech2face.model.networks.ModelProfile;
@@ -34,6 +35,22 @@ import org.speech2face.model.io.VggFaceWeights;
 abstract class TrainingJob implements SparkJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
 
+    /** What both training stages count, beside how their examples were chosen ({@link #exampleCounters}). */
+    public enum Counts implements Counter {
+        TRAIN_EXAMPLES, VAL_EXAMPLES,
+        /** Epochs of the newest checkpoint when this run started. */
+        EPOCHS_DONE_BEFORE,
+        /** Epochs this run trained. */
+        EPOCHS_TRAINED,
+        /** Epochs of the newest checkpoint when this run ended (a dry run: when it started). */
+        EPOCHS_DONE,
+        /** Epochs whose examples fitted on the executors did not add up to the epoch's examples; 0 when all did. */
+        EPOCHS_WITH_EXAMPLES_UNACCOUNTED
+    }
+
+    /** The counters that explain how this stage's examples were chosen from its input datasets. */
+    protected abstract List<Counter> exampleCounters();
+
     /** What a subclass prepares: the target, its examples, and figures and notes for the report. */
     record Prepared(TrainingTarget target, ExampleSet examples, Map<String, Object> figures, List<String> notes) {
     }
@@ -46,7 +63,9 @@ abstract class TrainingJob implements SparkJob {
         S2fConfig cfg = ctx.config();
         TrainingSettings s = cfg.training();
         ModelProfile profile = ModelProfile.parse(cfg.profile().name());
-        RunReport report = new RunReport(name(), ctx.runId()).dryRun(ctx.dryRun()).config(cfg.rendered());
+        List<Counter> declared = new ArrayList<>(exampleCounters());
+        declared.addAll(List.of(Counts.values()));
+        RunReport report = new RunReport(name(), ctx.runId(), declared).dryRun(ctx.dryRun()).config(cfg.rendered());
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
         ctx.spark().sparkContext().setJobDescription(name() + ": read the examples");
         Prepared p;
@@ -70,7 +89,7 @@ abstract class TrainingJob implements SparkJob {
             long train = examples.train().count();
             long val = examples.val().count();
             int done = new Checkpoints(dir.toString(), ctx.hadoopConf()).latest().orElse(0);
-            report.count("train_examples", train).count("val_examples", val).count("epochs_done", done)
+            report.count(Counts.TRAIN_EXAMPLES, train).count(Counts.VAL_EXAMPLES, val).count(Counts.EPOCHS_DONE, done)
                     .note("Dry run: would train epochs " + (done + 1) + " to " + s.epochs() + " on " + train
                             + " examples (if the newest checkpoint loads); nothing was trained or written.");
             return report.finish();
@@ -78,15 +97,15 @@ abstract class TrainingJob implements SparkJob {
 
         CheckpointResume.Start start = CheckpointResume.start(target, ctx.layout(), ctx.hadoopConf(), cfg.overwrite());
         start.notes().forEach(report::note);
-        report.figure("started_from", start.from()).count("epochs_done_before", start.epochsDone());
+        report.figure("started_from", start.from()).count(Counts.EPOCHS_DONE_BEFORE, start.epochsDone());
         if (start.epochsDone() >= s.epochs()) {
-            report.count("epochs_trained", 0).note("All " + s.epochs() + " epochs are trained already (" + start.from()
+            report.count(Counts.EPOCHS_DONE, start.epochsDone()).note("All " + s.epochs() + " epochs are trained already (" + start.from()
                     + "); raise training.epochs to train more, or set overwrite=true to start again.");
             return finish(ctx, report, dir);
         }
         DistributedTrainer.Data data = examples.materialise(TrainingMasters.storageLevel(s));
         try {
-            report.count("train_examples", data.trainCount()).count("val_examples", data.valCount());
+            report.count(Counts.TRAIN_EXAMPLES, data.trainCount()).count(Counts.VAL_EXAMPLES, data.valCount());
             if (data.trainCount() == 0) {
                 throw new IllegalStateException("There is no training example for " + target.metadataVariant()
                         + " under " + cfg.dataRoot() + " (counts: " + examples.counts() + "); check the earlier stages' "
@@ -130,8 +149,8 @@ abstract class TrainingJob implements SparkJob {
         DistributedTrainer.Epoch last = epochs.get(epochs.size() - 1);
         double samples = epochs.stream().mapToLong(DistributedTrainer.Epoch::examples).sum();
         double fit = epochs.stream().mapToDouble(DistributedTrainer.Epoch::fitSeconds).sum();
-        report.count("epochs_trained", epochs.size()).count("epochs_done", last.epoch())
-                .count("epochs_with_examples_unaccounted", mismatched)
+        report.count(Counts.EPOCHS_TRAINED, epochs.size()).count(Counts.EPOCHS_DONE, last.epoch())
+                .count(Counts.EPOCHS_WITH_EXAMPLES_UNACCOUNTED, mismatched)
                 .headline("loss", round(last.lossTerms().getOrDefault("total", Double.NaN)))
                 .headline("samples_per_second", round(samples / fit))
                 .figure("workers", workers)

@@ -1,18 +1,20 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.FloatTensorCodec;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
-import org.speech2face.jobs.io.PriorsDataset;
+import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.contracts.FaceFeaturesDataset;
+import org.speech2face.contracts.PriorsDataset;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.model.networks.SpectrogramInput;
 import org.speech2face.model.io.Checkpoints;
@@ -38,6 +40,8 @@ import static org.assertj.core.api.Assertions.within;
  * non-prior, neutral+fc and male encoders that train-decoder and train-encoder made ({@link SampleModels}). Table 4 is recomputed here from the checkpoints'
  * own graphs and a plain loop over the vectors.
  */
+@Tag("slow")
+@ExtendWith(SharedSpark.class)
 class EvaluateJobTest {
     static SparkSession spark;
     static Path root;
@@ -47,7 +51,7 @@ class EvaluateJobTest {
 
     @BeforeAll
     static void evaluate() throws Exception {
-        spark = TestSpark.start();
+        spark = SharedSpark.session();
         Path models = SampleModels.root(spark);
         root = Files.createTempDirectory("s2f-evaluate");
         TestSpark.copyTree(models, root); // a private copy: the generate tests read the shared one
@@ -56,10 +60,6 @@ class EvaluateJobTest {
         firstTable6 = Files.readString(root.resolve("reports/table6.md")); // a later test reruns with age labels
     }
 
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     static Map<String, Row> table4() {
         Map<String, Row> out = new LinkedHashMap<>();
@@ -73,7 +73,7 @@ class EvaluateJobTest {
     void table4HasTheFaceToFaceRowAndOneRowPerTrainedVariant() {
         Map<String, Row> t = table4();
         assertThat(t.keySet()).containsExactlyInAnyOrder("face-to-face", "non-prior", "neutral+fc", "male");
-        assertThat(report.count("test_clips")).isEqualTo(5);
+        assertThat(report.count(EvaluateJob.Counts.TEST_CLIPS)).isEqualTo(5);
         assertThat(t.get("face-to-face").<Long>getAs("clips")).isEqualTo(5);
         assertThat(t.get("non-prior").<Long>getAs("clips")).isEqualTo(5);
         assertThat(t.get("male").<Long>getAs("clips")).as("only clips of voices predicted male").isEqualTo(3);

@@ -1,17 +1,17 @@
 package org.speech2face.jobs.export;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.jobs.SparkSessions;
-import org.speech2face.jobs.io.FacesDataset;
-import org.speech2face.jobs.io.GenderDataset;
-import org.speech2face.jobs.io.SpectrogramsDataset;
+import org.speech2face.contracts.FacesDataset;
+import org.speech2face.contracts.GenderDataset;
+import org.speech2face.contracts.SpectrogramsDataset;
 import org.speech2face.jobs.report.RunReport;
 
 import javax.imageio.ImageIO;
@@ -39,6 +39,7 @@ import static org.speech2face.jobs.JobTestSupport.config;
  * export on hand-made faces/, spectrograms/ and gender/ datasets: the files it writes are compared with the rows'
  * own bytes, and the .npy files are parsed here by their documented layout.
  */
+@ExtendWith(SharedSpark.class)
 class ExportJobTest {
     static final int FRAMES = 7;
     static final int BINS = 5;
@@ -49,7 +50,7 @@ class ExportJobTest {
 
     @BeforeAll
     static void startSpark() throws IOException {
-        spark = SparkSessions.create(config(Files.createTempDirectory("s2f-boot"), "").spark());
+        spark = SharedSpark.session();
         Random r = new Random(5);
         for (char c = 'a'; c <= 'g'; c++) {
             String clip = clip(c);
@@ -72,10 +73,6 @@ class ExportJobTest {
         withoutGender = write(false);
     }
 
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     static String clip(char c) {
         return "clip" + c + "aaaaaa_1000";

@@ -1,21 +1,23 @@
 package org.speech2face.jobs.features;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.Split;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
-import org.speech2face.jobs.io.FacesDataset;
+import org.speech2face.contracts.FaceFeaturesDataset;
+import org.speech2face.contracts.FacesDataset;
 import org.speech2face.jobs.report.RunReport;
-import org.speech2face.jobs.stage.ExecutorModels;
+import org.speech2face.jobs.models.ExecutorModels;
 import org.speech2face.model.io.VggFaceWeights;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.VggFace;
@@ -45,6 +47,7 @@ import static org.speech2face.jobs.JobTestSupport.run;
  * face-features on faces cut from the sample's photos plus one face whose image bytes are garbage: real PNGs, the
  * real (tiny, random-weight) VGGFace, Spark local mode. One session; the first run is shared by the tests.
  */
+@ExtendWith(SharedSpark.class)
 class FaceFeaturesJobTest {
     static final Path PHOTOS = Path.of("../samples/avspeech-sample/photos").toAbsolutePath().normalize();
     static final String BAD = "zzzzzzzzzzz_0";
@@ -60,17 +63,13 @@ class FaceFeaturesJobTest {
         root = Files.createTempDirectory("s2f-ff");
         // A seed no other test class uses: the executor cache lives as long as the test JVM.
         cfg = config(root, "features { batch-size = 3, partitions = 2 }\nvggface.weights = \"random:4242\"");
-        spark = org.speech2face.jobs.SparkSessions.create(cfg.spark());
+        spark = SharedSpark.session();
         writeFaces(spark, root);
         int before = ExecutorModels.loads(FaceFeaturesJob.MODEL_KIND);
         first = run(spark, new FaceFeaturesJob(), cfg);
         loadsInFirstRun = ExecutorModels.loads(FaceFeaturesJob.MODEL_KIND) - before;
     }
 
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     /** Six faces (three photos, each also mirrored), 224x224 PNG, and one row whose image is not an image. */
     static void writeFaces(SparkSession spark, Path root) throws IOException {
@@ -116,11 +115,11 @@ class FaceFeaturesJobTest {
 
     @Test
     void everyFaceIsWrittenOrRejectedAndTheCountsAddUp() {
-        assertThat(first.count("rows_in")).isEqualTo(7);
-        assertThat(first.count("written")).isEqualTo(6);
-        assertThat(first.count("rejected")).isEqualTo(1);
-        assertThat(first.count("skipped_existing") + first.count("written") + first.count("rejected"))
-                .isEqualTo(first.count("rows_in"));
+        assertThat(first.count(KeyedStageJob.Counts.ROWS_IN)).isEqualTo(7);
+        assertThat(first.count(KeyedStageJob.Counts.WRITTEN)).isEqualTo(6);
+        assertThat(first.count(KeyedStageJob.Counts.REJECTED)).isEqualTo(1);
+        assertThat(first.count(KeyedStageJob.Counts.SKIPPED_EXISTING) + first.count(KeyedStageJob.Counts.WRITTEN) + first.count(KeyedStageJob.Counts.REJECTED))
+                .isEqualTo(first.count(KeyedStageJob.Counts.ROWS_IN));
         assertThat(first.rejectsByReason()).containsExactly(Map.entry("undecodable_image", 1L));
         List<Row> rejects = spark.read().parquet(root.resolve("rejects/stage=face-features").toString()).collectAsList();
         assertThat(rejects).hasSize(1);
@@ -189,9 +188,9 @@ class FaceFeaturesJobTest {
     void aSecondRunWritesNothingNew() throws Exception {
         Set<Path> before = dataFiles(root.resolve("face_features"));
         RunReport again = run(spark, new FaceFeaturesJob(), cfg);
-        assertThat(again.count("written")).isZero();
-        assertThat(again.count("rejected")).isZero();
-        assertThat(again.count("skipped_existing")).isEqualTo(7);
+        assertThat(again.count(KeyedStageJob.Counts.WRITTEN)).isZero();
+        assertThat(again.count(KeyedStageJob.Counts.REJECTED)).isZero();
+        assertThat(again.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isEqualTo(7);
         assertThat(dataFiles(root.resolve("face_features"))).isEqualTo(before);
     }
 
@@ -201,9 +200,9 @@ class FaceFeaturesJobTest {
         writeFaces(spark, other);
         run(spark, new FaceFeaturesJob(), config(other, ""));
         RunReport swapped = run(spark, new FaceFeaturesJob(), config(other, "", "vggface.weights=random:7"));
-        assertThat(swapped.count("stale_replaced")).isEqualTo(6);
-        assertThat(swapped.count("written")).isEqualTo(6);
-        assertThat(swapped.count("skipped_existing")).isEqualTo(1); // the reject stands
+        assertThat(swapped.count(KeyedStageJob.Counts.STALE_REPLACED)).isEqualTo(6);
+        assertThat(swapped.count(KeyedStageJob.Counts.WRITTEN)).isEqualTo(6);
+        assertThat(swapped.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isEqualTo(1); // the reject stands
         List<Row> rows = spark.read().parquet(other.resolve("face_features").toString()).collectAsList();
         assertThat(rows).hasSize(6);
         assertThat(rows.stream().map(r -> r.<String>getAs("vggface_id")).collect(Collectors.toSet()))

@@ -1,18 +1,19 @@
 package org.speech2face.jobs.gender;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.model.io.GenderModelStore;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.speech2face.audio.Spectrogram;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.data.Split;
-import org.speech2face.jobs.SparkSessions;
-import org.speech2face.jobs.io.SpectrogramsDataset;
+import org.speech2face.contracts.SpectrogramsDataset;
 import org.speech2face.jobs.report.RunReport;
 
 import java.nio.file.Files;
@@ -34,6 +35,7 @@ import static org.speech2face.jobs.JobTestSupport.run;
  * to train on, 4 + 4 other speakers held out by the youtube_id split, one spectrogram of the wrong shape. The
  * check can fail: a classifier that learnt nothing scores 4 of 8, one that always says "male" too.
  */
+@ExtendWith(SharedSpark.class)
 class GenderJobsTest {
     static SparkSession spark;
     static Path root;
@@ -48,7 +50,7 @@ class GenderJobsTest {
         Path labels = root.resolve("gender.csv");
         cfg = config(root, "gender { labels = \"" + labels + "\", epochs = 7, batch-size = 8 }\n"
                 + "features.batch-size = 8");
-        spark = SparkSessions.create(cfg.spark());
+        spark = SharedSpark.session();
         Random r = new Random(11);
         List<Row> rows = new ArrayList<>();
         StringBuilder csv = new StringBuilder("youtube_id,gender\n");
@@ -77,10 +79,6 @@ class GenderJobsTest {
         trained = run(spark, new TrainGenderJob(), cfg);
     }
 
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     static String randomId(Random r) {
         String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
@@ -93,11 +91,11 @@ class GenderJobsTest {
 
     @Test
     void heldOutSpeakersAreToldApart() {
-        assertThat(trained.count("train_male")).isEqualTo(10);
-        assertThat(trained.count("train_female")).isEqualTo(10);
-        assertThat(trained.count("heldout")).isEqualTo(8);
-        assertThat(trained.count("wrong_shape")).isEqualTo(1);
-        assertThat(trained.count("label_rows_invalid")).isEqualTo(1);
+        assertThat(trained.count(TrainGenderJob.Counts.TRAIN_MALE)).isEqualTo(10);
+        assertThat(trained.count(TrainGenderJob.Counts.TRAIN_FEMALE)).isEqualTo(10);
+        assertThat(trained.count(TrainGenderJob.Counts.HELDOUT)).isEqualTo(8);
+        assertThat(trained.count(TrainGenderJob.Counts.WRONG_SHAPE)).isEqualTo(1);
+        assertThat(trained.count(TrainGenderJob.Counts.LABEL_ROWS_INVALID)).isEqualTo(1);
         assertThat((double) trained.figures().get("heldout_accuracy")).isGreaterThanOrEqualTo(7 / 8.0);
         assertThat(trained.tables()).hasSize(1);
     }
@@ -111,7 +109,7 @@ class GenderJobsTest {
         }
         assertThat(Files.readString(dir.resolve(GenderModelStore.META))).contains((String) trained.figures().get("model_id"));
         RunReport again = run(spark, new TrainGenderJob(), cfg);
-        assertThat(again.count("skipped_existing")).isEqualTo(1);
+        assertThat(again.count(TrainGenderJob.Counts.SKIPPED_EXISTING)).isEqualTo(1);
         assertThat(again.figures().get("model_id")).isEqualTo(trained.figures().get("model_id"));
     }
 
@@ -119,8 +117,8 @@ class GenderJobsTest {
     @Test
     void predictionsCoverEverySpectrogramAndMatchTheHeldOutScore() throws Exception {
         RunReport predicted = run(spark, new PredictGenderJob(), cfg);
-        assertThat(predicted.count("rows_in")).isEqualTo(29);
-        assertThat(predicted.count("written")).isEqualTo(28);
+        assertThat(predicted.count(KeyedStageJob.Counts.ROWS_IN)).isEqualTo(29);
+        assertThat(predicted.count(KeyedStageJob.Counts.WRITTEN)).isEqualTo(28);
         assertThat(predicted.rejectsByReason()).containsExactly(Map.entry("malformed_row", 1L));
         List<Row> rows = spark.read().parquet(root.resolve("gender").toString()).collectAsList();
         assertThat(rows).hasSize(28);
@@ -141,7 +139,8 @@ class GenderJobsTest {
 
         var before = dataFiles(root.resolve("gender"));
         RunReport again = run(spark, new PredictGenderJob(), cfg);
-        assertThat(again.count("written")).isZero();
+        assertThat(again.count(KeyedStageJob.Counts.WRITTEN)).isZero();
+        assertThat(again.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isEqualTo(predicted.count(KeyedStageJob.Counts.ROWS_IN));
         assertThat(dataFiles(root.resolve("gender"))).isEqualTo(before);
     }
 }

@@ -1,5 +1,8 @@
 package org.speech2face.jobs.generate;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -12,7 +15,7 @@ import org.speech2face.audio.SpectrogramExtractor;
 import org.speech2face.audio.SpectrogramSpec;
 import org.speech2face.audio.TestMedia;
 import org.speech2face.cli.S2f;
-import org.speech2face.jobs.io.PriorsDataset;
+import org.speech2face.contracts.PriorsDataset;
 import org.speech2face.model.networks.SpectrogramInput;
 import org.speech2face.model.io.Checkpoints;
 import org.speech2face.jobs.train.SampleModels;
@@ -39,6 +42,8 @@ import static org.assertj.core.api.Assertions.within;
  * of a test-split speaker re-encoded by FFmpeg as wav, mp3 and m4a, and the sample's own video), each bad input,
  * and a folder run on Spark with one bad file among good ones.
  */
+@Tag("slow")
+@ExtendWith(SharedSpark.class)
 class GenerateTest {
     static final Path VIDEO = TestSpark.SAMPLE.resolve("videos/GJtRd8oSJ_l.mp4");
     static Path root;
@@ -47,9 +52,8 @@ class GenerateTest {
 
     @BeforeAll
     static void copyModelsAndWriteVoices() throws Exception {
-        SparkSession spark = TestSpark.start();
+        SparkSession spark = SharedSpark.session();
         Path models = SampleModels.root(spark);
-        spark.stop();
         root = Files.createTempDirectory("s2f-generate");
         for (String d : List.of("models", "priors")) {
             TestSpark.copyTree(models.resolve(d), root.resolve(d));
@@ -106,11 +110,10 @@ class GenerateTest {
                 .load(2).graph();
         ComputationGraph decoder = new Checkpoints(root.resolve("models/decoder/default").toUri().toString(), conf)
                 .load(2).graph();
-        SparkSession spark = TestSpark.start();
+        SparkSession spark = SharedSpark.session();
         Row prior = spark.read().parquet(root.resolve("priors").toString()).filter(col("name").equalTo("neutral"))
                 .orderBy(col("n").desc()).first();
         float[] neutral = PriorsDataset.feature(prior);
-        spark.stop();
         var sf = encoder.output(false, Nd4j.create(SpectrogramInput.channelsFirst(data, 598, 257),
                 new long[] {1, 2, 598, 257}, 'c'), Nd4j.create(neutral, new long[] {1, 512}, 'c'))[0];
         float[] expected = decoder.output(false, sf)[0].dup('c').data().asFloat();
@@ -181,16 +184,12 @@ class GenerateTest {
             face(out.resolve(name + ".png"));
         }
         assertThat(Files.exists(out.resolve("tooshort.png"))).isFalse();
-        SparkSession spark = TestSpark.start();
-        try {
-            List<Row> rejects = spark.read().parquet(root.resolve("rejects/stage=generate").toString()).collectAsList();
-            assertThat(rejects).hasSize(1);
-            assertThat(rejects.get(0).<String>getAs("reason_code")).isEqualTo("too_short");
-            assertThat(rejects.get(0).<String>getAs("row_or_clip")).endsWith("/folder/tooshort.wav");
-            assertThat(spark.read().parquet(root.resolve("generated").toString()).count()).isEqualTo(3);
-        } finally {
-            spark.stop();
-        }
+        SparkSession spark = SharedSpark.session();
+        List<Row> rejects = spark.read().parquet(root.resolve("rejects/stage=generate").toString()).collectAsList();
+        assertThat(rejects).hasSize(1);
+        assertThat(rejects.get(0).<String>getAs("reason_code")).isEqualTo("too_short");
+        assertThat(rejects.get(0).<String>getAs("row_or_clip")).endsWith("/folder/tooshort.wav");
+        assertThat(spark.read().parquet(root.resolve("generated").toString()).count()).isEqualTo(3);
         // the face of the folder run is the face of a single run on the same file
         Path single = voices.resolve("single-first.png");
         assertThat(s2f("generate", "--input", folder.resolve("first.wav").toString(), "--output", single.toString())

@@ -1,10 +1,13 @@
 package org.speech2face.jobs.ingest;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.report.RunReport;
@@ -28,6 +31,8 @@ import static org.speech2face.testing.TestSpark.sorted;
  * A real kill: the s2f command runs in a child JVM and is killed with SIGKILL while its tasks write; then the job
  * is run again and must equal a clean run, with nothing of the killed run ever visible to readers.
  */
+@Tag("slow")
+@ExtendWith(SharedSpark.class)
 class IngestInterruptionTest {
     static SparkSession spark;
 
@@ -36,13 +41,9 @@ class IngestInterruptionTest {
 
     @BeforeAll
     static void startSpark() throws IOException {
-        spark = TestSpark.start();
+        spark = SharedSpark.session();
     }
 
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     /** Many distinct segments over the sample clips, so the run lasts long enough to be killed half-way. */
     private Path longCsv() throws IOException {
@@ -94,7 +95,10 @@ class IngestInterruptionTest {
         assertThat(TestSpark.files(killed.resolve("faces"))).as("nothing of the killed run is visible").isEmpty();
         RunReport rerun = new IngestFacesJob().run(
                 new JobContext(spark, killedCfg, JobContext.newRunId(), false, OptionalLong.empty()));
-        assertThat(rerun.count("skipped_existing")).isZero();
+        assertThat(rerun.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isZero();
+        assertThat(rerun.count(KeyedStageJob.Counts.WRITTEN) + rerun.count(KeyedStageJob.Counts.REJECTED))
+                .as("the rerun redoes every row of the killed run").isEqualTo(rerun.count(KeyedStageJob.Counts.ROWS_IN))
+                .isPositive();
         for (String ds : List.of("faces", "rejects/stage=ingest-faces")) {
             String key = ds.equals("faces") ? "clip_id" : "row_or_clip";
             assertThat(sorted(spark.read().parquet(killed.resolve(ds).toString()), key))

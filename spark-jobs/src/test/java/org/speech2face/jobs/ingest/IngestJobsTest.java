@@ -1,14 +1,16 @@
 package org.speech2face.jobs.ingest;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.testing.TestSpark;
@@ -34,6 +36,7 @@ import static org.speech2face.testing.TestSpark.dataFiles;
 import static org.speech2face.testing.TestSpark.files;
 
 /** The ingest jobs on real clips, real FFmpeg and OpenCV, real Spark local mode and Parquet; one session. */
+@ExtendWith(SharedSpark.class)
 class IngestJobsTest {
     static SparkSession spark;
 
@@ -42,13 +45,9 @@ class IngestJobsTest {
 
     @BeforeAll
     static void startSpark() throws IOException {
-        spark = TestSpark.start();
+        spark = SharedSpark.session();
     }
 
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     static RunReport run(SparkJob job, S2fConfig cfg) throws Exception {
         return TestSpark.run(spark, job, cfg);
@@ -67,12 +66,12 @@ class IngestJobsTest {
         long rows = csvRows(SAMPLE.resolve("avspeech.csv"));
 
         RunReport faces = run(new IngestFacesJob(), cfg);
-        assertThat(faces.count("rows_in")).isEqualTo(rows);
-        assertThat(faces.count("written") + faces.count("rejected")).isEqualTo(rows);
+        assertThat(faces.count(KeyedStageJob.Counts.ROWS_IN)).isEqualTo(rows);
+        assertThat(faces.count(KeyedStageJob.Counts.WRITTEN) + faces.count(KeyedStageJob.Counts.REJECTED)).isEqualTo(rows);
         assertThat(faces.rejectsByReason()).containsEntry("missing_file", 1L);
 
         Dataset<Row> f = spark.read().parquet(root.resolve("faces").toString());
-        assertThat(f.count()).isEqualTo(faces.count("written"));
+        assertThat(f.count()).isEqualTo(faces.count(KeyedStageJob.Counts.WRITTEN));
         for (Row r : f.collectAsList()) {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.getAs("image")));
             assertThat(img.getWidth()).isEqualTo(224);
@@ -83,7 +82,7 @@ class IngestJobsTest {
         assertThat(f.select("split").distinct().count()).isEqualTo(3);
 
         RunReport audio = run(new IngestAudioJob(), cfg);
-        assertThat(audio.count("written") + audio.count("rejected")).isEqualTo(rows);
+        assertThat(audio.count(KeyedStageJob.Counts.WRITTEN) + audio.count(KeyedStageJob.Counts.REJECTED)).isEqualTo(rows);
         Dataset<Row> s = spark.read().parquet(root.resolve("spectrograms").toString());
         Row one = s.first();
         assertThat((int) one.getAs("frames")).isEqualTo(598);
@@ -109,7 +108,7 @@ class IngestJobsTest {
         RunReport faces = run(new IngestFacesJob(), cfg);
         RunReport audio = run(new IngestAudioJob(), cfg);
         for (RunReport r : List.of(faces, audio)) {
-            assertThat(r.count("written") + r.count("rejected")).as(r.stage()).isEqualTo(rows);
+            assertThat(r.count(KeyedStageJob.Counts.WRITTEN) + r.count(KeyedStageJob.Counts.REJECTED)).as(r.stage()).isEqualTo(rows);
         }
         Map<String, Long> f = reasons(root, "ingest-faces");
         Map<String, Long> a = reasons(root, "ingest-audio");
@@ -129,7 +128,7 @@ class IngestJobsTest {
         assertThat(rejects.columns()).contains("stage", "row_or_clip", "reason_code", "message", "input");
         assertThat(rejects.filter("message is null or message = ''").count()).isZero();
         // The face-less clip still has speech, and the video-less clip still has audio: each job judges its own stream.
-        assertThat(spark.read().parquet(root.resolve("spectrograms").toString()).count()).isEqualTo(audio.count("written"));
+        assertThat(spark.read().parquet(root.resolve("spectrograms").toString()).count()).isEqualTo(audio.count(KeyedStageJob.Counts.WRITTEN));
     }
 
     static Map<String, String> reasonByKey(Path root, String stage) {
@@ -145,17 +144,17 @@ class IngestJobsTest {
         RunReport first = run(new IngestAudioJob(), cfg);
         Set<Path> before = dataFiles(root.resolve("spectrograms"));
         RunReport second = run(new IngestAudioJob(), cfg);
-        assertThat(second.count("written")).isZero();
-        assertThat(second.count("rejected")).isZero();
-        assertThat(second.count("skipped_existing")).isEqualTo(first.count("rows_in"));
+        assertThat(second.count(KeyedStageJob.Counts.WRITTEN)).isZero();
+        assertThat(second.count(KeyedStageJob.Counts.REJECTED)).isZero();
+        assertThat(second.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isEqualTo(first.count(KeyedStageJob.Counts.ROWS_IN));
         assertThat(dataFiles(root.resolve("spectrograms"))).isEqualTo(before);
 
         S2fConfig over = config(root, SAMPLE.resolve("avspeech.csv"), SAMPLE.resolve("videos"), "overwrite=true");
         RunReport third = run(new IngestAudioJob(), over);
-        assertThat(third.count("written")).isEqualTo(first.count("written"));
+        assertThat(third.count(KeyedStageJob.Counts.WRITTEN)).isEqualTo(first.count(KeyedStageJob.Counts.WRITTEN));
         Dataset<Row> s = spark.read().parquet(root.resolve("spectrograms").toString());
-        assertThat(s.count()).isEqualTo(first.count("written"));
-        assertThat(s.select("clip_id").distinct().count()).isEqualTo(first.count("written"));
+        assertThat(s.count()).isEqualTo(first.count(KeyedStageJob.Counts.WRITTEN));
+        assertThat(s.select("clip_id").distinct().count()).isEqualTo(first.count(KeyedStageJob.Counts.WRITTEN));
         assertThat(spark.read().parquet(root.resolve("rejects/stage=ingest-audio").toString())
                 .select("run_id").distinct().collectAsList()).extracting(r -> r.getString(0))
                 .containsExactly(third.runId());
@@ -177,8 +176,8 @@ class IngestJobsTest {
         S2fConfig cfg = config(root, csv, videos);
         RunReport faces = run(new IngestFacesJob(), cfg);
         RunReport audio = run(new IngestAudioJob(), cfg);
-        assertThat(faces.count("written")).isZero();
-        assertThat(audio.count("written")).isZero();
+        assertThat(faces.count(KeyedStageJob.Counts.WRITTEN)).isZero();
+        assertThat(audio.count(KeyedStageJob.Counts.WRITTEN)).isZero();
         assertThat(reasons(root, "ingest-faces")).containsOnly(Map.entry("unsafe_id", 3L));
         Set<Path> after = files(box);
         after.removeAll(before);

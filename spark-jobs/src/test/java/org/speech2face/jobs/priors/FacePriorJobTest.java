@@ -1,18 +1,18 @@
 package org.speech2face.jobs.priors;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.FloatTensorCodec;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.data.SeededSample;
-import org.speech2face.jobs.SparkSessions;
-import org.speech2face.jobs.io.FaceFeaturesDataset;
-import org.speech2face.jobs.io.GenderDataset;
-import org.speech2face.jobs.io.PriorsDataset;
+import org.speech2face.contracts.FaceFeaturesDataset;
+import org.speech2face.contracts.GenderDataset;
+import org.speech2face.contracts.PriorsDataset;
 import org.speech2face.jobs.report.RunReport;
 
 import java.io.IOException;
@@ -34,6 +34,7 @@ import static org.speech2face.jobs.JobTestSupport.run;
  * face-prior on synthetic fc7 vectors, checked against means taken directly in the test: the draw re-done in plain
  * Java from the documented order, sums in double over the drawn vectors in draw order.
  */
+@ExtendWith(SharedSpark.class)
 class FacePriorJobTest {
     static final int DIM = 24;
     static final String WEIGHTS_ID = "random:42/tiny";
@@ -45,7 +46,7 @@ class FacePriorJobTest {
 
     @BeforeAll
     static void startSpark() throws IOException {
-        spark = SparkSessions.create(config(Files.createTempDirectory("s2f-boot"), "").spark());
+        spark = SharedSpark.session();
         Random r = new Random(3);
         for (int i = 0; i < 300; i++) {
             String clip = String.format("spk%08d_%d", i, 1000 * i);
@@ -60,10 +61,6 @@ class FacePriorJobTest {
         }
     }
 
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     /** face_features/ (the train faces, 20 val faces and 30 train faces of other weights) and gender/. */
     static Path inputs() throws IOException {
@@ -138,9 +135,9 @@ class FacePriorJobTest {
         Map<String, float[]> priors = priors(root);
         int males = members(PREDICTED, "male", false).size();
         int females = 300 - males;
-        assertThat(report.count("train_faces")).isEqualTo(300);
-        assertThat(report.count("train_male")).isEqualTo(males);
-        assertThat(report.count("features_of_other_weights")).isEqualTo(30);
+        assertThat(report.count(FacePriorJob.Counts.TRAIN_FACES)).isEqualTo(300);
+        assertThat(report.count(FacePriorJob.Counts.TRAIN_MALE)).isEqualTo(males);
+        assertThat(report.count(FacePriorJob.Counts.FEATURES_OF_OTHER_WEIGHTS)).isEqualTo(30);
         Map<String, int[]> expectedCounts = Map.of("neutral", new int[]{10, 50, 100, 250, 300},
                 "male", new int[]{10, 50, 100, males}, "female", new int[]{10, 50, 100, females});
         assertThat(priors).hasSize(13);
@@ -203,7 +200,7 @@ class FacePriorJobTest {
         Path root = inputs();
         RunReport report = run(spark, new FacePriorJob(), cfg(root, "priors.gender-from=labels", "priors.n=[10, 1000]"));
         List<String> males = members(LABELLED, "male", true);
-        assertThat(report.count("train_male")).isEqualTo(males.size());
+        assertThat(report.count(FacePriorJob.Counts.TRAIN_MALE)).isEqualTo(males.size());
         double[] ref = referenceMean(males, 2020, males.size());
         float[] got = priors(root).get("male@" + males.size());
         for (int d = 0; d < DIM; d++) {

@@ -14,7 +14,9 @@ import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.speech2face.testing.SharedSpark;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.LocalCluster;
 import org.speech2face.jobs.SparkSessions;
@@ -28,6 +30,7 @@ import static org.apache.spark.sql.functions.col;
  * two workers in this JVM, each starting one single-core executor JVM that talks to the driver over loopback. The
  * examples go to the executors through Spark, parameters and Adam's state come back through DL4J's averaging.
  */
+@Tag("cluster")
 class ClusterTrainingTest {
     static SparkSession spark;
     static List<String> cluster;
@@ -35,6 +38,7 @@ class ClusterTrainingTest {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = LocalCluster.sets(2, 1, 2048);
+        SharedSpark.release(); // one SparkContext per JVM: this test needs a local cluster as its master
         spark = SparkSessions.create(config(Files.createTempDirectory("s2f-boot")).spark());
     }
 
@@ -71,7 +75,7 @@ class ClusterTrainingTest {
         RunReport encoder = run(spark, new TrainEncoderJob(), config(root, "training.epochs=2"));
         for (RunReport r : List.of(decoder, encoder)) {
             assertThat(r.figures().get("workers")).as(r.stage()).isEqualTo(2);
-            assertThat(r.count("train_examples")).isEqualTo(trainFaces);
+            assertThat(r.count(TrainingJob.Counts.TRAIN_EXAMPLES)).isEqualTo(trainFaces);
             Set<String> executors = new TreeSet<>();
             for (Map<String, Long> epoch : byExecutor(r)) {
                 // every example of the epoch fitted exactly once, whichever executor fitted it

@@ -15,7 +15,7 @@ import org.speech2face.jobs.JobTestSupport;
 import org.speech2face.jobs.features.FaceFeaturesJob;
 import org.speech2face.jobs.ingest.IngestAudioJob;
 import org.speech2face.jobs.ingest.IngestFacesJob;
-import org.speech2face.jobs.io.GenderDataset;
+import org.speech2face.contracts.GenderDataset;
 import org.speech2face.jobs.priors.FacePriorJob;
 import org.speech2face.testing.TestSpark;
 

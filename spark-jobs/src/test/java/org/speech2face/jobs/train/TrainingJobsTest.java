@@ -1,5 +1,7 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -17,7 +19,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -26,6 +27,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.JobTestSupport;
 import org.speech2face.jobs.report.RunReport;
+import org.speech2face.contracts.Provenance;
 import org.speech2face.model.networks.FaceDecoder;
 import org.speech2face.model.networks.TrainingGraphs;
 import org.speech2face.model.loss.TriItemLoss;
@@ -39,6 +41,7 @@ import static org.apache.spark.sql.functions.col;
  * from the bundled sample. One session; the decoder (4 epochs) and then the encoder (3 epochs) are trained once and
  * shared; the resume and fall-back tests train their own copies.
  */
+@ExtendWith(SharedSpark.class)
 class TrainingJobsTest {
     static SparkSession spark;
     static Path trained;
@@ -48,7 +51,7 @@ class TrainingJobsTest {
 
     @BeforeAll
     static void trainTheDecoderThenTheEncoder() throws Exception {
-        spark = JobTestSupport.session();
+        spark = SharedSpark.session();
         trained = TrainingFixture.copy(spark);
         decoder = run(spark, new TrainDecoderJob(), TrainingFixture.config(trained, "training.epochs=3"));
         encoder = run(spark, new TrainEncoderJob(), TrainingFixture.config(trained, "training.epochs=2"));
@@ -56,10 +59,6 @@ class TrainingJobsTest {
                 .filter(col("split").equalTo("train")).count();
     }
 
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
 
     static List<EpochMetrics> metrics(Path root, String net, String variant) throws Exception {
         return EpochMetrics.readAll(new org.apache.hadoop.fs.Path(root.resolve("metrics").resolve(net).resolve(variant)
@@ -73,19 +72,19 @@ class TrainingJobsTest {
     @SuppressWarnings("unchecked")
     static void assertEveryExampleFittedOncePerEpoch(RunReport report, long examples) {
         List<Map<String, Object>> perEpoch = (List<Map<String, Object>>) report.figures().get("examples_per_executor");
-        assertThat(perEpoch).hasSize((int) report.count("epochs_trained"));
+        assertThat(perEpoch).hasSize((int) report.count(TrainingJob.Counts.EPOCHS_TRAINED));
         for (Map<String, Object> e : perEpoch) {
             long sum = ((Map<String, Long>) e.get("examples")).values().stream().mapToLong(Long::longValue).sum();
             assertThat(sum).as("epoch %s", e.get("epoch")).isEqualTo(examples);
         }
-        assertThat(report.count("epochs_with_examples_unaccounted")).isZero();
+        assertThat(report.count(TrainingJob.Counts.EPOCHS_WITH_EXAMPLES_UNACCOUNTED)).isZero();
     }
 
     @Test
     void theDecoderLearnsEpochByEpochOnEveryTrainingFaceOncePerEpoch() throws Exception {
         assertThat(trainFaces).isEqualTo(9);
-        assertThat(decoder.count("train_examples")).isEqualTo(trainFaces);
-        assertThat(decoder.count("epochs_trained")).isEqualTo(3);
+        assertThat(decoder.count(TrainingJob.Counts.TRAIN_EXAMPLES)).isEqualTo(trainFaces);
+        assertThat(decoder.count(TrainingJob.Counts.EPOCHS_TRAINED)).isEqualTo(3);
         assertEveryExampleFittedOncePerEpoch(decoder, trainFaces);
 
         List<EpochMetrics> m = metrics(trained, "decoder", "default");
@@ -106,7 +105,8 @@ class TrainingJobsTest {
         Checkpoints.Loaded last = store.load(3);
         assertThat(last.metadata().variant()).isEqualTo("decoder");
         assertThat(last.metadata().profile()).isEqualTo("tiny");
-        assertThat(last.metadata().weightsIds()).containsEntry("vggface", "random:42/tiny");
+        assertThat(last.metadata().provenance().vggface()).isEqualTo("random:42/tiny");
+        assertThat(last.metadata().provenance().producer()).isEqualTo("train-decoder");
         assertThat(last.metadata().lossTerms()).isEqualTo(m.get(2).lossTerms());
         ComputationGraph g = last.graph();
         assertThat(g.getConfiguration().getEpochCount()).isEqualTo(3);
@@ -115,15 +115,17 @@ class TrainingJobsTest {
         assertThat(out[1].shape()).containsExactly(2, 512);
 
         RunReport again = run(spark, new TrainDecoderJob(), TrainingFixture.config(trained, "training.epochs=3"));
-        assertThat(again.count("epochs_trained")).isZero();
+        assertThat(again.count(TrainingJob.Counts.EPOCHS_TRAINED)).isZero();
+        assertThat(again.count(TrainingJob.Counts.EPOCHS_DONE_BEFORE)).isEqualTo(3);
+        assertThat(again.count(TrainingJob.Counts.EPOCHS_DONE)).isEqualTo(3);
         assertThat(again.notes()).anyMatch(n -> n.startsWith("All 3 epochs are trained already"));
         assertThat(store.epochs()).containsExactly(1, 2, 3);
     }
 
     @Test
     void theEncoderLearnsAgainstTheFrozenDecoderAndItsCheckpointNamesWhatItWasTrainedAgainst() throws Exception {
-        assertThat(encoder.count("train_examples")).isEqualTo(trainFaces);
-        assertThat(encoder.count("epochs_trained")).isEqualTo(2);
+        assertThat(encoder.count(TrainingJob.Counts.TRAIN_EXAMPLES)).isEqualTo(trainFaces);
+        assertThat(encoder.count(TrainingJob.Counts.EPOCHS_TRAINED)).isEqualTo(2);
         assertEveryExampleFittedOncePerEpoch(encoder, trainFaces);
         List<EpochMetrics> m = metrics(trained, "encoder", "neutral+fc");
         assertThat(m).extracting(EpochMetrics::epoch).containsExactly(1, 2);
@@ -137,10 +139,12 @@ class TrainingJobsTest {
         ComputationGraph fd = checkpoints(trained, "decoder", "default").load(3).graph();
         Checkpoints.Loaded se = checkpoints(trained, "encoder", "neutral+fc").load(2);
         assertThat(se.metadata().variant()).isEqualTo("encoder/neutral+fc");
-        assertThat(se.metadata().weightsIds()).containsEntry("vggface", "random:42/tiny")
-                .containsEntry("decoder", "epoch-0003:" + Checkpoints.layerFingerprint(fd, FaceDecoder.FC1))
-                .containsEntry("gender_model", "none");
-        assertThat(se.metadata().weightsIds().get("priors")).matches("neutral@\\d+");
+        Provenance sp = se.metadata().provenance();
+        assertThat(sp.producer()).isEqualTo("train-encoder");
+        assertThat(sp.vggface()).isEqualTo("random:42/tiny");
+        assertThat(sp.decoder()).isEqualTo("epoch-0003:" + Checkpoints.layerFingerprint(fd, FaceDecoder.FC1));
+        assertThat(sp.genderModel()).isEqualTo("none");
+        assertThat(sp.priors()).matches("neutral@\\d+");
         // DFc1 inside the tri-item loss is the decoder's first layer, unchanged by two epochs of training
         assertThat(se.graph().getLayer(TrainingGraphs.TRI_LOSS).getParam(TriItemLoss.DFC1_W))
                 .isEqualTo(fd.getLayer(FaceDecoder.FC1).getParam("W"));
@@ -152,7 +156,7 @@ class TrainingJobsTest {
     void aRunKilledBetweenEpochsResumesOnScheduleAndACorruptNewestCheckpointIsSkippedWithAWarning() throws Exception {
         Path root = TrainingFixture.copy(spark);
         RunReport first = run(spark, new TrainDecoderJob(), TrainingFixture.config(root, "training.epochs=1"));
-        assertThat(first.count("epochs_done")).isEqualTo(1);
+        assertThat(first.count(TrainingJob.Counts.EPOCHS_DONE)).isEqualTo(1);
         // a kill while epoch 2 was being saved leaves a hidden, half-written folder
         Path dir = root.resolve("models/decoder/default");
         Path half = Files.createDirectories(dir.resolve(".epoch-0002.killed.tmp"));
@@ -161,8 +165,8 @@ class TrainingJobsTest {
 
         RunReport resumed = run(spark, new TrainDecoderJob(), TrainingFixture.config(root, "training.epochs=3",
                 "training.ui-stats=true"));
-        assertThat(resumed.count("epochs_done_before")).isEqualTo(1);
-        assertThat(resumed.count("epochs_trained")).isEqualTo(2);
+        assertThat(resumed.count(TrainingJob.Counts.EPOCHS_DONE_BEFORE)).isEqualTo(1);
+        assertThat(resumed.count(TrainingJob.Counts.EPOCHS_TRAINED)).isEqualTo(2);
         assertThat(resumed.figures().get("started_from").toString()).endsWith("epoch-0001/model.zip");
         assertEveryExampleFittedOncePerEpoch(resumed, trainFaces);
 
@@ -207,8 +211,8 @@ class TrainingJobsTest {
         RunReport fallback = run(spark, new TrainDecoderJob(), TrainingFixture.config(root, "training.epochs=3"));
         assertThat(fallback.notes()).anyMatch(n -> n.startsWith("Checkpoint epoch-0003 cannot be used")
                 && n.contains("epoch-0003/model.zip") && n.endsWith("falling back to epoch-0002."));
-        assertThat(fallback.count("epochs_done_before")).isEqualTo(2);
-        assertThat(fallback.count("epochs_trained")).isEqualTo(1);
+        assertThat(fallback.count(TrainingJob.Counts.EPOCHS_DONE_BEFORE)).isEqualTo(2);
+        assertThat(fallback.count(TrainingJob.Counts.EPOCHS_TRAINED)).isEqualTo(1);
         assertThat(interrupted.load(3).graph().getConfiguration().getEpochCount()).isEqualTo(3);
         assertThat(metrics(root, "decoder", "default").get(2).learningRate()).isCloseTo(9e-4, within(1e-15));
     }
@@ -235,14 +239,14 @@ class TrainingJobsTest {
                 .filter(col("split").equalTo("train")).collectAsList().stream()
                 .filter(r -> labels.contains(r.getAs("youtube_id") + ",male")).count();
         assertThat(maleTrain).isBetween(1L, trainFaces - 1);
-        assertThat(male.count("train_examples")).isEqualTo(maleTrain);
-        assertThat(male.count("other_gender")).isPositive();
-        assertThat(male.count("without_predicted_gender")).isZero();
+        assertThat(male.count(TrainingJob.Counts.TRAIN_EXAMPLES)).isEqualTo(maleTrain);
+        assertThat(male.count(EncoderExamples.Counts.OTHER_GENDER)).isPositive();
+        assertThat(male.count(EncoderExamples.Counts.WITHOUT_PREDICTED_GENDER)).isZero();
         assertEveryExampleFittedOncePerEpoch(male, maleTrain);
         Checkpoints.Loaded se = checkpoints(trained, "encoder", "male").load(1);
         assertThat(se.metadata().variant()).isEqualTo("encoder/male");
-        assertThat(se.metadata().weightsIds().get("priors")).matches("male@\\d+");
-        assertThat(se.metadata().weightsIds()).containsEntry("gender_model", "any");
+        assertThat(se.metadata().provenance().priors()).matches("male@\\d+");
+        assertThat(se.metadata().provenance().genderModel()).isEqualTo("any");
     }
 
     @Test

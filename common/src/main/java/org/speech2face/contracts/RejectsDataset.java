@@ -1,4 +1,4 @@
-package org.speech2face.jobs.io;
+package org.speech2face.contracts;
 
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;

@@ -1,12 +1,12 @@
-package org.speech2face.data;
+package org.speech2face.contracts;
 
 import org.apache.hadoop.fs.Path;
 
 import java.io.Serializable;
 
 /**
- * Where each dataset lives under {@code data.root}. Every path a job writes is derived here, so nothing is written
- * outside the configured root, and readers and writers agree on names.
+ * Where each dataset, model and report lives under {@code data.root}. Every path a stage writes or reads is derived
+ * here, so nothing is written outside the configured root, and writers and readers agree on names.
  */
 public record DataLayout(String root) implements Serializable {
     public static final String FACES = "faces";
@@ -27,6 +27,24 @@ public record DataLayout(String root) implements Serializable {
     /** Run reports beside a dataset. */
     public static final String RUN_REPORTS = "_reports";
 
+    /** The trained networks with checkpoints: their folder names under {@code models/} and {@code metrics/}. */
+    public enum Net {
+        DECODER("decoder"), ENCODER("encoder");
+
+        private final String dir;
+
+        Net(String dir) {
+            this.dir = dir;
+        }
+
+        public String dir() {
+            return dir;
+        }
+    }
+
+    /** The face decoder's only variant: {@code models/decoder/default/}. */
+    public static final String DECODER_VARIANT = "default";
+
     public Path rootPath() {
         return new Path(root);
     }
@@ -38,7 +56,42 @@ public record DataLayout(String root) implements Serializable {
         return new Path(rootPath(), name);
     }
 
+    /** {@code models/gender/}: the voice gender classifier train-gender saves and predict-gender loads. */
+    public Path genderModel() {
+        return new Path(dataset(MODELS), GENDER);
+    }
+
+    /** {@code models/decoder/default/}: the face decoder's checkpoints. */
+    public Path decoderCheckpoints() {
+        return checkpoints(Net.DECODER, DECODER_VARIANT);
+    }
+
+    /** {@code models/encoder/}: one folder per trained speech-encoder variant. */
+    public Path encoderCheckpointsRoot() {
+        return new Path(dataset(MODELS), Net.ENCODER.dir());
+    }
+
+    /** {@code models/encoder/<variant id>/}. */
+    public Path encoderCheckpoints(EncoderVariant variant) {
+        return checkpoints(Net.ENCODER, variant.id());
+    }
+
+    /** {@code models/<net>/<variant>/}. */
+    public Path checkpoints(Net net, String variant) {
+        return new Path(new Path(dataset(MODELS), net.dir()), requireVariant(variant));
+    }
+
+    /** {@code metrics/<net>/<variant>/}: one {@code EpochMetrics} file per trained epoch. */
+    public Path metrics(Net net, String variant) {
+        return new Path(new Path(dataset(METRICS), net.dir()), requireVariant(variant));
+    }
+
     /** The rejects of one stage, a Hive-style partition so {@code rejects/} reads as one table with a stage column. */
+    public Path rejects(Stage stage) {
+        return rejects(stage.id());
+    }
+
+    /** The rejects of the stage named {@code stage}. */
     public Path rejects(String stage) {
         return new Path(dataset(REJECTS), "stage=" + requireStage(stage));
     }
@@ -53,6 +106,13 @@ public record DataLayout(String root) implements Serializable {
 
     public Path runReports(String datasetName) {
         return new Path(dataset(datasetName), RUN_REPORTS);
+    }
+
+    private static String requireVariant(String variant) {
+        if (!variant.matches("[a-z][a-z+-]*")) {
+            throw new IllegalArgumentException("Model variant '" + variant + "' is not a plain lower-case name.");
+        }
+        return variant;
     }
 
     private static String requireStage(String stage) {

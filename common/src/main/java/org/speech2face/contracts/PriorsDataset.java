@@ -1,10 +1,9 @@
-package org.speech2face.jobs.io;
+package org.speech2face.contracts;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.speech2face.data.FloatTensorCodec;
 
 /**
  * The {@code priors/} contract: a face prior (the mean fc7 of n faces, computed in double precision, stored as
@@ -42,6 +41,12 @@ public final class PriorsDataset {
     /** Row for Table 1: {@code n1} the larger count, {@code n2} the smaller, as the paper prints them. */
     public static Row convergence(String name, int n1, int n2, double l1, int dim) {
         return RowFactory.create(name, n1, n2, l1, l1 / dim, dim);
+    }
+
+    /** A row of priors/ as a candidate of {@link PriorSelection}. */
+    public static PriorSelection.Candidate candidate(Row r) {
+        return new PriorSelection.Candidate(r.getAs("name"), r.<Integer>getAs("n"), r.getAs("vggface_id"),
+                () -> feature(r));
     }
 
     /** The prior of a row. */

@@ -1,4 +1,4 @@
-package org.speech2face.jobs.stage;
+package org.speech2face.jobs.models;
 
 import java.util.HashMap;
 import java.util.Map;

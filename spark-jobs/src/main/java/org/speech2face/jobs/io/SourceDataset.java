@@ -1,5 +1,6 @@
-package org.speech2face.jobs.stage;
+package org.speech2face.jobs.io;
 
+import org.speech2face.jobs.stage.KeyedStageJob;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -1,11 +1,9 @@
-package org.speech2face.jobs.io;
+package org.speech2face.contracts;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.speech2face.data.AvSpeechSegment;
-import org.speech2face.video.FaceCrop;
 
 /**
  * The {@code faces/} contract (DESIGN.md section 2): one 224x224 RGB PNG crop per clip, with where it came from in
@@ -33,9 +31,13 @@ public final class FacesDataset {
     private FacesDataset() {
     }
 
-    public static Row toRow(AvSpeechSegment seg, String split, FaceCrop c) {
-        return RowFactory.create(seg.clipId(), seg.youtubeId(), split, c.frameTimeS(),
-                RowFactory.create(c.bboxX(), c.bboxY(), c.bboxW(), c.bboxH()), c.detector(), c.score(), c.png(),
-                c.sourceW(), c.sourceH());
+    /**
+     * A row: the crop {@code png} of the frame at {@code frameTimeS}, detected at {@code (x, y, w, h)} in a source of
+     * {@code sourceW x sourceH} pixels.
+     */
+    public static Row row(String clipId, String youtubeId, String split, double frameTimeS, int x, int y, int w, int h,
+                          String detector, double score, byte[] png, int sourceW, int sourceH) {
+        return RowFactory.create(clipId, youtubeId, split, frameTimeS, RowFactory.create(x, y, w, h), detector, score,
+                png, sourceW, sourceH);
     }
 }

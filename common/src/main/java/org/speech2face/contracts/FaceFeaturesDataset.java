@@ -1,10 +1,9 @@
-package org.speech2face.jobs.io;
+package org.speech2face.contracts;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.speech2face.data.FloatTensorCodec;
 
 /**
  * The {@code face_features/} contract: VGGFace's fc7 before its ReLU (Ff, the face feature every later stage

@@ -1,8 +1,7 @@
-package org.speech2face.jobs.features;
+package org.speech2face.jobs.models;
 
 import org.apache.hadoop.conf.Configuration;
 import org.speech2face.jobs.io.HadoopConf;
-import org.speech2face.jobs.stage.ExecutorModels;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.inference.VggFaceFeatures;
 import org.speech2face.model.io.VggFaceWeights;
@@ -19,7 +18,7 @@ import java.io.UncheckedIOException;
  * local mode driver and executor are one JVM, so the model is loaded once in all.
  */
 public record VggFaceSource(String weights, ModelProfile profile, String id, HadoopConf conf) implements Serializable {
-    static final String MODEL_KIND = "vggface";
+    public static final String MODEL_KIND = "vggface";
 
     /** Loads (or finds) the weights in this JVM and returns the source with its id; errors name the setting. */
     public static VggFaceSource resolve(String weights, ModelProfile profile, Configuration conf) {

@@ -1,4 +1,4 @@
-package org.speech2face.jobs.io;
+package org.speech2face.contracts;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -10,9 +10,6 @@ import org.apache.spark.sql.types.StructType;
  * female face prior for that clip. {@code gender_model_id} names the model, so a retrained one replaces old rows.
  */
 public final class GenderDataset {
-    public static final String MALE = "male";
-    public static final String FEMALE = "female";
-
     public static final StructType SCHEMA = new StructType()
             .add("clip_id", DataTypes.StringType, false)
             .add("youtube_id", DataTypes.StringType, false)
@@ -25,6 +22,6 @@ public final class GenderDataset {
     }
 
     public static Row toRow(String clipId, String youtubeId, String split, double pMale, String modelId) {
-        return RowFactory.create(clipId, youtubeId, split, pMale, pMale >= 0.5 ? MALE : FEMALE, modelId);
+        return RowFactory.create(clipId, youtubeId, split, pMale, VoiceGender.of(pMale), modelId);
     }
 }

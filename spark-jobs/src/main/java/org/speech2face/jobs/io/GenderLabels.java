@@ -1,5 +1,6 @@
-package org.speech2face.jobs.gender;
+package org.speech2face.jobs.io;
 
+import org.speech2face.contracts.VoiceGender;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -7,7 +8,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.jobs.io.GenderDataset;
+import org.speech2face.contracts.GenderDataset;
 
 import java.io.IOException;
 
@@ -38,13 +39,13 @@ public record GenderLabels(Dataset<Row> labels, long rows, long invalid, long co
                 .persist(StorageLevel.MEMORY_AND_DISK());
         long rows = raw.count();
         Dataset<Row> valid = raw.filter(col("youtube_id").isNotNull()
-                .and(col("gender").isin(GenderDataset.MALE, GenderDataset.FEMALE)));
+                .and(col("gender").isin(VoiceGender.MALE, VoiceGender.FEMALE)));
         long invalid = rows - valid.count();
         Dataset<Row> perVideo = valid.groupBy("youtube_id")
                 .agg(countDistinct("gender").as("genders"), first("gender").as("gender"));
         long conflicting = perVideo.filter(col("genders").gt(1)).count();
         Dataset<Row> labels = perVideo.filter(col("genders").equalTo(1))
-                .select(col("youtube_id"), col("gender").equalTo(GenderDataset.MALE).as("male"));
+                .select(col("youtube_id"), col("gender").equalTo(VoiceGender.MALE).as("male"));
         return new GenderLabels(labels, rows, invalid, conflicting);
     }
 }

@@ -1,4 +1,4 @@
-package org.speech2face.jobs.stage;
+package org.speech2face.jobs.io;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -6,7 +6,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.speech2face.jobs.io.DatasetCommitter;
 
 import java.io.IOException;
 import java.util.List;

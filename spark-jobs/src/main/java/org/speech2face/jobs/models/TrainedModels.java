@@ -1,17 +1,17 @@
-package org.speech2face.jobs.evaluate;
+package org.speech2face.jobs.models;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.speech2face.data.DataLayout;
-import org.speech2face.jobs.stage.ExecutorModels;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.model.networks.FaceDecoder;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.contracts.VariantPriors;
-import org.speech2face.model.io.CheckpointMetadata;
+import org.speech2face.contracts.CheckpointMetadata;
+import org.speech2face.contracts.Provenance;
 import org.speech2face.model.io.Checkpoints;
 
 import java.io.IOException;
@@ -27,19 +27,11 @@ import java.util.Optional;
 
 /**
  * The trained networks evaluate and generate use: the newest checkpoint of the face decoder
- * ({@code models/decoder/default/}) and of every speech-encoder variant ({@code models/encoder/<variant id>/}), and
- * where their per-epoch metrics live. Checkpoints are read only through {@link Checkpoints}.
+ * ({@link DataLayout#decoderCheckpoints()}) and of every speech-encoder variant
+ * ({@link DataLayout#encoderCheckpoints}), chosen on the driver and loaded once per executor. Checkpoints are read only
+ * through {@link Checkpoints}.
  */
 public final class TrainedModels {
-    public static final String DECODER = "decoder";
-    public static final String ENCODER = "encoder";
-    public static final String DECODER_VARIANT = "default";
-    /** The metadata key of the VGGFace weights a model was trained against (a face_features vggface_id). */
-    public static final String VGGFACE = "vggface";
-    /** The metadata key of the decoder an encoder's loss froze (train-encoder's {@code epoch-NNNN:<DFc1 fingerprint>}). */
-    public static final String DECODER_ID = "decoder";
-    /** The metadata key of the priors an encoder was trained with ({@link org.speech2face.contracts.VariantPriors#ids}). */
-    public static final String PRIORS_ID = "priors";
 
     private TrainedModels() {
     }
@@ -51,15 +43,12 @@ public final class TrainedModels {
      * @param epoch      the epoch chosen
      * @param location   the model file, for reports
      * @param profile    the model profile its metadata names
-     * @param weightsIds what its metadata says it was trained with: {@code vggface} (a face_features vggface_id),
-     *                   for an encoder also {@code decoder} (the {@link #decoderId} of the decoder in its loss)
-     * @param decoderId  for a decoder, {@code epoch-NNNN:<fingerprint of DFc1>}, as train-encoder records it
+     * @param provenance what its metadata says it was trained from and against
+     * @param decoderId  for a decoder, its id as train-encoder records it ({@link #decoderId(int, ComputationGraph)});
+     *                   for an encoder, the id of the decoder frozen in its loss
      */
-    public record Ref(String dir, int epoch, String location, String profile, Map<String, String> weightsIds,
+    public record Ref(String dir, int epoch, String location, String profile, Provenance provenance,
                       String decoderId) implements Serializable {
-        public Ref {
-            weightsIds = Map.copyOf(weightsIds);
-        }
 
         public ModelProfile modelProfile() {
             return ModelProfile.parse(profile);
@@ -67,7 +56,7 @@ public final class TrainedModels {
 
         /** The VGGFace features it was trained against, or null when its metadata does not say. */
         public String vggfaceId() {
-            return weightsIds.get(VGGFACE);
+            return provenance.vggface();
         }
 
         /** The training graph, loaded once per JVM and kind ({@link ExecutorModels}). */
@@ -76,21 +65,12 @@ public final class TrainedModels {
         }
     }
 
-    public static Path decoderDir(DataLayout layout) {
-        return new Path(new Path(layout.dataset(DataLayout.MODELS), DECODER), DECODER_VARIANT);
-    }
-
-    public static Path encodersDir(DataLayout layout) {
-        return new Path(layout.dataset(DataLayout.MODELS), ENCODER);
-    }
-
-    public static Path encoderDir(DataLayout layout, EncoderVariant variant) {
-        return new Path(encodersDir(layout), variant.id());
-    }
-
-    /** {@code metrics/<net>/<variant>/}, where training writes one {@code EpochMetrics} file per epoch. */
-    public static Path metricsDir(DataLayout layout, String net, String variant) {
-        return new Path(new Path(layout.dataset(DataLayout.METRICS), net), variant);
+    /**
+     * The id of a decoder as an encoder's provenance records the decoder frozen in its loss:
+     * {@code epoch-NNNN:<fingerprint of DFc1>}, so a retrained decoder is told apart from the one an encoder knew.
+     */
+    public static String decoderId(int epoch, ComputationGraph decoder) {
+        return String.format(Locale.ROOT, "epoch-%04d:%s", epoch, Checkpoints.layerFingerprint(decoder, FaceDecoder.FC1));
     }
 
     /**
@@ -98,7 +78,7 @@ public final class TrainedModels {
      * metadata loads it, under {@code kind}, so a later {@link Ref#graph} of that kind in this JVM does not load again.
      */
     public static Ref decoder(DataLayout layout, Configuration conf, String kind) throws IOException {
-        Path dir = decoderDir(layout);
+        Path dir = layout.decoderCheckpoints();
         List<String> skipped = new ArrayList<>();
         return latest(dir, conf, kind, true, skipped).orElseThrow(() -> new IllegalStateException(
                 "There is no trained face decoder under " + dir + (skipped.isEmpty() ? "" : " that loads ("
@@ -125,7 +105,7 @@ public final class TrainedModels {
      */
     public static List<EncoderVariant> present(DataLayout layout, Configuration conf, List<String> ignored)
             throws IOException {
-        Path root = encodersDir(layout);
+        Path root = layout.encoderCheckpointsRoot();
         FileSystem fs = root.getFileSystem(conf);
         List<EncoderVariant> found = new ArrayList<>();
         if (fs.exists(root)) {
@@ -136,7 +116,7 @@ public final class TrainedModels {
                 }
                 try {
                     EncoderVariant v = EncoderVariant.parse(name);
-                    if (new Checkpoints(encoderDir(layout, v).toString(), conf).latest().isPresent()) {
+                    if (new Checkpoints(layout.encoderCheckpoints(v).toString(), conf).latest().isPresent()) {
                         found.add(v);
                     }
                 } catch (IllegalArgumentException e) {
@@ -151,7 +131,7 @@ public final class TrainedModels {
     /** The newest checkpoint of one variant, if it has any, loaded under {@code kind}. */
     public static Optional<Ref> encoder(DataLayout layout, EncoderVariant variant, Configuration conf, String kind)
             throws IOException {
-        return latest(encoderDir(layout, variant), conf, kind, false, new ArrayList<>());
+        return latest(layout.encoderCheckpoints(variant), conf, kind, false, new ArrayList<>());
     }
 
     /** Table 4's order: the paper's seven first, in its order, then the rest (male+fc, female+fc) by id. */
@@ -192,9 +172,8 @@ public final class TrainedModels {
         Checkpoints.Loaded loaded = latest.loaded().get();
         CheckpointMetadata meta = loaded.metadata();
         loaded(kind, dir.toString(), meta.epoch(), conf, loaded);
-        String decoderId = decoder ? String.format(Locale.ROOT, "epoch-%04d:%s", meta.epoch(),
-                Checkpoints.layerFingerprint(loaded.graph(), FaceDecoder.FC1)) : meta.weightsIds().get(DECODER_ID);
-        return Optional.of(new Ref(dir.toString(), meta.epoch(), loaded.location(), meta.profile(), meta.weightsIds(),
+        String decoderId = decoder ? decoderId(meta.epoch(), loaded.graph()) : meta.provenance().decoder();
+        return Optional.of(new Ref(dir.toString(), meta.epoch(), loaded.location(), meta.profile(), meta.provenance(),
                 decoderId));
     }
 

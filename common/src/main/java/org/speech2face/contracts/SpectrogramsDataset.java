@@ -1,13 +1,9 @@
-package org.speech2face.jobs.io;
+package org.speech2face.contracts;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.speech2face.audio.DecodedAudio;
-import org.speech2face.audio.Spectrogram;
-import org.speech2face.data.AvSpeechSegment;
-import org.speech2face.data.FloatTensorCodec;
 
 /**
  * The {@code spectrograms/} contract (DESIGN.md section 2): the compressed complex STFT of 6 s of 16 kHz mono as
@@ -29,8 +25,10 @@ public final class SpectrogramsDataset {
     private SpectrogramsDataset() {
     }
 
-    public static Row toRow(AvSpeechSegment seg, String split, DecodedAudio audio, Spectrogram s) {
-        return RowFactory.create(seg.clipId(), seg.youtubeId(), split, audio.segmentDurationS(), s.tiled(),
-                audio.sampleRate(), s.frames(), s.bins(), FloatTensorCodec.encode(s.data()), s.rms());
+    /** A row; {@code spec} holds {@code frames * bins * 2} values in {@code [frames][bins][2]} order. */
+    public static Row row(String clipId, String youtubeId, String split, double sourceDurationS, boolean tiled,
+                          int sampleRate, int frames, int bins, float[] spec, double rms) {
+        return RowFactory.create(clipId, youtubeId, split, sourceDurationS, tiled, sampleRate, frames, bins,
+                FloatTensorCodec.encode(spec), rms);
     }
 }

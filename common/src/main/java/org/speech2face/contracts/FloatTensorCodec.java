@@ -1,4 +1,4 @@
-package org.speech2face.data;
+package org.speech2face.contracts;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
