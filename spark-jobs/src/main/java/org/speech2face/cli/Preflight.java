@@ -84,7 +84,13 @@ final class Preflight {
     private void dataRoot(Configuration conf) throws IOException {
         String root = config.dataRoot();
         if (isLocal(root)) {
-            localRoot(Path.of(URI.create(root)));
+            Path local;
+            try {
+                local = Path.of(URI.create(root));
+            } catch (IllegalArgumentException e) { // file:relative/path, or characters a URI cannot hold
+                throw rootError(root, "is not a file: URI with an absolute path (" + e.getMessage() + ")");
+            }
+            localRoot(local);
             return;
         }
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(root);

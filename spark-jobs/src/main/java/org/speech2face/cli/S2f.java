@@ -121,7 +121,7 @@ public final class S2f {
         b.append("  --set key=value  override one key, e.g. --set data.root=/tmp/s2f --set overwrite=true\n");
         b.append("  --profile NAME   short for --set model.profile=NAME\n");
         b.append("  --dry-run        plan and report what would be done; read no media, write nothing\n");
-        b.append("  --limit N        only the first N lines of the CSV\n");
+        b.append("  --limit N        only the first N rows of the CSV (in file order)\n");
         b.append("  generate --input VOICE|FOLDER --output FACE.png|FOLDER [--variant ID]\n");
         b.append("  show-config [--reference]   the effective config, or the reference of every key\n\njobs:\n");
         for (String name : Commands.names()) {
