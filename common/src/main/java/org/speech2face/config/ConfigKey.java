@@ -30,7 +30,7 @@ public sealed interface ConfigKey<T> {
     /** The dotted path, e.g. {@code training.epochs}. */
     String path();
 
-    /** What a value must be, as the end of "must be ...": kind and bounds in words, e.g. "a whole number from 1 to 50". */
+    /** What a value must be, as the end of "must be ...": kind and bounds, e.g. "a whole number from 1 to 50". */
     String expectation();
 
     /** The kind alone, for the reference's type column. */
@@ -46,7 +46,7 @@ public sealed interface ConfigKey<T> {
      */
     T parse(ConfigValue v) throws Invalid;
 
-    /** A value outside a key's bounds; {@link Settings} turns it into a sentence naming the key and where it was set. */
+    /** A value outside a key's bounds; {@link Settings} makes it a sentence naming the key and where it was set. */
     final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -479,7 +479,8 @@ public sealed interface ConfigKey<T> {
             }
             throw new Invalid(shown(v));
         }
-        if (v != null && v.valueType() == ConfigValueType.STRING && PlainDecimal.isWholeNumber((String) v.unwrapped())) {
+        if (v != null && v.valueType() == ConfigValueType.STRING
+                && PlainDecimal.isWholeNumber((String) v.unwrapped())) {
             try {
                 return Long.parseLong(((String) v.unwrapped()).strip());
             } catch (NumberFormatException e) {

@@ -45,7 +45,8 @@ final class ConfigKeys {
     static final ConfigKey.Int FACES_FRAMES = new ConfigKey.Int("ingest.faces.frames-per-segment", 1, 50);
     static final ConfigKey.Decimal FACES_MARGIN = closed("ingest.faces.margin", 0, 2);
     static final ConfigKey.Int FACES_OUTPUT_SIZE = new ConfigKey.Int("ingest.faces.output-size", 8, 2048);
-    static final ConfigKey.Int FACES_DETECTION_MAX_SIDE = new ConfigKey.Int("ingest.faces.detection-max-side", 64, 8192);
+    static final ConfigKey.Int FACES_DETECTION_MAX_SIDE =
+            new ConfigKey.Int("ingest.faces.detection-max-side", 64, 8192);
     static final ConfigKey.Decimal FACES_MIN_FACE_FRACTION =
             new ConfigKey.Decimal("ingest.faces.min-face-fraction", 0, true, 1, true);
     static final ConfigKey.Decimal FACES_MAX_HINT_DISTANCE = openClosed("ingest.faces.max-hint-distance", 0, 10);
@@ -144,23 +145,27 @@ final class ConfigKeys {
                 int fft = s.get(AUDIO_FFT_SIZE);
                 int window = s.get(AUDIO_WINDOW);
                 return fft % 2 == 0 && fft >= window ? null : "Config key 'ingest.audio.fft-size' must be even and at "
-                        + "least ingest.audio.window (" + window + "); got " + fft + s.origin(AUDIO_FFT_SIZE.path()) + ".";
+                        + "least ingest.audio.window (" + window + "); got " + fft + s.origin(AUDIO_FFT_SIZE.path())
+                        + ".";
             }),
             new ConfigRule("ingest.audio.segment-seconds holds at least one ingest.audio.window of samples at "
                     + "ingest.audio.sample-rate.", s -> {
                 long samples = segmentSamples(s.get(AUDIO_SAMPLE_RATE), s.get(AUDIO_SEGMENT_SECONDS));
                 int window = s.get(AUDIO_WINDOW);
-                return samples >= window ? null : "Config key 'ingest.audio.segment-seconds' (" + s.get(AUDIO_SEGMENT_SECONDS)
-                        + ") holds " + samples + " samples at " + s.get(AUDIO_SAMPLE_RATE) + " Hz, fewer than one "
-                        + "window of " + window + (s.origin(AUDIO_SEGMENT_SECONDS.path())) + ".";
+                return samples >= window ? null : "Config key 'ingest.audio.segment-seconds' ("
+                        + s.get(AUDIO_SEGMENT_SECONDS) + ") holds " + samples + " samples at "
+                        + s.get(AUDIO_SAMPLE_RATE) + " Hz, fewer than one window of " + window
+                        + s.origin(AUDIO_SEGMENT_SECONDS.path()) + ".";
             }),
             new ConfigRule("gender.shuffle-buffer is at least gender.batch-size (it holds a whole batch).", s -> {
                 int buffer = s.get(GENDER_SHUFFLE_BUFFER);
                 int batch = s.get(GENDER_BATCH_SIZE);
                 return buffer >= batch ? null : "Config key 'gender.shuffle-buffer' must hold at least one batch ("
-                        + "gender.batch-size " + batch + "); got " + buffer + s.origin(GENDER_SHUFFLE_BUFFER.path()) + ".";
+                        + "gender.batch-size " + batch + "); got " + buffer + s.origin(GENDER_SHUFFLE_BUFFER.path())
+                        + ".";
             }),
-            new ConfigRule("encoder.fusion is add or add-fc unless encoder.prior is none, which ignores the fusion.", s -> {
+            new ConfigRule("encoder.fusion is add or add-fc unless encoder.prior is none, which ignores the "
+                    + "fusion.", s -> {
                 EncoderVariant.Prior prior = s.get(ENCODER_PRIOR);
                 PriorFusion fusion = s.get(ENCODER_FUSION);
                 return prior == EncoderVariant.Prior.NONE || fusion != PriorFusion.NONE ? null

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * means as a time or a fraction, so they are refused here rather than turned into surprising values.
  */
 public final class PlainDecimal {
-    private static final Pattern SYNTAX = Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?");
+    private static final Pattern SYNTAX =
+            Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?");
 
     private PlainDecimal() {
     }

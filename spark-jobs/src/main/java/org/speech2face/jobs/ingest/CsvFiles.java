@@ -19,8 +19,9 @@ import java.util.TreeMap;
 
 /**
  * The CSV files {@code input.csv} names: a file, a folder (its visible files, not its subfolders) or a glob (the
- * visible files it matches, and the visible files of folders it matches), in path order. Each file has a short name for messages: its path below the folder all the files share. A location that
- * yields no file is a {@link ConfigError} that says which, raised on the driver before any Spark job runs.
+ * visible files it matches, and the visible files of folders it matches), in path order. Each file has a short name
+ * for messages: its path below the folder all the files share. A location that yields no file is a
+ * {@link ConfigError} that says which, raised on the driver before any Spark job runs.
  *
  * @param location the configured {@code input.csv}
  * @param paths    the files, in the order their rows are read
