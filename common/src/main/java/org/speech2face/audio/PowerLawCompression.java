@@ -33,10 +33,8 @@ public final class PowerLawCompression {
     private final float[] exponentScale = new float[256];
     private final float c0, c1, c2, c3, c4, c5;
 
+    /** @param power p in (0, 1], the bound of {@code ingest.audio.compression-power}, checked by the config. */
     public PowerLawCompression(double power) {
-        if (!(power > 0.0 && power <= 1.0)) {
-            throw new IllegalArgumentException("Compression power must be in (0, 1], got " + power + ".");
-        }
         this.power = power;
         for (int e = 1; e < 255; e++) {
             exponentScale[e] = (float) Math.pow(2.0, power * (e - 127));

@@ -3,7 +3,9 @@ package org.speech2face.audio;
 /**
  * The spectrogram recipe of Speech2Face (after Looking-to-Listen) that AR-SPM reuses: 6 s of 16 kHz mono audio,
  * a 25 ms periodic Hann window every 10 ms, a 512-point FFT and power-law compression of the complex values.
- * The speech encoder's input shape follows from these numbers, so a trained model is tied to one spec.
+ * The speech encoder's input shape follows from these numbers, so a trained model is tied to one spec. The bounds
+ * (an even FFT at least one window long, p in (0, 1], ...) are those of the {@code ingest.audio.*} config keys,
+ * checked once when the config is loaded; this record trusts its values.
  *
  * @param sampleRate       sample rate the audio is resampled to, in Hz
  * @param segmentSamples   length every segment is tiled or cut to, in samples
@@ -17,29 +19,6 @@ public record SpectrogramSpec(int sampleRate, int segmentSamples, int window, in
 
     /** The paper's numbers: 16 kHz, 6 s, window 400, hop 160, FFT 512, p = 0.3, giving 598 x 257 frames x bins. */
     public static final SpectrogramSpec PAPER = new SpectrogramSpec(16_000, 96_000, 400, 160, 512, 0.3);
-
-    public SpectrogramSpec {
-        if (sampleRate <= 0) {
-            throw new IllegalArgumentException("Sample rate must be positive, got " + sampleRate + " Hz.");
-        }
-        if (window <= 0) {
-            throw new IllegalArgumentException("Window length must be positive, got " + window + " samples.");
-        }
-        if (hop <= 0) {
-            throw new IllegalArgumentException("Hop must be positive, got " + hop + " samples.");
-        }
-        if (fftSize < window || fftSize % 2 != 0) {
-            throw new IllegalArgumentException("FFT size must be even and at least the window (" + window
-                    + " samples), got " + fftSize + ".");
-        }
-        if (segmentSamples < window) {
-            throw new IllegalArgumentException("Segment of " + segmentSamples
-                    + " samples is shorter than one window of " + window + " samples.");
-        }
-        if (!(compressionPower > 0.0 && compressionPower <= 1.0)) {
-            throw new IllegalArgumentException("Compression power must be in (0, 1], got " + compressionPower + ".");
-        }
-    }
 
     /** STFT frames without centre padding: {@code 1 + (segmentSamples - window) / hop}. */
     public int frames() {

@@ -22,17 +22,14 @@ import org.speech2face.contracts.RejectReason;
 public record VoiceClip(Spectrogram spectrogram, double seconds, double rmsDbfs) {
 
     /**
-     * Decodes and checks {@code file} (local).
+     * Decodes and checks {@code file} (local). {@code minSeconds} is in (0, segment seconds] and {@code silenceDbfs}
+     * below 0, as the config's {@code evaluate.generate.*} keys guarantee.
      *
      * @throws RejectException MISSING_FILE, CORRUPT_FILE, NO_AUDIO_STREAM or SEGMENT_OUT_OF_RANGE from the decoder;
      *                         TOO_SHORT below {@code minSeconds}; SILENT_AUDIO below {@code silenceDbfs}
      */
     public static VoiceClip read(Path file, SpectrogramSpec spec, double minSeconds, double silenceDbfs)
             throws RejectException {
-        if (!(minSeconds > 0 && minSeconds <= spec.segmentSeconds())) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "The minimum voice length must be in "
-                    + "(0, %.1f] s, the segment the encoder reads; got %s s.", spec.segmentSeconds(), minSeconds));
-        }
         DecodedAudio audio = new AudioSegmentDecoder(spec).decode(file, 0.0, spec.segmentSeconds());
         String name = file.getFileName().toString();
         if (audio.segmentDurationS() < minSeconds) {

@@ -74,8 +74,9 @@ public final class ConfigLoader {
     }
 
     /**
-     * Parses {@code key=value} pairs. The value is read as HOCON when the key's default is a number, boolean or list,
-     * and taken literally when it is a string, so {@code spark.master=local[2]} needs no quoting.
+     * Parses {@code key=value} pairs. The value is read as HOCON when the key's default is a number, boolean or list
+     * (and kept as text when it is not valid HOCON), and taken literally when the default is a string, so
+     * {@code spark.master=local[2]} needs no quoting.
      */
     static Config parseOverrides(List<String> overrides, Config reference) {
         Config out = ConfigFactory.empty("--set");
@@ -95,8 +96,8 @@ public final class ConfigLoader {
                 try {
                     value = ConfigFactory.parseString("v = " + raw).getValue("v");
                 } catch (ConfigException e) {
-                    throw new ConfigError("--set " + key + ": '" + raw + "' is not a valid " + type.name().toLowerCase()
-                            + ".", e);
+                    // Not HOCON (e.g. "1,5"): kept as text, so the key's own check names the key and the value.
+                    value = ConfigValueFactory.fromAnyRef(raw, "--set " + key);
                 }
             }
             out = out.withValue(key, value.withOrigin(ConfigOriginFactory.newSimple("--set " + key)));

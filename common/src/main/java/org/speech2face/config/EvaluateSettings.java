@@ -1,13 +1,10 @@
 package org.speech2face.config;
 
 import java.io.Serializable;
-import java.util.Locale;
-
-import org.speech2face.contracts.EncoderVariant;
 
 /**
  * The {@code evaluate} section: how the paper's Tables 4-6 and Figures 2, 5 and 6 are made, and how
- * {@code generate} turns a voice into a face.
+ * {@code generate} turns a voice into a face. The values are checked once, by their keys in {@link ConfigKeys}.
  *
  * @param figureClips        test clips in Fig. 6's grid (the paper shows 10), drawn with {@code figureSeed}
  * @param figureSeed         seed of that draw (the clips with the smallest SHA-256 of seed:clip_id)
@@ -32,51 +29,14 @@ public record EvaluateSettings(int figureClips, long figureSeed, int batchSize, 
     public record Generate(double minSeconds, double silenceDbfs, String variant, String input, String output)
             implements Serializable {
         public static final String AUTO = "auto";
-
-        public Generate {
-            if (!(minSeconds > 0 && minSeconds <= 6)) {
-                throw new IllegalArgumentException("minSeconds must be in (0, 6], the 6 s the encoder reads; got "
-                        + minSeconds + ".");
-            }
-            if (!(silenceDbfs < 0)) {
-                throw new IllegalArgumentException("silenceDbfs must be below 0 dBFS (full scale); got " + silenceDbfs + ".");
-            }
-            variant = variant.trim().toLowerCase(Locale.ROOT);
-            if (!variant.equals(AUTO)) {
-                try {
-                    EncoderVariant.parse(variant);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("variant must be auto or an encoder variant id; " + e.getMessage(), e);
-                }
-            }
-        }
     }
 
-    public EvaluateSettings {
-        if (figureClips < 1) {
-            throw new IllegalArgumentException("figureClips must be at least 1; got " + figureClips + ".");
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1; got " + batchSize + ".");
-        }
-        if (recogniserMaxIter < 1) {
-            throw new IllegalArgumentException("recogniserMaxIter must be at least 1; got " + recogniserMaxIter + ".");
-        }
-        if (!(recogniserRegParam >= 0)) {
-            throw new IllegalArgumentException("recogniserRegParam must be 0 or more; got " + recogniserRegParam + ".");
-        }
-    }
-
-    /** Binds {@code evaluate.*}; {@code age-labels = none} means no age labels. */
+    /** Binds {@code evaluate.*}; {@code age-labels = none} reads as null. Each value is checked by its key. */
     static EvaluateSettings from(Settings s) {
-        String p = "evaluate.";
-        String age = "none".equalsIgnoreCase(s.string(p + "age-labels").trim()) ? null : s.location(p + "age-labels");
-        Generate generate = s.record(p + "generate", () -> new Generate(s.doubleIn(p + "generate.min-seconds", 0, 3600),
-                s.doubleIn(p + "generate.silence-dbfs", -1000, 1000), s.string(p + "generate.variant"),
-                s.location(p + "generate.input"), s.location(p + "generate.output")));
-        return s.record("evaluate", () -> new EvaluateSettings(s.intIn(p + "figure-clips", 1, 1000),
-                s.longIn(p + "figure-seed"), s.intIn(p + "batch-size", 1, 100_000), age,
-                s.intIn(p + "recogniser.max-iter", 1, 100_000), s.doubleIn(p + "recogniser.reg-param", 0, 1e6),
-                generate));
+        Generate generate = new Generate(s.get(ConfigKeys.GENERATE_MIN_SECONDS), s.get(ConfigKeys.GENERATE_SILENCE_DBFS),
+                s.get(ConfigKeys.GENERATE_VARIANT), s.get(ConfigKeys.GENERATE_INPUT), s.get(ConfigKeys.GENERATE_OUTPUT));
+        return new EvaluateSettings(s.get(ConfigKeys.EVALUATE_FIGURE_CLIPS), s.get(ConfigKeys.EVALUATE_FIGURE_SEED),
+                s.get(ConfigKeys.EVALUATE_BATCH_SIZE), s.get(ConfigKeys.EVALUATE_AGE_LABELS),
+                s.get(ConfigKeys.RECOGNISER_MAX_ITER), s.get(ConfigKeys.RECOGNISER_REG_PARAM), generate);
     }
 }

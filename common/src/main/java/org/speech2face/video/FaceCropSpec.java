@@ -1,7 +1,8 @@
 package org.speech2face.video;
 
 /**
- * How a face is found and cut out of an AVSpeech segment (DESIGN.md section 3, "Faces").
+ * How a face is found and cut out of an AVSpeech segment. The bounds of each field are those of its config key
+ * ({@code ingest.faces.*}), checked once when the config is loaded; this record trusts its values.
  *
  * @param framesPerSegment  frames sampled evenly inside the segment; more frames survive blinks and profile turns
  *                          at the cost of one decode-to-frame and one detection each
@@ -37,36 +38,6 @@ public record FaceCropSpec(
 
     /** The paper's 224x224 crops, three frames per segment, OpenCV's usual Haar settings. */
     public static final FaceCropSpec DEFAULT = new FaceCropSpec(3, 0.25, 224, 640, 0.1, 0.75, false, 0.5, 1.1, 5);
-
-    public FaceCropSpec {
-        if (framesPerSegment < 1 || framesPerSegment > 50) {
-            throw new IllegalArgumentException("framesPerSegment must be 1 to 50, got " + framesPerSegment + ".");
-        }
-        if (!(margin >= 0 && margin <= 2)) {
-            throw new IllegalArgumentException("margin must be in [0, 2] box sides, got " + margin + ".");
-        }
-        if (outputSize < 8 || outputSize > 2048) {
-            throw new IllegalArgumentException("outputSize must be 8 to 2048 pixels, got " + outputSize + ".");
-        }
-        if (detectionMaxSide < 64 || detectionMaxSide > 8192) {
-            throw new IllegalArgumentException("detectionMaxSide must be 64 to 8192 pixels, got " + detectionMaxSide + ".");
-        }
-        if (!(minFaceFraction > 0 && minFaceFraction < 1)) {
-            throw new IllegalArgumentException("minFaceFraction must be in (0, 1), got " + minFaceFraction + ".");
-        }
-        if (!(maxHintDistance > 0 && maxHintDistance <= 10)) {
-            throw new IllegalArgumentException("maxHintDistance must be in (0, 10] box sides, got " + maxHintDistance + ".");
-        }
-        if (!(hintCropFraction > 0 && hintCropFraction <= 1)) {
-            throw new IllegalArgumentException("hintCropFraction must be in (0, 1], got " + hintCropFraction + ".");
-        }
-        if (!(haarScaleFactor > 1 && haarScaleFactor <= 2)) {
-            throw new IllegalArgumentException("haarScaleFactor must be in (1, 2], got " + haarScaleFactor + ".");
-        }
-        if (haarMinNeighbors < 0 || haarMinNeighbors > 100) {
-            throw new IllegalArgumentException("haarMinNeighbors must be 0 to 100, got " + haarMinNeighbors + ".");
-        }
-    }
 
     /** This spec with another crop size, e.g. the tiny model profile's. */
     public FaceCropSpec withOutputSize(int size) {

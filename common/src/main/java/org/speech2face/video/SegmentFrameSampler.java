@@ -25,10 +25,8 @@ public final class SegmentFrameSampler {
 
     private final int framesPerSegment;
 
+    /** @param framesPerSegment at least 1 ({@code ingest.faces.frames-per-segment}, checked by the config) */
     public SegmentFrameSampler(int framesPerSegment) {
-        if (framesPerSegment < 1) {
-            throw new IllegalArgumentException("framesPerSegment must be at least 1, got " + framesPerSegment + ".");
-        }
         this.framesPerSegment = framesPerSegment;
     }
 

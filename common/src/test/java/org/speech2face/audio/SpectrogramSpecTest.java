@@ -1,7 +1,6 @@
 package org.speech2face.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,18 +25,5 @@ class SpectrogramSpecTest {
         // 1 + (1000 - 400) / 160 = 1 + 3 (the remaining 120 samples do not make a frame).
         assertThat(new SpectrogramSpec(16_000, 1000, 400, 160, 512, 0.3).frames()).isEqualTo(4);
         assertThat(new SpectrogramSpec(16_000, 400, 400, 160, 512, 0.3).frames()).isEqualTo(1);
-    }
-
-    @Test
-    void rejectsNonsenseNamingTheValue() {
-        assertThatThrownBy(() -> new SpectrogramSpec(0, 96_000, 400, 160, 512, 0.3)).hasMessageContaining("0 Hz");
-        assertThatThrownBy(() -> new SpectrogramSpec(16_000, 300, 400, 160, 512, 0.3)).hasMessageContaining("300");
-        assertThatThrownBy(() -> new SpectrogramSpec(16_000, 96_000, 0, 160, 512, 0.3)).hasMessageContaining("0");
-        assertThatThrownBy(() -> new SpectrogramSpec(16_000, 96_000, 400, -1, 512, 0.3)).hasMessageContaining("-1");
-        assertThatThrownBy(() -> new SpectrogramSpec(16_000, 96_000, 400, 160, 256, 0.3)).hasMessageContaining("256");
-        assertThatThrownBy(() -> new SpectrogramSpec(16_000, 96_000, 400, 160, 511, 0.3)).hasMessageContaining("511");
-        assertThatThrownBy(() -> new SpectrogramSpec(16_000, 96_000, 400, 160, 512, 1.5)).hasMessageContaining("1.5");
-        assertThatThrownBy(() -> new SpectrogramSpec(16_000, 96_000, 400, 160, 512, Double.NaN))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
     }
 }

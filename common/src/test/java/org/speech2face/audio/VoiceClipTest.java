@@ -55,7 +55,5 @@ class VoiceClipTest {
         assertThatThrownBy(() -> VoiceClip.read(tmp.resolve("absent.wav"), SPEC, 3.0, -60))
                 .isInstanceOfSatisfying(RejectException.class,
                         e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_FILE));
-        assertThatThrownBy(() -> VoiceClip.read(shortWav, SPEC, 7.0, -60))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("7.0");
     }
 }

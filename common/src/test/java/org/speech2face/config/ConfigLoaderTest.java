@@ -68,7 +68,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of("ingest.partitions=lots")))
                 .hasMessageContaining("ingest.partitions").hasMessageContaining("lots");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of("overwrite=maybe")))
-                .hasMessageContaining("'overwrite' must be a boolean");
+                .hasMessageContaining("'overwrite' must be true or false; got 'maybe'");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of("split.train=0.95")))
                 .hasMessageContaining("add up to more than 1");
         assertThatThrownBy(() -> ConfigLoader.load(f, List.of("input.video-extensions=[\"../x\"]")))

@@ -42,7 +42,7 @@ class FeatureConfigTest {
         assertThatThrownBy(() -> load("priors.n = [10, 50, 50]")).isInstanceOf(ConfigError.class)
                 .hasMessageContaining("'priors.n'").hasMessageContaining("50 after 50");
         assertThatThrownBy(() -> load("priors.n = [10, 0]")).isInstanceOf(ConfigError.class)
-                .hasMessageContaining("'priors.n'").hasMessageContaining("got 0");
+                .hasMessageContaining("'priors.n'").hasMessageContaining("(item 0)");
     }
 
     @Test

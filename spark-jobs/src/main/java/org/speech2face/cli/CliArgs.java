@@ -5,17 +5,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code s2f <job> [args...] [--conf FILE] [--set key=value]... [--profile tiny|paper] [--dry-run] [--limit N]},
  * parsed. Positional words after the job name (e.g. {@code bench preprocessing}) are kept as arguments of the job;
  * {@code --profile X} is short for {@code --set model.profile=X}; {@code --input}, {@code --output} and
- * {@code --variant} (generate's) are kept by name in {@link #options()}.
+ * {@code --variant} (generate's) are kept by name in {@link #options()}, and {@code --reference} (show-config's) in
+ * {@link #flags()}.
  */
 public record CliArgs(String job, List<String> positional, String confFile, List<String> sets, boolean dryRun,
-                      OptionalLong limit, boolean help, Map<String, String> options) {
+                      OptionalLong limit, boolean help, Map<String, String> options, Set<String> flags) {
     /** Options a job reads by name, without the leading dashes. */
     static final List<String> JOB_OPTIONS = List.of("input", "output", "variant");
+    /** Switches a job reads by name, without the leading dashes. */
+    static final List<String> JOB_FLAGS = List.of("reference");
 
 
     /** A command line that cannot be understood; the message says which word and why. */
@@ -36,10 +41,15 @@ public record CliArgs(String job, List<String> positional, String confFile, List
         boolean help = false;
         OptionalLong limit = OptionalLong.empty();
         Map<String, String> options = new LinkedHashMap<>();
+        Set<String> flags = new TreeSet<>();
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             if (a.startsWith("--") && JOB_OPTIONS.contains(a.substring(2))) {
                 options.put(a.substring(2), value(argv, ++i, a));
+                continue;
+            }
+            if (a.startsWith("--") && JOB_FLAGS.contains(a.substring(2))) {
+                flags.add(a.substring(2));
                 continue;
             }
             switch (a) {
@@ -76,7 +86,7 @@ public record CliArgs(String job, List<String> positional, String confFile, List
             }
         }
         return new CliArgs(job, List.copyOf(positional), conf, List.copyOf(sets), dryRun, limit, help || job == null,
-                Map.copyOf(options));
+                Map.copyOf(options), Set.copyOf(flags));
     }
 
     private static String value(String[] argv, int i, String option) {

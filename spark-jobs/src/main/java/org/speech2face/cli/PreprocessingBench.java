@@ -83,16 +83,13 @@ final class PreprocessingBench {
     private List<AvSpeechSegment> readSegments() throws IOException {
         Path csv = Path.of(java.net.URI.create(config.input().csv()));
         List<AvSpeechSegment> out = new ArrayList<>();
-        long line = 0;
-        for (String text : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
-            line++;
-            if (!AvSpeechCsv.isBlank(text)) {
-                try {
-                    out.add(AvSpeechCsv.parse(line, text));
-                } catch (RejectException e) {
-                    // A bad row has no segment to time.
+        try (java.io.Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+            // A bad row has no segment to time.
+            AvSpeechCsv.rows(csv.getFileName().toString(), in).forEachRemaining(r -> {
+                if (r.segment() != null) {
+                    out.add(r.segment());
                 }
-            }
+            });
         }
         return out;
     }

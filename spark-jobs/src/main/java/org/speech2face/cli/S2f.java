@@ -1,5 +1,6 @@
 package org.speech2face.cli;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.speech2face.config.ConfigError;
 import org.speech2face.config.ConfigLoader;
@@ -69,11 +70,24 @@ public final class S2f {
         }
     }
 
-    /** Runs Spark jobs in order on one session; each writes its own report. */
+    /**
+     * Runs Spark jobs in order on one session; each writes its own report. The {@link Preflight} checks run first:
+     * before the session when every location is local, else as soon as it exists.
+     */
     static int runJobs(List<SparkJob> jobs, CliArgs args, S2fConfig config, PrintStream out) throws Exception {
-        boolean ours = SparkSession.getActiveSession().isEmpty(); // an embedding caller keeps its session
+        Preflight preflight = new Preflight(jobs, args, config);
+        if (preflight.local() && preflight.run(new Configuration(), out) == Preflight.Verdict.NOTHING_TO_DO) {
+            return 0;
+        }
+        // An embedding caller keeps its running session; a stopped one left active on this thread is not running.
+        scala.Option<SparkSession> active = SparkSession.getActiveSession();
+        boolean ours = active.isEmpty() || active.get().sparkContext().isStopped();
         SparkSession spark = SparkSessions.create(config.spark());
         try {
+            if (!preflight.local() && preflight.run(spark.sparkContext().hadoopConfiguration(), out)
+                    == Preflight.Verdict.NOTHING_TO_DO) {
+                return 0;
+            }
             String runId = JobContext.newRunId();
             JobContext ctx = new JobContext(spark, config, runId, args.dryRun(), args.limit());
             for (SparkJob job : jobs) {
@@ -107,8 +121,9 @@ public final class S2f {
         b.append("  --set key=value  override one key, e.g. --set data.root=/tmp/s2f --set overwrite=true\n");
         b.append("  --profile NAME   short for --set model.profile=NAME\n");
         b.append("  --dry-run        plan and report what would be done; read no media, write nothing\n");
-        b.append("  --limit N        only the first N lines of the CSV\n");
-        b.append("  generate --input VOICE|FOLDER --output FACE.png|FOLDER [--variant ID]\n\njobs:\n");
+        b.append("  --limit N        only the first N rows of the CSV (in file order)\n");
+        b.append("  generate --input VOICE|FOLDER --output FACE.png|FOLDER [--variant ID]\n");
+        b.append("  show-config [--reference]   the effective config, or the reference of every key\n\njobs:\n");
         for (String name : Commands.names()) {
             b.append(String.format("  %-16s %s%n", name, Commands.find(name).summary()));
         }

@@ -15,10 +15,8 @@ final class ShuffleBuffer<T> {
     private final int capacity;
     private final Random random;
 
+    /** @param capacity at least one batch ({@code gender.shuffle-buffer}, checked by the config) */
     ShuffleBuffer(int capacity, Random random) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("A shuffle buffer needs room for at least one item; got " + capacity + ".");
-        }
         this.items = new ArrayList<>(capacity);
         this.capacity = capacity;
         this.random = random;

@@ -9,6 +9,7 @@ import org.speech2face.config.S2fConfig;
 import org.speech2face.data.VideoLocator;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.io.HadoopConf;
+import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.KeyedStageJob;
 
 import static org.apache.spark.sql.functions.col;
@@ -28,11 +29,24 @@ public abstract class IngestJob extends KeyedStageJob {
         return "clips";
     }
 
+    /** The files of input.csv this run read, for its report. */
+    private CsvFiles files;
+
     @Override
     protected Dataset<Row> plan(JobContext ctx) {
         S2fConfig cfg = ctx.config();
         ctx.spark().sparkContext().setJobDescription(name() + ": read and plan " + cfg.input().csv());
-        return CsvInput.read(ctx.spark(), cfg.input().csv(), ctx.limit(), cfg.split());
+        files = CsvFiles.list(cfg.input().csv(), ctx.hadoopConf());
+        return CsvInput.read(ctx.spark(), files, ctx.limit(), cfg.split());
+    }
+
+    @Override
+    protected void describe(JobContext ctx, RunReport report) {
+        if (files != null) {
+            report.note("input.csv " + files.location() + ": " + files.describe() + "."
+                    + (files.ignored().isEmpty() ? "" : " Not read (hidden or subfolders): "
+                    + String.join(", ", files.ignored()) + "."));
+        }
     }
 
     @Override

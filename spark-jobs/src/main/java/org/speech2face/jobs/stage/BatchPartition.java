@@ -21,7 +21,8 @@ import java.util.NoSuchElementException;
 /**
  * Runs a {@link BatchProcessor} over one partition of planned rows: decodes row by row (rejects to a
  * {@link RejectSink}), collects {@code batchSize} decoded rows, runs them through the network together and streams
- * the output rows on to Spark's writer. Only one batch is held in memory.
+ * the output rows on to Spark's writer. Only one batch is held in memory. The batch size comes from a config key
+ * ({@code features.batch-size}, {@code evaluate.batch-size}) that has already checked it.
  */
 public final class BatchPartition<T> implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
@@ -38,9 +39,6 @@ public final class BatchPartition<T> implements MapPartitionsFunction<Row, Row> 
 
     public BatchPartition(String stage, BatchProcessor.Factory<T> factory, int batchSize, HadoopConf conf,
                           String rejectsDir, String runId, LongAccumulator written, LongAccumulator rejected) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("Batch size must be at least 1; got " + batchSize + ".");
-        }
         this.stage = stage;
         this.factory = factory;
         this.batchSize = batchSize;

@@ -120,7 +120,7 @@ class IngestJobsTest {
                 Map.entry("truncated01_0", "corrupt_file"), Map.entry("corrupt0001_0", "corrupt_file"),
                 Map.entry("noVideo0001_0", "no_video_stream"), Map.entry("noFace00001_0", "no_face"),
                 Map.entry("notHere0001_0", "missing_file"), Map.entry("shortClip01_5000", "segment_out_of_range"),
-                Map.entry("shortClip01_0@line14", "duplicate_row"));
+                Map.entry("shortClip01_0@fixtures.csv:14", "duplicate_row"));
         assertThat(reasonByKey(root, "ingest-audio")).contains(
                 Map.entry("truncated01_0", "corrupt_file"), Map.entry("noAudio0001_0", "no_audio_stream"),
                 Map.entry("shortClip01_5000", "segment_out_of_range"));
