@@ -43,7 +43,9 @@ class FaceNetworksReferenceTest {
         for (int i = 0; i < names.size(); i++) {
             float[] want = FaceApiReference.floats(FaceApiReference.BY_INPUT.get(names.get(i)).get("descriptor"));
             assertThat(got[i]).hasSize(FaceDescriptorNet.DIMENSIONS);
-            assertThat(FaceApiReference.maxAbsDiff(got[i], want)).as("descriptor of %s", names.get(i))
+            double err = FaceApiReference.maxAbsDiff(got[i], want);
+            System.out.printf("descriptor %-20s max abs error %.2e%n", names.get(i), err);
+            assertThat(err).as("descriptor of %s", names.get(i))
                     .isLessThanOrEqualTo(TOLERANCE);
         }
     }
@@ -56,6 +58,9 @@ class FaceNetworksReferenceTest {
         for (int i = 0; i < names.size(); i++) {
             JsonNode ref = FaceApiReference.BY_INPUT.get(names.get(i));
             AgeGenderNet.AgeGender g = got.get(i);
+            System.out.printf("age/gender %-20s age error %.2e, P(male) error %.2e%n", names.get(i),
+                    Math.abs(g.age() - ref.get("age").asDouble()),
+                    Math.abs(g.maleProbability() - ref.get("genderSoftmax").get(0).asDouble()));
             assertThat(g.age()).as("age of %s", names.get(i))
                     .isCloseTo(ref.get("age").asDouble(), org.assertj.core.data.Offset.offset(TOLERANCE));
             assertThat(g.maleProbability()).as("P(male) of %s", names.get(i))

@@ -261,8 +261,9 @@ public final class ModelFetcher {
     private static ModelFetchException writeFailure(Path dir, IOException e) {
         String why = e instanceof AccessDeniedException ? "permission denied"
                 : isDiskError(e) ? "the disk is full"
-                : e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException
-                ? "a file stands where a folder is needed" : String.valueOf(e.getMessage());
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "a file stands where a folder is needed"
+                : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                : String.valueOf(e.getMessage());
         return new ModelFetchException("Could not write the models to " + dir + " (" + why + "). Free some space or"
                 + " choose a writable folder with --models-dir or " + ModelsDirectory.ENV + ".", e);
     }
