@@ -15,7 +15,9 @@ import java.util.OptionalLong;
 public record CliArgs(String job, List<String> positional, String confFile, List<String> sets, boolean dryRun,
                       OptionalLong limit, boolean help, Map<String, String> options) {
     /** Options a job reads by name, without the leading dashes. */
-    static final List<String> JOB_OPTIONS = List.of("input", "output", "variant");
+    static final List<String> JOB_OPTIONS = List.of("input", "output", "variant", "models-dir");
+    /** Switches a job reads by name (kept in {@link #options()} as "true"). */
+    static final List<String> JOB_FLAGS = List.of("no-detect", "json");
 
 
     /** A command line that cannot be understood; the message says which word and why. */
@@ -40,6 +42,10 @@ public record CliArgs(String job, List<String> positional, String confFile, List
             String a = argv[i];
             if (a.startsWith("--") && JOB_OPTIONS.contains(a.substring(2))) {
                 options.put(a.substring(2), value(argv, ++i, a));
+                continue;
+            }
+            if (a.startsWith("--") && JOB_FLAGS.contains(a.substring(2))) {
+                options.put(a.substring(2), "true");
                 continue;
             }
             switch (a) {
