@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /** The outputs face-api's own JavaScript gave on {@link ReferenceInputs} (made by bench/faceapi/make-reference.js). */
-final class FaceApiReference {
-    static final Map<String, JsonNode> BY_INPUT = load();
+public final class FaceApiReference {
+    public static final Map<String, JsonNode> BY_INPUT = load();
 
     private FaceApiReference() {
     }
@@ -33,7 +33,7 @@ final class FaceApiReference {
         }
     }
 
-    static float[] floats(JsonNode array) {
+    public static float[] floats(JsonNode array) {
         float[] f = new float[array.size()];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) array.get(i).asDouble();
@@ -41,7 +41,7 @@ final class FaceApiReference {
         return f;
     }
 
-    static double maxAbsDiff(float[] a, float[] b) {
+    public static double maxAbsDiff(float[] a, float[] b) {
         if (a.length != b.length) {
             throw new AssertionError("Lengths differ: " + a.length + " vs " + b.length);
         }

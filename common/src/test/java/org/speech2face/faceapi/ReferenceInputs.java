@@ -20,9 +20,9 @@ import org.speech2face.video.FaceFixtures;
  * 112x112 (no resize) and one 121x130 (odd padding). {@link #write} puts them where
  * {@code bench/faceapi/make-reference.js} reads them.
  */
-final class ReferenceInputs {
+public final class ReferenceInputs {
     /** Inputs by name; the photos (whole images) are also run through the detector. */
-    static final Map<String, RgbImage> ALL = load();
+    public static final Map<String, RgbImage> ALL = load();
     static final java.util.Set<String> PHOTOS = java.util.Set.of("astronaut", "obama", "biden");
 
     private ReferenceInputs() {
@@ -41,7 +41,7 @@ final class ReferenceInputs {
         return m;
     }
 
-    static String sha256(RgbImage image) {
+    public static String sha256(RgbImage image) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image.rgb()));
         } catch (NoSuchAlgorithmException e) {
