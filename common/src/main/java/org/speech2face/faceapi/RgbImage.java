@@ -62,11 +62,20 @@ public record RgbImage(int width, int height, byte[] rgb) {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new IOException("The image " + file + " does not exist.", e);
         }
+        return decode(bytes, "The file " + file);
+    }
+
+    /**
+     * Decodes encoded image bytes, such as a stored face crop's PNG ({@code FaceCrop.png()}).
+     *
+     * @param what names the bytes in the message, e.g. "The face crop of clip X"
+     * @throws IOException when the bytes are not an image
+     */
+    public static RgbImage decode(byte[] bytes, String what) throws IOException {
         try (BytePointer p = new BytePointer(bytes); Mat raw = new Mat(1, bytes.length, CV_8UC1, p);
              Mat bgr = bytes.length == 0 ? new Mat() : imdecode(raw, IMREAD_COLOR)) {
             if (bgr.empty()) {
-                throw new IOException("The file " + file + " (" + bytes.length
-                        + " bytes) is not an image OpenCV can decode.");
+                throw new IOException(what + " (" + bytes.length + " bytes) is not an image OpenCV can decode.");
             }
             return fromBgr(bgr);
         }
