@@ -40,6 +40,8 @@ public final class ModelFetcher {
     public static final String DEFAULT_REGISTRY = "https://registry.npmjs.org/";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Temporary names carry the process id, so that two fetches into one folder do not write the same file. */
+    private static final long PID = ProcessHandle.current().pid();
 
     private final URI registry;
     private final NpmPackage pkg;
@@ -72,7 +74,7 @@ public final class ModelFetcher {
             return new Result(dir, false, cached, 0);
         }
         createWritable(dir);
-        Path tgz = dir.resolve(".download-" + ProcessHandle.current().pid() + ".tgz");
+        Path tgz = dir.resolve(".download-" + PID + ".tgz");
         try {
             long bytes = download(tarballUri(), tgz);
             List<Path> files = unpack(tgz, dir);
@@ -190,7 +192,7 @@ public final class ModelFetcher {
             byEntry.put("package/" + f, NpmPackage.flatName(f));
         }
         Map<String, Path> written = TarGz.extract(tgz, new HashSet<>(byEntry.keySet()),
-                entry -> dir.resolve(".unpack-" + byEntry.get(entry)));
+                entry -> dir.resolve(".unpack-" + PID + "-" + byEntry.get(entry)));
         List<String> missing = byEntry.keySet().stream().filter(e -> !written.containsKey(e)).toList();
         if (!missing.isEmpty()) {
             for (Path p : written.values()) {
@@ -208,7 +210,7 @@ public final class ModelFetcher {
             sums.append(hex(sha("SHA-256", target))).append("  ").append(e.getValue()).append('\n');
             files.add(target);
         }
-        Path tmp = dir.resolve(".unpack-marker");
+        Path tmp = dir.resolve(".unpack-" + PID + "-marker");
         Files.writeString(tmp, sums, StandardCharsets.UTF_8);
         Files.move(tmp, marker(dir), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return files;
