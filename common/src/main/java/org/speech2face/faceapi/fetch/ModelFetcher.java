@@ -123,7 +123,8 @@ public final class ModelFetcher {
             for (String f : pkg.files()) {
                 String name = NpmPackage.flatName(f);
                 Path file = dir.resolve(name);
-                if (!Files.isRegularFile(file) || !hex(sha("SHA-256", file)).equals(sums.get(name))) {
+                String expected = pkg.sha256().getOrDefault(name, sums.get(name));
+                if (!Files.isRegularFile(file) || !hex(sha("SHA-256", file)).equals(expected)) {
                     return null;
                 }
                 files.add(file);
@@ -204,10 +205,21 @@ public final class ModelFetcher {
         StringBuilder sums = new StringBuilder();
         List<Path> files = new ArrayList<>();
         for (Map.Entry<String, String> e : byEntry.entrySet()) {
+            String sum = hex(sha("SHA-256", written.get(e.getKey())));
+            String pinned = pkg.sha256().get(e.getValue());
+            if (pinned != null && !pinned.equals(sum)) {
+                for (Path p : written.values()) {
+                    Files.deleteIfExists(p);
+                }
+                throw new ModelFetchException("The tarball's " + e.getKey() + " has SHA-256 " + sum + ", not the pinned "
+                        + pinned + "; nothing was installed.");
+            }
+            sums.append(sum).append("  ").append(e.getValue()).append('\n');
+        }
+        for (Map.Entry<String, String> e : byEntry.entrySet()) {
             Path target = dir.resolve(e.getValue());
             Files.move(written.get(e.getKey()), target, StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
-            sums.append(hex(sha("SHA-256", target))).append("  ").append(e.getValue()).append('\n');
             files.add(target);
         }
         Path tmp = dir.resolve(".unpack-" + PID + "-marker");

@@ -111,6 +111,34 @@ class ModelFetcherTest {
     }
 
     @Test
+    void refusesUnpackedFilesWhoseSumsDifferFromThePinnedOnes() throws IOException {
+        NpmPackage pinned = new NpmPackage(NAME, VERSION, pkg.integrity(), pkg.files(), Map.of("a.bin", "00".repeat(32)));
+        Path models = tmp.resolve("m");
+        assertThatThrownBy(() -> fetcher(pinned).fetch(models)).hasMessageContaining("package/model/a.bin")
+                .hasMessageContaining("not the pinned " + "00".repeat(32)).hasMessageContaining("nothing was installed");
+        try (var listing = Files.list(models)) {
+            assertThat(listing).isEmpty();
+        }
+    }
+
+    @Test
+    void aCachedFileIsCheckedAgainstThePinnedSumNotOnlyTheRecordedOne() throws Exception {
+        Path models = tmp.resolve("m");
+        fetcher(pkg).fetch(models);
+        byte[] other = new byte[] {9, 9, 9};
+        Files.write(models.resolve("a.bin"), other); // altered, and its new sum recorded as if fetched
+        Path marker = models.resolve("test-models-1.0.0.sha256");
+        String alteredSum = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(other));
+        Files.writeString(marker, Files.readString(marker).replaceAll("(?m)^\\w+(  a\\.bin)$", alteredSum + "$1"));
+        assertThat(fetcher(pkg).require(models)).as("without pins the recorded sums decide").hasSize(2);
+        String trueSum = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(shard));
+        NpmPackage pinned = new NpmPackage(NAME, VERSION, pkg.integrity(), pkg.files(), Map.of("a.bin", trueSum));
+        assertThatThrownBy(() -> fetcher(pinned).require(models)).hasMessageContaining("missing or altered");
+    }
+
+    @Test
     void saysWhenTheRegistryCannotBeReached() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
