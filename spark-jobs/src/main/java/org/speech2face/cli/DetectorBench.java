@@ -2,7 +2,6 @@ package org.speech2face.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.data.AvSpeechCsv;
 import org.speech2face.data.AvSpeechSegment;
 import org.speech2face.data.RejectException;
 import org.speech2face.data.VideoLocator;
@@ -88,22 +86,7 @@ final class DetectorBench {
     }
 
     private List<AvSpeechSegment> segments() throws IOException {
-        Path csv = Path.of(java.net.URI.create(config.input().csv()));
-        List<AvSpeechSegment> list = new ArrayList<>();
-        long line = 0;
-        for (String text : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
-            line++;
-            if (args.limit().isPresent() && list.size() >= args.limit().getAsLong()) {
-                break;
-            }
-            if (!AvSpeechCsv.isBlank(text)) {
-                try {
-                    list.add(AvSpeechCsv.parse(line, text));
-                } catch (RejectException e) {
-                    out.printf("CSV line %d skipped: %s%n", line, e.getMessage());
-                }
-            }
-        }
-        return list;
+        List<AvSpeechSegment> all = PreprocessingBench.readSegments(config);
+        return args.limit().isPresent() ? all.subList(0, (int) Math.min(all.size(), args.limit().getAsLong())) : all;
     }
 }
