@@ -9,7 +9,7 @@ import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point2f;
 import org.bytedeco.opencv.opencv_core.Size;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.speech2face.video.FaceBox;
@@ -25,9 +25,11 @@ class SsdMobilenetFaceDetectorTest {
     static Path dir;
     private static SsdMobilenetFaceDetector ssd;
 
-    @BeforeAll
-    static void load() throws Exception {
-        ssd = SsdMobilenetFaceDetector.load(FaceApiModels.dir());
+    @BeforeEach // not @BeforeAll: a skip there would be reported as no test at all
+    void load() throws Exception {
+        if (ssd == null) {
+            ssd = SsdMobilenetFaceDetector.load(FaceApiModels.dir());
+        }
     }
 
     @Test

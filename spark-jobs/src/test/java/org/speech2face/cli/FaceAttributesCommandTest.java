@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.speech2face.faceapi.FaceApiModels;
@@ -30,8 +30,8 @@ class FaceAttributesCommandTest {
     static Path tmp;
     private static Path models;
 
-    @BeforeAll
-    static void weights() {
+    @BeforeEach // not @BeforeAll: a skip there would be reported as no test at all
+    void weights() {
         models = FaceApiModels.dir();
     }
 
