@@ -6,7 +6,7 @@ package org.speech2face.video;
  * reach outside the frame, where the crop is black.
  *
  * @param frameTimeS time in seconds of the frame the crop was cut from
- * @param detector   {@code haar}, or {@code hint} for a hint-only crop with no detection behind it
+ * @param detector   {@code haar} (or another {@link FaceDetector}'s name), or {@code hint} for a hint-only crop
  * @param score      the detection's score (see {@link FaceBox#score()}); 0 for a hint-only crop
  * @param png        PNG bytes of an outputSize x outputSize, 8-bit RGB image (the array is not copied)
  */

@@ -35,9 +35,16 @@ import org.speech2face.contracts.RejectReason;
  */
 public final class FaceCropper {
     private final FaceCropSpec spec;
+    private final String detector;
 
     public FaceCropper(FaceCropSpec spec) {
+        this(spec, FaceCrop.DETECTOR_HAAR);
+    }
+
+    /** A cropper whose crops name {@code detector} as the detector behind them. */
+    public FaceCropper(FaceCropSpec spec, String detector) {
         this.spec = spec;
+        this.detector = detector;
     }
 
     /**
@@ -62,7 +69,7 @@ public final class FaceCropper {
             Candidate c = best.get();
             SampledFrame frame = frames.get(c.frame);
             double side = Math.max(c.box.w(), c.box.h()) * (1 + 2 * spec.margin());
-            return cut(frame, c.box.centreX(), c.box.centreY(), side, FaceCrop.DETECTOR_HAAR, c.box.score());
+            return cut(frame, c.box.centreX(), c.box.centreY(), side, detector, c.box.score());
         }
         if (spec.hintOnlyCrop()) {
             SampledFrame frame = frames.get(frames.size() / 2);

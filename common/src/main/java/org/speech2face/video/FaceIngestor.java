@@ -19,13 +19,18 @@ import org.speech2face.data.RejectException;
  */
 public final class FaceIngestor {
     private final SegmentFrameSampler sampler;
-    private final HaarFaceDetector detector;
+    private final FaceDetector detector;
     private final FaceCropper cropper;
 
     public FaceIngestor(FaceCropSpec spec) {
+        this(spec, new HaarFaceDetector(spec));
+    }
+
+    /** An ingestor with another detector than the Haar cascade; its crops record the detector's name. */
+    public FaceIngestor(FaceCropSpec spec, FaceDetector detector) {
         this.sampler = new SegmentFrameSampler(spec.framesPerSegment());
-        this.detector = new HaarFaceDetector(spec);
-        this.cropper = new FaceCropper(spec);
+        this.detector = detector;
+        this.cropper = new FaceCropper(spec, detector.name());
     }
 
     /**

@@ -29,7 +29,7 @@ import org.bytedeco.opencv.opencv_objdetect.CascadeClassifier;
  * detection and kept for the thread's life, which in a Spark executor spans many tasks. A detector
  * instance may thus be shared or not; it holds only settings.
  */
-public final class HaarFaceDetector {
+public final class HaarFaceDetector implements FaceDetector {
     public static final String CASCADE = "haarcascade_frontalface_default.xml";
 
     /** The cascade's training window: it cannot see faces smaller than this. */
@@ -47,11 +47,17 @@ public final class HaarFaceDetector {
         this.spec = spec;
     }
 
+    @Override
+    public String name() {
+        return FaceCrop.DETECTOR_HAAR;
+    }
+
     /**
      * All faces in a BGR frame, in the frame's pixels. Detection runs on a grayscale, histogram-equalised copy
      * downscaled to at most {@link FaceCropSpec#detectionMaxSide()} pixels: the cascade was trained on equalised
      * gray windows, and its cost grows with the pixel count.
      */
+    @Override
     public List<FaceBox> detect(Mat bgr) {
         return detect(bgr, null);
     }
@@ -66,6 +72,7 @@ public final class HaarFaceDetector {
      * @param enough decides from the large faces whether the small-face pass can be skipped; null searches all
      *               sizes in one pass
      */
+    @Override
     public List<FaceBox> detect(Mat bgr, Predicate<List<FaceBox>> enough) {
         if (bgr == null || bgr.empty() || bgr.channels() != 3) {
             throw new IllegalArgumentException("Face detection needs a non-empty 3-channel BGR image, got "

@@ -14,7 +14,8 @@ final class BenchCommand implements Command {
     public String summary() {
         return "benchmarks: 'bench preprocessing' (face ingest vs decode, spectrograms vs NumPy), "
                 + "'bench models [paper|tiny]' (SE and FD training steps, VGGFace inference), "
-                + "'bench training [decoder|encoder]' (samples/s on one and two executors, cost of an averaging round)";
+                + "'bench training [decoder|encoder]' (samples/s on one and two executors, cost of an averaging round), "
+                + "'bench detectors' (Haar vs SSD MobileNet: detection rate and crop agreement, rotated and turned faces)";
     }
 
     @Override
@@ -24,9 +25,10 @@ final class BenchCommand implements Command {
         switch (what) {
             case "preprocessing" -> new PreprocessingBench(config, out).run();
             case "models" -> models(words.size() > 1 ? ModelProfile.parse(words.get(1)) : ModelProfile.PAPER, out);
+            case "detectors" -> new DetectorBench(args, config, out).run();
             case "training" -> new TrainingBench(args, out).run(words.size() > 1 ? List.of(net(words.get(1)))
                     : List.of(TrainingBenchmark.Net.values()));
-            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models, training; got '" + what
+            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models, training, detectors; got '" + what
                     + "'.");
         }
         return 0;

@@ -18,9 +18,9 @@ import java.util.TreeSet;
 public record CliArgs(String job, List<String> positional, String confFile, List<String> sets, boolean dryRun,
                       OptionalLong limit, boolean help, Map<String, String> options, Set<String> flags) {
     /** Options a job reads by name, without the leading dashes. */
-    static final List<String> JOB_OPTIONS = List.of("input", "output", "variant");
+    static final List<String> JOB_OPTIONS = List.of("input", "output", "variant", "models-dir");
     /** Switches a job reads by name, without the leading dashes. */
-    static final List<String> JOB_FLAGS = List.of("reference");
+    static final List<String> JOB_FLAGS = List.of("reference", "no-detect", "json");
 
 
     /** A command line that cannot be understood; the message says which word and why. */

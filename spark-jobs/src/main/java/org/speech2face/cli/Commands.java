@@ -25,6 +25,8 @@ final class Commands {
         register("show-config", new ShowConfigCommand());
         register("describe-models", new DescribeModelsCommand());
         register("bench", new BenchCommand());
+        register("models", new ModelsCommand());
+        register("face-attributes", new FaceAttributesCommand());
     }
 
     private Commands() {

@@ -44,7 +44,7 @@ final class PreprocessingBench {
     }
 
     private void faceIngestVersusDecode() throws IOException {
-        List<AvSpeechSegment> segments = readSegments();
+        List<AvSpeechSegment> segments = readSegments(config);
         VideoLocator locator = new VideoLocator(config.input().videos(), config.input().videoExtensions(),
                 config.ingest().localTmp());
         FaceIngestor ingestor = new FaceIngestor(config.ingest().faces());
@@ -80,7 +80,8 @@ final class PreprocessingBench {
         out.println("  target: >= 500 segments/s per core; NumPy measured 263 on these machines (DESIGN.md section 5).");
     }
 
-    private List<AvSpeechSegment> readSegments() throws IOException {
+    /** The configured CSV's well-formed rows (a bad row has no segment to time). */
+    static List<AvSpeechSegment> readSegments(S2fConfig config) throws IOException {
         Path csv = Path.of(java.net.URI.create(config.input().csv()));
         List<AvSpeechSegment> out = new ArrayList<>();
         try (java.io.Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
