@@ -101,7 +101,8 @@ public final class ModelFetcher {
         return files;
     }
 
-    private Path marker(Path dir) {
+    /** The file in {@code dir} that records the SHA-256 of each model file a fetch wrote. */
+    public Path marker(Path dir) {
         return dir.resolve(pkg.name().replace('@', ' ').replace('/', '-').trim() + "-" + pkg.version() + ".sha256");
     }
 

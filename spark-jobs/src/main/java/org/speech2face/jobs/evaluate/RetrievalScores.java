@@ -1,0 +1,53 @@
+package org.speech2face.jobs.evaluate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.metrics.Retrieval;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Recall@1/5/10 of every model by SF2F's protocol ({@link Retrieval}), from the clip scores' descriptors: the
+ * gallery is the first {@value Retrieval#GALLERY_IDENTITIES} test identities (youtube_ids, ascending), each the mean
+ * of its real faces' descriptors (the {@code original} rows); a model's queries are its faces of those identities.
+ *
+ * @param gallery the gallery, or null when no real face has a descriptor
+ * @param byModel each model's recall, {@code original} (the real faces themselves: the recogniser's ceiling) included
+ */
+record RetrievalScores(Retrieval gallery, Map<String, Retrieval.Recall> byModel) {
+
+    static RetrievalScores of(Dataset<Row> scores, List<String> models) {
+        Map<String, List<float[]>> real = new LinkedHashMap<>();
+        Map<String, List<float[]>> embeddings = new LinkedHashMap<>();
+        Map<String, List<String>> identities = new LinkedHashMap<>();
+        for (Row r : scores.filter(col("descriptor").isNotNull()).select("model", "youtube_id", "descriptor")
+                .collectAsList()) {
+            byte[] bytes = r.getAs("descriptor");
+            float[] d = FloatTensorCodec.decode(bytes, bytes.length / Float.BYTES);
+            String model = r.getString(0);
+            String id = r.getString(1);
+            if (model.equals(ClipScores.ORIGINAL)) {
+                real.computeIfAbsent(id, k -> new ArrayList<>()).add(d);
+            }
+            embeddings.computeIfAbsent(model, k -> new ArrayList<>()).add(d);
+            identities.computeIfAbsent(model, k -> new ArrayList<>()).add(id);
+        }
+        if (real.isEmpty()) {
+            return new RetrievalScores(null, Map.of());
+        }
+        Retrieval gallery = Retrieval.gallery(real, Retrieval.GALLERY_IDENTITIES);
+        Map<String, Retrieval.Recall> byModel = new LinkedHashMap<>();
+        for (String m : models) {
+            if (embeddings.containsKey(m)) {
+                byModel.put(m, gallery.recall(embeddings.get(m), identities.get(m)));
+            }
+        }
+        return new RetrievalScores(gallery, byModel);
+    }
+}
