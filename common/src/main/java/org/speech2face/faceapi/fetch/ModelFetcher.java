@@ -95,7 +95,7 @@ public final class ModelFetcher {
         List<Path> files = verified(dir);
         if (files == null) {
             throw new ModelFetchException("The folder " + dir + " does not hold the " + pkg.name() + " " + pkg.version()
-                    + " models (missing or altered files); run 's2f models fetch' (with the same --models-dir or "
+                    + " models (missing or altered files); run 's2f models fetch' (with the same --models-dir, models.dir or "
                     + ModelsDirectory.ENV + ") while online.");
         }
         return files;

@@ -29,6 +29,8 @@ import org.speech2face.jobs.JobContext;
  */
 public record FaceApiFiles(String driverDir) implements Serializable {
     private static final NpmPackage PACKAGE = NpmPackage.FACE_API;
+    /** The files each Spark application of this JVM was given. */
+    private static final java.util.Set<String> SHIPPED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Checks {@code models.dir} and ships its files with the job.
@@ -45,10 +47,15 @@ public record FaceApiFiles(String driverDir) implements Serializable {
         } catch (ModelFetchException e) {
             throw new IllegalStateException(user + " uses face-api's pretrained networks: " + e.getMessage(), e);
         }
-        for (Path f : files) {
-            ctx.spark().sparkContext().addFile(f.toUri().toString());
+        List<Path> all = new java.util.ArrayList<>(files);
+        all.add(ModelFetcher.faceApi(System.getenv()).marker(dir));
+        org.apache.spark.SparkContext sc = ctx.spark().sparkContext();
+        for (Path f : all) {
+            String uri = f.toUri().toString();
+            if (SHIPPED.add(sc.applicationId() + " " + uri)) { // Spark warns when a path is added twice
+                sc.addFile(uri);
+            }
         }
-        ctx.spark().sparkContext().addFile(ModelFetcher.faceApi(System.getenv()).marker(dir).toUri().toString());
         return new FaceApiFiles(dir.toString());
     }
 
