@@ -45,7 +45,10 @@ common_submit_args "$JAR" "/opt/s2f/deploy/gpu-discovery.sh"
 SUBMIT+=(--conf spark.kubernetes.namespace="$NAMESPACE"
   --conf spark.kubernetes.container.image="$IMAGE"
   --conf spark.kubernetes.authenticate.driver.serviceAccountName="$SERVICE_ACCOUNT"
-  --conf spark.kubernetes.driverEnv.OMP_WAIT_POLICY=PASSIVE)
+  # Prometheus' Kubernetes service discovery scrapes the driver's metrics servlet (submit-common.sh) by these.
+  --conf spark.kubernetes.driver.annotation.prometheus.io/scrape=true
+  --conf spark.kubernetes.driver.annotation.prometheus.io/port=4040
+  --conf spark.kubernetes.driver.annotation.prometheus.io/path=/metrics/prometheus/)
 if $GPU; then
   # Spark asks Kubernetes for nvidia.com/gpu per executor pod.
   SUBMIT+=(--conf spark.executor.resource.gpu.vendor=nvidia.com)
