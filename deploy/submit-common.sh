@@ -118,12 +118,53 @@ java_options() {
   printf ' %s' "-Dorg.bytedeco.javacpp.maxbytes=${2}m" "-Dorg.bytedeco.javacpp.maxphysicalbytes=$(( $1 + $2 ))m"
 }
 
+# Fills SPARK_CONF[] (KEY=VALUE) and DRIVER_ENV[] (NAME=VALUE) with the settings every submission of the project
+# carries, through a wrapper or an operator manifest (deploy/k8s/render.sh) alike. Sizes stay out: each submission
+# path has its own fields for them. $1: the GPU discovery script as executors see it. Needs EVENT_LOG_DIR set.
+shared_settings() {
+  local discovery="$1" exec_ext driver_ext="-onednn" heap_mib driver_mib off_mib
+  JAVA17_OPENS="$(java17_opens)" || exit 2
+  # The CUDA jar also carries ND4J's CPU build (-onednn); the driver of a GPU stage runs that one (see below).
+  if $GPU; then exec_ext="-cudnn"; else exec_ext="-onednn"; fi
+  heap_mib="$(to_mib "$EXEC_MEM")"; driver_mib="$(to_mib "$DRIVER_MEM")"; off_mib="$(to_mib "$OFFHEAP")"
+  SPARK_CONF=(spark.serializer=org.apache.spark.serializer.KryoSerializer
+    spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator
+    # default*, not extra*: a user's own spark.*.extraJavaOptions is added to these instead of replacing the
+    # --add-opens list and the ND4J limits.
+    "spark.driver.defaultJavaOptions=$(java_options "$driver_mib" "$off_mib" "$driver_ext")"
+    "spark.executor.defaultJavaOptions=$(java_options "$heap_mib" "$off_mib" "$exec_ext")"
+    # libgomp busy-waits by default; with a task per core that makes ND4J many times slower.
+    spark.executorEnv.OMP_WAIT_POLICY=PASSIVE)
+  DRIVER_ENV=(OMP_WAIT_POLICY=PASSIVE)
+  if [ "$EVENT_LOG_DIR" != none ]; then
+    # Every run, finished or failed, can be opened in the Spark History Server (docs/deploy-kubernetes.md).
+    SPARK_CONF+=(spark.eventLog.enabled=true "spark.eventLog.dir=$EVENT_LOG_DIR" spark.eventLog.compress=true)
+  fi
+  # Spark's metrics in Prometheus' text format from the driver's UI port: /metrics/prometheus/ (driver, with the
+  # training loss and samples/s of train-* stages under s2f_training_*) and /metrics/executors/prometheus.
+  SPARK_CONF+=(spark.metrics.namespace=s2f
+    "spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet"
+    "spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus"
+    spark.metrics.appStatusSource.enabled=true
+    spark.ui.prometheus.enabled=true)
+  if $GPU; then
+    SPARK_CONF+=(spark.executor.resource.gpu.amount=1 spark.task.resource.gpu.amount=1
+      "spark.executor.resource.gpu.discoveryScript=$discovery")
+    # One task per executor holds the GPU; cores asked beyond one belong to that task rather than idling.
+    [ "$EXEC_CORES" -eq 1 ] || SPARK_CONF+=("spark.task.cpus=$EXEC_CORES")
+    # The driver gets no GPU: it loads models, averages parameters and evaluates on ND4J's CPU backend, which the
+    # CUDA jar carries too. ND4J picks the available backend of highest priority (CUDA 100, CPU 0 by default);
+    # this makes it the CPU one even where the driver could see a GPU, and void keeps NVIDIA's container runtime
+    # from mounting the node's GPUs into the driver.
+    DRIVER_ENV+=(BACKEND_PRIORITY_CPU=200 NVIDIA_VISIBLE_DEVICES=void)
+  fi
+}
+
 # Fills SUBMIT[] with the settings both cluster managers share. $1: the jar as the cluster sees it,
 # $2: the GPU discovery script path as executors see it. SUBMIT[] must already hold --master.
 common_submit_args() {
-  local jar="$1" discovery="$2" master exec_ext driver_ext heap_mib driver_mib off_mib driver_env="" kv
+  local jar="$1" discovery="$2" master off_mib driver_env="" kv
   master="$(submit_master)"
-  JAVA17_OPENS="$(java17_opens)" || exit 2
   case "$master" in
     k8s://*) driver_env="spark.kubernetes.driverEnv." ;;
     yarn*) driver_env="spark.yarn.appMasterEnv." ;;
@@ -134,51 +175,18 @@ common_submit_args() {
       *) EVENT_LOG_DIR="hdfs:///spark-events" ;;
     esac
   fi
-  # The CUDA jar also carries ND4J's CPU build (-onednn); the driver of a GPU stage runs that one (see below).
-  if $GPU; then exec_ext="-cudnn"; else exec_ext="-onednn"; fi
-  driver_ext="-onednn"
-  heap_mib="$(to_mib "$EXEC_MEM")"; driver_mib="$(to_mib "$DRIVER_MEM")"; off_mib="$(to_mib "$OFFHEAP")"
+  shared_settings "$discovery"
+  off_mib="$(to_mib "$OFFHEAP")"
   SUBMIT+=(--deploy-mode cluster --name "$NAME" --class org.speech2face.cli.S2f
     --num-executors "$EXECUTORS" --executor-memory "$EXEC_MEM" --executor-cores "$EXEC_CORES"
     --driver-memory "$DRIVER_MEM"
     --conf spark.executor.instances="$EXECUTORS"
-    --conf spark.serializer=org.apache.spark.serializer.KryoSerializer
-    --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator
     # ND4J's off-heap arrays plus 1 GiB for netty, the natives (FFmpeg, OpenCV, oneDNN) and thread stacks.
     --conf spark.executor.memoryOverhead="$(( off_mib + 1024 ))m"
-    --conf spark.driver.memoryOverhead="$(( off_mib + 1024 ))m"
-    # default*, not extra*: a user's own --spark-conf spark.*.extraJavaOptions is added to these instead of
-    # replacing the --add-opens list and the ND4J limits.
-    --conf "spark.driver.defaultJavaOptions=$(java_options "$driver_mib" "$off_mib" "$driver_ext")"
-    --conf "spark.executor.defaultJavaOptions=$(java_options "$heap_mib" "$off_mib" "$exec_ext")"
-    # libgomp busy-waits by default; with a task per core that makes ND4J many times slower.
-    --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE)
-  [ -z "$driver_env" ] || SUBMIT+=(--conf "${driver_env}OMP_WAIT_POLICY=PASSIVE")
-  if [ "$EVENT_LOG_DIR" != none ]; then
-    # Every run, finished or failed, can be opened in the Spark History Server (docs/deploy-kubernetes.md).
-    SUBMIT+=(--conf spark.eventLog.enabled=true --conf spark.eventLog.dir="$EVENT_LOG_DIR"
-      --conf spark.eventLog.compress=true)
-  fi
-  # Spark's metrics in Prometheus' text format from the driver's UI port: /metrics/prometheus/ (driver, with
-  # the training loss and samples/s of train-* stages under s2f_training_*) and /metrics/executors/prometheus.
-  SUBMIT+=(--conf spark.metrics.namespace=s2f
-    --conf "spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet"
-    --conf "spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus"
-    --conf spark.metrics.appStatusSource.enabled=true
-    --conf spark.ui.prometheus.enabled=true)
-  if $GPU; then
-    SUBMIT+=(--conf spark.executor.resource.gpu.amount=1
-      --conf spark.task.resource.gpu.amount=1
-      --conf spark.executor.resource.gpu.discoveryScript="$discovery")
-    # One task per executor holds the GPU; cores asked beyond one belong to that task rather than idling.
-    [ "$EXEC_CORES" -eq 1 ] || SUBMIT+=(--conf spark.task.cpus="$EXEC_CORES")
-    # The driver gets no GPU: it loads models, averages parameters and evaluates on ND4J's CPU backend, which the
-    # CUDA jar carries too. ND4J picks the available backend of highest priority (CUDA 100, CPU 0 by default);
-    # this env makes it the CPU one even where the driver could see a GPU, and void keeps NVIDIA's container
-    # runtime from mounting the node's GPUs into the driver.
-    if [ -n "$driver_env" ]; then
-      SUBMIT+=(--conf "${driver_env}BACKEND_PRIORITY_CPU=200" --conf "${driver_env}NVIDIA_VISIBLE_DEVICES=void")
-    fi
+    --conf spark.driver.memoryOverhead="$(( off_mib + 1024 ))m")
+  for kv in "${SPARK_CONF[@]}"; do SUBMIT+=(--conf "$kv"); done
+  if [ -n "$driver_env" ]; then
+    for kv in "${DRIVER_ENV[@]}"; do SUBMIT+=(--conf "$driver_env$kv"); done
   fi
   for kv in "${EXTRA_CONF[@]}"; do SUBMIT+=(--conf "$kv"); done
   : "$jar"

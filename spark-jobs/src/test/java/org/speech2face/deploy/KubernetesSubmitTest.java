@@ -145,13 +145,15 @@ class KubernetesSubmitTest {
     void aCpuStageSizesEachPodFromItsOwnMemoryAndKeepsEventLogsAndMetrics() throws Exception {
         Submitted s = submit("cpu", "--image", "registry.example.org/speech2face:0.1.0-cpu", "--driver-memory", "2g",
                 "--executor-memory", "6g", "--offheap", "2g", "--executors", "3", "--service-account", "s2f-runner",
-                "--event-log-dir", "s3a://my-bucket/spark-events", "ingest-faces", "--limit", "5");
+                "--event-log-dir", "s3a://my-bucket/spark-events", "--s3-secret", "s2f-s3", "ingest-faces", "--limit", "5");
 
         Container driver = s.container();
         assertThat(driver.getArgs()).endsWith("local:///opt/s2f/s2f.jar", "ingest-faces", "--limit", "5");
         assertThat(s.driver().getSpec().getServiceAccountName()).isEqualTo("s2f-runner");
         assertThat(mib(driver.getResources().getLimits().get("memory"))).isEqualTo(2048 + 3072);
         assertThat(env(driver)).containsEntry("OMP_WAIT_POLICY", "PASSIVE").doesNotContainKey("BACKEND_PRIORITY_CPU");
+        assertThat(secretEnv(driver)).containsEntry("AWS_ACCESS_KEY_ID", "s2f-s3/AWS_ACCESS_KEY_ID")
+                .containsEntry("AWS_SECRET_ACCESS_KEY", "s2f-s3/AWS_SECRET_ACCESS_KEY");
         assertThat(maxPhysicalMib(s.properties().getProperty("spark.driver.defaultJavaOptions"))).isEqualTo(4096);
         assertThat(s.properties()).containsEntry("spark.eventLog.enabled", "true")
                 .containsEntry("spark.eventLog.dir", "s3a://my-bucket/spark-events")
@@ -166,6 +168,7 @@ class KubernetesSubmitTest {
         assertThat(mib(executor.getResources().getLimits().get("memory"))).isEqualTo(6144 + 3072);
         assertThat(maxPhysicalMib(javaOptions(executor))).isEqualTo(8192);
         assertThat(javaOptions(executor)).contains("-Dorg.bytedeco.javacpp.platform.extension=-onednn");
+        assertThat(secretEnv(executor)).containsEntry("AWS_SECRET_ACCESS_KEY", "s2f-s3/AWS_SECRET_ACCESS_KEY");
     }
 
     /** Runs the wrapper with --dry-run in namespace {@code ns}, submits its command, and reads back what was made. */
@@ -240,6 +243,13 @@ class KubernetesSubmitTest {
     private static Map<String, String> env(Container c) {
         return c.getEnv().stream().filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (a, b) -> b));
+    }
+
+    /** Variables taken from secrets, as secret/key. */
+    private static Map<String, String> secretEnv(Container c) {
+        return c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                .collect(Collectors.toMap(EnvVar::getName, e -> e.getValueFrom().getSecretKeyRef().getName() + "/"
+                        + e.getValueFrom().getSecretKeyRef().getKey()));
     }
 
     private static long maxPhysicalMib(String javaOptions) {
