@@ -91,7 +91,7 @@ public record S2fConfig(
     }
 
     /** The voice gender classifier: where its labels come from and how it is trained. */
-    public record Gender(String labels, int epochs, int batchSize, double learningRate, long seed, int shuffleBuffer)
+    public record Gender(String labels, int epochs, int batchSize, double learningRate, long seed)
             implements Serializable {
         public Gender {
             if (epochs < 1) {
@@ -103,10 +103,6 @@ public record S2fConfig(
             }
             if (!(learningRate > 0 && learningRate < 1)) {
                 throw new IllegalArgumentException("learningRate must be in (0, 1); got " + learningRate + ".");
-            }
-            if (shuffleBuffer < batchSize) {
-                throw new IllegalArgumentException("shuffleBuffer must hold at least one batch (" + batchSize
-                        + "); got " + shuffleBuffer + ".");
             }
         }
     }
@@ -163,7 +159,7 @@ public record S2fConfig(
                         s.intIn("features.batch-size", 1, 100_000), s.intIn("features.partitions", 0, 1_000_000))),
                 s.record("gender", () -> new Gender(s.location("gender.labels"), s.intIn("gender.epochs", 1, 100_000),
                         s.intIn("gender.batch-size", 1, 100_000), s.doubleIn("gender.learning-rate", 0, 1),
-                        s.longIn("gender.seed"), s.intIn("gender.shuffle-buffer", 1, 10_000_000))),
+                        s.longIn("gender.seed"))),
                 s.record("priors", () -> new Priors(s.ints("priors.n", 1, Integer.MAX_VALUE), s.longIn("priors.seed"),
                         s.oneOf("priors.gender-from", GenderSource.class))),
                 TrainingSettings.from(s),

@@ -101,6 +101,19 @@ class GenderJobsTest {
         assertThat(trained.tables()).hasSize(1);
     }
 
+    /** Trained on the executors by parameter averaging: every one of the 20 voices fitted once in each of 7 epochs. */
+    @Test
+    void everyTrainingVoiceIsFittedOncePerEpochByTheWorkers() {
+        assertThat(trained.figures().get("workers")).isEqualTo(2);
+        assertThat(trained.figures().get("epoch_examples")).isEqualTo(List.of(20L, 20L, 20L, 20L, 20L, 20L, 20L));
+        assertThat(trained.count("examples_fitted")).isEqualTo(7 * 20);
+        assertThat(trained.count("epochs_with_examples_unaccounted")).isZero();
+        assertThat(trained.count("minibatches_of_one_example")).isZero();
+        assertThat(trained.count("dropped_tail_examples")).isZero();
+        // 20 voices in minibatches of 8: 8 + 8 + 4
+        assertThat(trained.count("steps")).isEqualTo(7 * 3);
+    }
+
     @Test
     void theModelIsSavedWholeWithItsId() throws Exception {
         Path dir = root.resolve("models/gender");
