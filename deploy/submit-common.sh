@@ -17,7 +17,8 @@ quote() {
 # Size like 8g, 512m, 2048 (MiB) -> MiB.
 to_mib() {
   local v="${1,,}"
-  [[ "$v" =~ ^[0-9]+[mgt]?$ ]] || die "Size '$1' is not a whole number of MiB or a whole number with m, g or t (e.g. 4g)."
+  [[ "$v" =~ ^[0-9]+[mgt]?$ ]] \
+    || die "Size '$1' is not a whole number of MiB or a whole number with m, g or t (e.g. 4g)."
   case "$v" in
     *t) echo $(( ${v%t} * 1024 * 1024 )) ;;
     *g) echo $(( ${v%g} * 1024 )) ;;
@@ -206,7 +207,8 @@ history_server_command() {
 # Prints (dry run) or runs SUBMIT[].
 run_submit() {
   if [ "$EVENT_LOG_DIR" != none ]; then
-    echo "$(basename "$0"): event logs go to $EVENT_LOG_DIR; to look at the run, finished or failed: $(history_server_command)" >&2
+    echo "$(basename "$0"): event logs go to $EVENT_LOG_DIR; to look at the run, finished or failed:" \
+      "$(history_server_command)" >&2
   fi
   if $DRY_RUN; then
     local first=true a

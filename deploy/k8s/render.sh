@@ -112,7 +112,8 @@ EOF
   } > "$OUT/$stage.yaml"
 }
 
-application ingest-faces cpu 8 4 "s2f ingest-faces: decodes CSV segments, detects and crops faces (FFmpeg + OpenCV, CPU)."
+application ingest-faces cpu 8 4 \
+  "s2f ingest-faces: decodes CSV segments, detects and crops faces (FFmpeg + OpenCV, CPU)."
 application ingest-audio cpu 8 4 \
   "s2f ingest-audio: decodes segment audio and writes STFT spectrograms (FFmpeg + JTransforms, CPU)."
 application face-features gpu 2 1 "s2f face-features: VGGFace fc7 features of the face crops."

@@ -71,7 +71,9 @@ public final class S2f {
 
     /** Runs Spark jobs in order on one session; each writes its own report. */
     static int runJobs(List<SparkJob> jobs, CliArgs args, S2fConfig config, PrintStream out) throws Exception {
-        boolean ours = SparkSession.getActiveSession().isEmpty(); // an embedding caller keeps its session
+        // An embedding caller keeps its running session; a stopped one stays "active" in Spark, but is nobody's.
+        boolean ours = SparkSession.getActiveSession().isEmpty()
+                || SparkSession.getActiveSession().get().sparkContext().isStopped();
         SparkSession spark = SparkSessions.create(config.spark());
         try {
             String runId = JobContext.newRunId();

@@ -41,7 +41,8 @@ class DockerfileTest {
     }
 
     private static String pomProperty(String pom, String name) throws IOException {
-        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(Files.readString(ProjectFiles.ROOT.resolve(pom)));
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</")
+                .matcher(Files.readString(ProjectFiles.ROOT.resolve(pom)));
         assertThat(m.find()).as("%s in %s", name, pom).isTrue();
         return m.group(1);
     }
@@ -73,7 +74,8 @@ class DockerfileTest {
         Path aws = classPathJar("hadoop-aws-");
         Path sdk = classPathJar("aws-java-sdk-bundle-");
         assertThat(aws.getFileName().toString()).isEqualTo("hadoop-aws-" + args.get("HADOOP_AWS_VERSION") + ".jar");
-        assertThat(sdk.getFileName().toString()).isEqualTo("aws-java-sdk-bundle-" + args.get("AWS_SDK_VERSION") + ".jar");
+        assertThat(sdk.getFileName().toString())
+                .isEqualTo("aws-java-sdk-bundle-" + args.get("AWS_SDK_VERSION") + ".jar");
         assertThat(args.get("HADOOP_AWS_SHA256")).isEqualTo(sha256(aws));
         assertThat(args.get("AWS_SDK_SHA256")).isEqualTo(sha256(sdk));
         assertThat(text()).contains("sha256sum -c", "sha512sum -c");

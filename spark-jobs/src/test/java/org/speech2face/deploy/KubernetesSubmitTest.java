@@ -54,7 +54,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubernetesSubmitTest {
     private static final String IMAGE = "registry.example.org/speech2face:0.1.0-cuda";
-    private static final Pattern MAX_PHYSICAL = Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxphysicalbytes=(\\d+)m");
+    private static final Pattern MAX_PHYSICAL =
+            Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxphysicalbytes=(\\d+)m");
     private static KubernetesMockServer server;
     private static KubernetesClient client;
     private static String master;
@@ -105,11 +106,12 @@ class KubernetesSubmitTest {
         assertThat(env(driver)).containsEntry("OMP_WAIT_POLICY", "PASSIVE").containsEntry("BACKEND_PRIORITY_CPU", "200")
                 .containsEntry("NVIDIA_VISIBLE_DEVICES", "void");
         assertThat(s.driver().getMetadata().getAnnotations()).containsEntry("prometheus.io/scrape", "true")
-                .containsEntry("prometheus.io/port", "4040").containsEntry("prometheus.io/path", "/metrics/prometheus/");
+                .containsEntry("prometheus.io/port", "4040")
+                .containsEntry("prometheus.io/path", "/metrics/prometheus/");
         assertThat(s.driver().getSpec().getVolumes()).extracting(Volume::getName)
                 .contains("spark-local-dir-1", "spark-conf-volume-driver");
 
-        // The driver JVM the pod would start: the wrapper's options first, its -onednn (CPU) build, a cap inside the pod.
+        // The driver JVM the pod would start: the wrapper's options, its -onednn (CPU) build, a cap inside the pod.
         String driverJvm = String.join(" ", driverCommand(s, tmp));
         assertThat(driverJvm).contains(ProjectFiles.jvmOpens()).contains("-Xmx4g")
                 .contains("-Dorg.bytedeco.javacpp.platform.extension=-onednn");

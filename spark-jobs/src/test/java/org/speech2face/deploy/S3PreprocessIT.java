@@ -67,6 +67,11 @@ class S3PreprocessIT {
             fs.copyFromLocalFile(new Path(sample.resolve("avspeech.csv").toUri()), new Path("s3a://s2f/avspeech/avspeech.csv"));
             fs.copyFromLocalFile(new Path(sample.resolve("videos").toUri()), new Path("s3a://s2f/avspeech/videos"));
         }
+        // As after any earlier test in this JVM: a stopped session stays Spark's "active" one, which must not make
+        // s2f keep its own session running (both runs would then share one application and one event log).
+        SparkSession.builder().master("local[1]").appName("earlier-test").config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate().stop();
         first = preprocess();
         for (String stage : STAGES) {
             firstReports.put(stage, latestReport(stage, first));

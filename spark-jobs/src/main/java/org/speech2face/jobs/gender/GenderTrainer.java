@@ -154,7 +154,8 @@ final class GenderTrainer {
 
     /** Confusion counts of the trained network over {@code examples}, computed on the executors (argmax of P). */
     Confusion evaluate(Dataset<Row> examples) {
-        JavaRDD<DataSet> data = examples.select("male", "frames", "bins", "spec").javaRDD().map(GenderTrainer::toDataSet);
+        JavaRDD<DataSet> data = examples.select("male", "frames", "bins", "spec").javaRDD()
+                .map(GenderTrainer::toDataSet);
         if (data.isEmpty()) {
             return new Confusion(0, 0, 0, 0);
         }
@@ -171,7 +172,8 @@ final class GenderTrainer {
         int bins = r.getAs("bins");
         float[] spec = FloatTensorCodec.decode(r.getAs("spec"), frames, bins, SpectrogramInput.CHANNELS);
         float[][] x = {SpectrogramInput.channelsFirst(spec, frames, bins)};
-        return new DataSet(VoiceGenderClassifier.batch(x), VoiceGenderClassifier.labels(new boolean[]{r.getAs("male")}));
+        boolean[] male = {r.getAs("male")};
+        return new DataSet(VoiceGenderClassifier.batch(x), VoiceGenderClassifier.labels(male));
     }
 
     /** Sends a sort key to its slot's partition. */

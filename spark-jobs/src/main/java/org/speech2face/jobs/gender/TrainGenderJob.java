@@ -105,7 +105,7 @@ public final class TrainGenderJob implements SparkJob {
 
         ModelProfile profile = ModelProfile.parse(cfg.profile().name());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(ctx.spark().sparkContext());
-        // The parameter-averaging settings train-decoder and train-encoder use (training.workers, .averaging-frequency).
+        // The parameter averaging of train-decoder and train-encoder: training.workers, training.averaging-frequency.
         int workers = cfg.training().workers() > 0 ? cfg.training().workers() : Math.max(1, sc.defaultParallelism());
         int frequency = cfg.training().averagingFrequency();
         GenderTrainer trainer = new GenderTrainer(profile, cfg.gender(), workers, frequency);

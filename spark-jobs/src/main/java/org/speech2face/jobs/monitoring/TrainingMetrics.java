@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * up Prometheus' servlet on the driver's UI port) show it while it trains: the last epoch, its loss of the averaged
  * model ({@code loss}), the mean loss the workers saw while fitting ({@code minibatch_loss}), the validation loss,
  * samples per second of the fit, and the examples fitted so far. Source {@code training.<stage>}, so with
- * {@code spark.metrics.namespace=s2f} Prometheus reads e.g. {@code metrics_s2f_driver_training_train_decoder_loss_Number}.
+ * {@code spark.metrics.namespace=s2f} Prometheus reads e.g.
+ * {@code metrics_s2f_driver_training_train_decoder_loss_Number}.
  * Registered on the driver, where the epochs end; a second run of the stage in the same Spark context replaces it.
  */
 public final class TrainingMetrics implements Source {
