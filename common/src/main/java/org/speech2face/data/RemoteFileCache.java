@@ -3,6 +3,8 @@ package org.speech2face.data;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +30,7 @@ import java.util.stream.Stream;
  * which the cluster deletes with the container even when the JVM is killed.
  */
 public final class RemoteFileCache {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteFileCache.class);
     private static final Map<java.nio.file.Path, RemoteFileCache> BY_DIR = new ConcurrentHashMap<>();
 
     private record Key(String path, long length, long modified) {
@@ -180,7 +183,9 @@ public final class RemoteFileCache {
         try {
             fs.copyToLocalFile(false, source, new Path(part.toUri()), true);
             java.nio.file.Path copy = Files.createTempFile(folder, "copy-", ext);
-            return Files.move(part, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(part, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("Copied {} ({} bytes) to {} for this JVM's tasks.", source, Files.size(copy), folder);
+            return copy;
         } finally {
             Files.deleteIfExists(part);
         }

@@ -194,6 +194,18 @@ final class MiniYarnHdfs implements AutoCloseable {
         }
     }
 
+    /** The log folders of every container an application ran, on any NodeManager, by container id. */
+    java.util.Map<String, Path> containerLogs(ApplicationReport app) throws IOException {
+        java.util.Map<String, Path> out = new java.util.TreeMap<>();
+        String id = app.getApplicationId().toString();
+        try (Stream<Path> s = Files.walk(workDir(), 4)) {
+            s.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals(id)
+                    && p.toString().contains("-logDir-nm-") && Files.isDirectory(p))
+                    .forEach(p -> out.put(p.getFileName().toString(), p));
+        }
+        return out;
+    }
+
     /** Where MiniYARNCluster keeps its NodeManagers' folders; cleared before a start so old logs are not read. */
     static Path workDir() {
         return Path.of("target/test/data", NAME).toAbsolutePath();

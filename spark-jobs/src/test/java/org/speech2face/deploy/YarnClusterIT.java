@@ -21,6 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -42,9 +45,9 @@ class YarnClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROOT = "/s2f-it";
     private static final int EPOCHS = 3;
-    /** Small containers: 1 GiB heap + 512 MiB off-heap + 1 GiB overhead = 2560 MB; the AM and two executors. */
-    private static final List<String> SIZES = List.of("--conf", "hdfs:///s2f/cluster.conf", "--executors", "2",
-            "--executor-memory", "1g", "--executor-cores", "1", "--driver-memory", "1g", "--offheap", "512m");
+    /** Small containers: 1 GiB heap + 512 MiB off-heap + 1 GiB overhead = 2560 MB, for the AM and each executor. */
+    private static final List<String> SIZES = List.of("--executor-memory", "1g", "--executor-cores", "1",
+            "--driver-memory", "1g", "--offheap", "512m");
 
     private final Path work = Path.of("target/yarn-it").toAbsolutePath();
     private MiniYarnHdfs cluster;
@@ -90,9 +93,11 @@ class YarnClusterIT {
         fs.mkdirs(new org.apache.hadoop.fs.Path("/s2f"));
         fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(localConf.toUri()), new org.apache.hadoop.fs.Path("/s2f/cluster.conf"));
 
-        preprocess = submit("preprocess").await(STAGE_TIMEOUT);
-        features = submit("face-features").await(STAGE_TIMEOUT);
-        decoder = submit("train-decoder");
+        // One executor for the stages before training (two cores here; every executor JVM loads the natives), two
+        // for training, so that one can be lost.
+        preprocess = submit("preprocess", 1).await(STAGE_TIMEOUT);
+        features = submit("face-features", 1).await(STAGE_TIMEOUT);
+        decoder = submit("train-decoder", 2);
         killed = killAnExecutorOnceTheFirstEpochIsSaved(decoder);
         decoder.await(STAGE_TIMEOUT);
     }
@@ -110,8 +115,10 @@ class YarnClusterIT {
         }
     }
 
-    private YarnSubmission submit(String job) throws IOException {
-        List<String> args = new ArrayList<>(SIZES);
+    private YarnSubmission submit(String job, int executors) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--conf", "hdfs:///s2f/cluster.conf", "--executors",
+                Integer.toString(executors)));
+        args.addAll(SIZES);
         args.add(job);
         return YarnSubmission.start(cluster, sparkHome, work.resolve("logs"), args);
     }
@@ -147,6 +154,39 @@ class YarnClusterIT {
             assertThat(rows(stage[1])).as(stage[1] + " rows on HDFS").isEqualTo(c.get("written").asLong()).isPositive();
             assertThat(latestReport(stage[1]).get("rejects_by_reason").path("missing_file").asLong()).isEqualTo(1);
             assertThat(preprocess.driverLog("stdout")).as("the driver's summary line").contains(stage[0] + ": ");
+        }
+    }
+
+    /**
+     * The executor logs each video it copies from HDFS: preprocess's one executor read each video once, for all its
+     * segments and both stages.
+     */
+    @Test
+    void theExecutorFetchedEachVideoFromHdfsOnce() throws Exception {
+        assertSucceeded(preprocess);
+        Pattern copied = Pattern.compile("RemoteFileCache: Copied hdfs://[^/]+/avspeech/videos/(\\S+) \\((\\d+) bytes\\)");
+        Map<String, Path> containers = cluster.containerLogs(preprocess.application().orElseThrow());
+        Set<String> fetched = new TreeSet<>();
+        int executors = 0;
+        for (Map.Entry<String, Path> c : containers.entrySet()) {
+            if (c.getKey().endsWith("_000001")) {
+                continue; // the driver reads no video
+            }
+            executors++;
+            List<String> videos = new ArrayList<>();
+            Matcher m = copied.matcher(Files.readString(c.getValue().resolve("stderr")));
+            while (m.find()) {
+                videos.add(m.group(1));
+                assertThat(Long.parseLong(m.group(2))).isEqualTo(
+                        Files.size(ProjectFiles.ROOT.resolve("samples/avspeech-sample/videos").resolve(m.group(1))));
+            }
+            assertThat(videos).as("videos copied by " + c.getKey()).doesNotHaveDuplicates();
+            fetched.addAll(videos);
+        }
+        assertThat(executors).isEqualTo(1);
+        try (Stream<Path> s = Files.list(ProjectFiles.ROOT.resolve("samples/avspeech-sample/videos"))) {
+            assertThat(fetched).as("every video was read by some executor")
+                    .containsExactlyInAnyOrderElementsOf(s.map(p -> p.getFileName().toString()).toList());
         }
     }
 
@@ -218,9 +258,12 @@ class YarnClusterIT {
         assertThat(remoteConf.output()).contains("'describe-models' runs on this machine", "must be a local file");
 
         // One voice is drawn without Spark; this one does not exist, which the local driver says in a sentence.
-        YarnSubmission generate = YarnSubmission.run(cluster, sparkHome, work.resolve("logs"), Duration.ofMinutes(2),
-                "--conf", localConf.toString(), "generate", "--input", "hdfs:///avspeech/no-such-voice.wav",
-                "--output", work.resolve("face.png").toString());
+        // Sizes that fit: a folder of voices would start executors on YARN, so generate's request is checked too.
+        List<String> args = new ArrayList<>(SIZES);
+        args.addAll(List.of("--conf", localConf.toString(), "generate", "--input", "hdfs:///avspeech/no-such-voice.wav",
+                "--output", work.resolve("face.png").toString()));
+        YarnSubmission generate = YarnSubmission.start(cluster, sparkHome, work.resolve("logs"), args)
+                .await(Duration.ofMinutes(2));
         assertThat(generate.exitCode).as(generate.output()).isEqualTo(1);
         assertThat(generate.output()).contains("The voice hdfs:///avspeech/no-such-voice.wav does not exist.");
         assertThat(cluster.applications()).as("nothing reached YARN").hasSize(apps);

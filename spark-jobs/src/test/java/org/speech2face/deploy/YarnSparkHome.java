@@ -14,9 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * A {@code SPARK_HOME} for YARN made of Maven jars, as a Spark distribution lays it out: {@code jars/} holds Spark
- * (with spark-yarn), the Hadoop client and Scala at the parent POM's versions and nothing of s2f; {@code bin/spark-submit}
- * runs {@code SparkSubmit} from them; {@code conf/spark-defaults.conf} makes YARN containers read those jars in place
- * ({@code spark.yarn.jars=local:...}, nothing uploaded) and bind loopback. The wrapper's own settings are untouched.
+ * (with spark-yarn), the Hadoop client and Scala at the parent POM's versions and nothing of s2f;
+ * {@code bin/spark-submit} runs {@code SparkSubmit} through Spark's launcher as bin/spark-class does;
+ * {@code conf/spark-defaults.conf} makes YARN containers read those jars in place ({@code spark.yarn.jars=local:...},
+ * nothing uploaded) and bind loopback. The wrapper's own settings are untouched.
  */
 final class YarnSparkHome {
     private YarnSparkHome() {
@@ -43,15 +44,28 @@ final class YarnSparkHome {
         }
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path submit = bin.resolve("spark-submit");
+        // What bin/spark-class does: Spark's launcher builds the java command (in client mode with the driver's
+        // memory and Java options, as a distribution's spark-submit would), and the script runs it.
         Files.writeString(submit, """
                 #!/usr/bin/env bash
-                # What a distribution's bin/spark-submit ends up running, without its launcher scripts.
                 export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
                 export SPARK_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-                exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx256m %s \\
-                  -cp "$SPARK_HOME/conf:$SPARK_HOME/jars/*${HADOOP_CONF_DIR:+:$HADOOP_CONF_DIR}" \\
-                  org.apache.spark.deploy.SparkSubmit "$@"
-                """.formatted(ProjectFiles.jvmOpens()));
+                export SPARK_SCALA_VERSION=2.12
+                RUNNER="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+                # The launcher prints messages, an empty line, the command NUL-separated; then its exit code.
+                CMD=(); DELIM=$'\\n'; STARTED=false
+                while IFS= read -d "$DELIM" -r ARG; do
+                  if $STARTED; then CMD+=("$ARG")
+                  elif [ -z "$ARG" ]; then DELIM=''; STARTED=true
+                  else echo "$ARG"
+                  fi
+                done < <("$RUNNER" -Xmx128m -cp "$SPARK_HOME/jars/*" org.apache.spark.launcher.Main \\
+                  org.apache.spark.deploy.SparkSubmit "$@"; printf '%d\\0' $?)
+                LAST=$(( ${#CMD[@]} - 1 ))
+                [ "$LAST" -ge 0 ] || exit 1
+                [ "${CMD[$LAST]}" = 0 ] || exit "${CMD[$LAST]}"
+                exec "${CMD[@]:0:$LAST}"
+                """);
         Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.writeString(conf.resolve("spark-defaults.conf"), String.join("\n",
