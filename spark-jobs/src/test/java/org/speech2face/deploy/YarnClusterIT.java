@@ -12,7 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.speech2face.jobs.JobTestSupport;
+import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reaches YARN (sizes that no node can hold; commands that start no Spark application).
  */
 @Tag("cluster")
+@ExtendWith(SharedSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class YarnClusterIT {
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(8);
@@ -104,14 +106,8 @@ class YarnClusterIT {
 
     @AfterAll
     void stopTheClusters() {
-        try {
-            if (spark != null) {
-                spark.stop();
-            }
-        } finally {
-            if (cluster != null) {
-                cluster.close();
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -289,7 +285,7 @@ class YarnClusterIT {
     /** The one place this test reads a dataset. */
     private long rows(String dataset) throws IOException {
         if (spark == null) {
-            spark = JobTestSupport.session();
+            spark = SharedSpark.session();
         }
         return spark.read().parquet(cluster.hdfsUri() + ROOT + "/" + dataset).count();
     }

@@ -1,18 +1,19 @@
 package org.speech2face.jobs.ingest;
 
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.CountedFileSystem;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.report.RunReport;
+import org.speech2face.jobs.stage.KeyedStageJob;
+import org.speech2face.testing.SharedSpark;
 import org.speech2face.testing.TestSpark;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -29,6 +30,7 @@ import static org.speech2face.testing.TestSpark.SAMPLE;
  * statistics count. Local mode has one executor, so each video may be read exactly once: not once per segment, nor
  * once per stage.
  */
+@ExtendWith(SharedSpark.class)
 class RemoteVideosReadOnceTest {
     static SparkSession spark;
 
@@ -36,15 +38,10 @@ class RemoteVideosReadOnceTest {
     Path tmp;
 
     @BeforeAll
-    static void startSpark() throws IOException {
-        spark = TestSpark.start();
+    static void startSpark() {
+        spark = SharedSpark.session();
         spark.sparkContext().hadoopConfiguration().set("fs.counted.impl", CountedFileSystem.class.getName());
         spark.sparkContext().hadoopConfiguration().setBoolean("fs.counted.impl.disable.cache", true);
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
     }
 
     @Test
@@ -68,8 +65,8 @@ class RemoteVideosReadOnceTest {
         JobContext ctx = new JobContext(spark, cfg, JobContext.newRunId(), false, OptionalLong.of(6));
         for (SparkJob job : List.<SparkJob>of(new IngestFacesJob(), new IngestAudioJob())) {
             RunReport r = job.run(ctx);
-            assertThat(r.count("written") + r.count("rejected")).as(r.stage()).isEqualTo(6);
-            assertThat(r.count("written")).as(r.stage()).isPositive();
+            assertThat(r.count(KeyedStageJob.Counts.WRITTEN) + r.count(KeyedStageJob.Counts.REJECTED)).as(r.stage()).isEqualTo(6);
+            assertThat(r.count(KeyedStageJob.Counts.WRITTEN)).as(r.stage()).isPositive();
         }
 
         long read = CountedFileSystem.bytesRead() - before;
