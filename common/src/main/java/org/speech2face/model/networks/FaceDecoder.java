@@ -3,11 +3,11 @@ package org.speech2face.model.networks;
 import org.speech2face.model.layers.FastBatchNormalization;
 import org.speech2face.model.layers.FastConvolution;
 import org.speech2face.model.layers.FastDeconvolution;
+import org.speech2face.model.layers.InPlaceRelu;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.linalg.activations.Activation;
@@ -71,7 +71,8 @@ public final class FaceDecoder {
                 b.addLayer(deconv, layer, last);
             }
             b.addLayer("fd_bn" + (i + 1), new FastBatchNormalization(), deconv);
-            b.addLayer("fd_relu" + (i + 1), new ActivationLayer.Builder().activation(Activation.RELU).build(), "fd_bn" + (i + 1));
+            // in place: the batch-norm output is read by this ReLU alone
+            b.addLayer("fd_relu" + (i + 1), new InPlaceRelu(), "fd_bn" + (i + 1));
             last = "fd_relu" + (i + 1);
             if (i == profile.decoderCbamAfter()) {
                 b.addLayer(CBAM, new Cbam.Builder().reduction(profile.cbamReduction()).build(), last);

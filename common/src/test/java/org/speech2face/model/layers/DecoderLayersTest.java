@@ -25,7 +25,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The decoder training graph's layer kinds, as the project's fast layers, compute what stock DL4J computes: a
- * stride-2 transposed convolution (DL4J alignment), a 'Same' 5x5 convolution (whose backward pass now takes explicit
+ * stride-2 transposed convolution (DL4J alignment), batch norm with an in-place ReLU, a 'Same' 5x5 convolution (whose backward pass now takes explicit
  * padding and skips the forward recomputation), and frozen ReLU convolutions (input gradient only, from the kept
  * output) as VGGFace sits in the loss. Outputs, every gradient, and parameters after SGD steps.
  */
@@ -41,11 +41,11 @@ class DecoderLayersTest {
                 : new Deconvolution2D.Builder().kernelSize(5, 5).stride(2, 2).convolutionMode(ConvolutionMode.Same)
                         .nOut(6).hasBias(false).activation(Activation.IDENTITY).build(), "in");
         b.addLayer("bn1", fast ? new FastBatchNormalization() : new BatchNormalization.Builder().build(), "deconv");
-        b.addLayer("relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1");
+        b.addLayer("relu1", fast ? new InPlaceRelu() : new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1");
         b.addLayer("same", (fast ? new FastConvolution.Builder(5, 5) : new ConvolutionLayer.Builder(5, 5)).stride(1, 1)
                 .convolutionMode(ConvolutionMode.Same).nOut(5).hasBias(false).activation(Activation.IDENTITY).build(), "relu1");
         b.addLayer("bn2", fast ? new FastBatchNormalization() : new BatchNormalization.Builder().build(), "same");
-        b.addLayer("relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn2");
+        b.addLayer("relu2", fast ? new InPlaceRelu() : new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn2");
         b.addLayer("frozen1", new FrozenLayerWithBackprop((fast ? new FastConvolution.Builder(3, 3).frozenWeights(true)
                 : new ConvolutionLayer.Builder(3, 3)).padding(1, 1).nOut(4).activation(Activation.RELU).build()), "relu2");
         b.addLayer("frozen2", new FrozenLayerWithBackprop((fast ? new FastConvolution.Builder(3, 3).frozenWeights(true)
