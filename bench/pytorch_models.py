@@ -264,11 +264,15 @@ def main():
         float(sys.argv[5])
     ceiling = matrix_product_gflops()
     step = step_for(net, batch)
-    for _ in range(warmup):
+    for i in range(warmup):
+        t0 = time.perf_counter()
         step()
+        print(f"warm-up step {i + 1}: {time.perf_counter() - t0:.2f} s", flush=True)
     cpu0, t0 = time.process_time(), time.perf_counter()
-    for _ in range(steps):
+    for i in range(steps):
+        t1 = time.perf_counter()
         step()
+        print(f"step {i + 1}: {time.perf_counter() - t1:.2f} s", flush=True)
     seconds = (time.perf_counter() - t0) / steps
     cpu = (time.process_time() - cpu0) / steps
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # ru_maxrss is in KiB on Linux

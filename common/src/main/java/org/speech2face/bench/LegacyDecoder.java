@@ -8,14 +8,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.nd4j.linalg.activations.Activation;
+import org.speech2face.model.layers.InPlaceRelu;
 import org.speech2face.model.layers.FastDeconvolution;
 
 /**
  * The decoder training graph as this project built it before issue 18, for measuring what the change gained in the
- * same run: DL4J's own Deconvolution2D for the stride-2 layers (libnd4j's generic kernels, DL4J's alignment) and
- * frozen VGGFace convolutions that compute weight gradients for FrozenLayerWithBackprop to throw away. Made from
- * today's configuration by rewriting its JSON, so every other layer is the same.
+ * same run: DL4J's own Deconvolution2D for the stride-2 layers (libnd4j's generic kernels, DL4J's alignment),
+ * frozen VGGFace convolutions that compute weight gradients for FrozenLayerWithBackprop to throw away, and DL4J's
+ * copying ReLU after the decoder's batch norms. Made from today's configuration, so every other layer is the same.
+ * The runtime changes (explicit 'Same' padding, ReLU's derivative from the output, the image loss without SameDiff)
+ * apply to both.
  */
 public final class LegacyDecoder {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,7 +35,15 @@ public final class LegacyDecoder {
         try {
             JsonNode root = JSON.readTree(current.toJson());
             undo(root);
-            return ComputationGraphConfiguration.fromJson(JSON.writeValueAsString(root));
+            ComputationGraphConfiguration legacy = ComputationGraphConfiguration.fromJson(JSON.writeValueAsString(root));
+            for (GraphVertex v : legacy.getVertices().values()) {
+                if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof InPlaceRelu relu) {
+                    ActivationLayer copying = new ActivationLayer.Builder().activation(Activation.RELU).build();
+                    copying.setLayerName(relu.getLayerName());
+                    lv.getLayerConf().setLayer(copying);
+                }
+            }
+            return legacy;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Could not rewrite the decoder configuration's JSON.", e);
         }

@@ -189,14 +189,18 @@ public final class ModelBenchmark {
 
     private static Result time(String name, Options o, double gflopPerSample, Runnable step, Consumer<String> log) {
         for (int i = 0; i < o.warmup(); i++) {
+            long t = System.nanoTime();
             step.run();
+            log.accept(String.format(Locale.ROOT, "warm-up step %d: %.2f s", i + 1, (System.nanoTime() - t) / 1e9));
         }
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < o.steps(); i++) {
+            long t = System.nanoTime();
             step.run();
+            log.accept(String.format(Locale.ROOT, "step %d: %.2f s", i + 1, (System.nanoTime() - t) / 1e9));
         }
         double wall = (System.nanoTime() - t0) / 1e9 / o.steps();
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9 / o.steps();

@@ -29,9 +29,22 @@ public record RuntimeDescription(String library, int threads, String blas, Strin
     public static RuntimeDescription dl4j() {
         var blasWrapper = Nd4j.factory().blas();
         String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", "?");
-        return new RuntimeDescription("ND4J " + backend + " " + Nd4j.class.getPackage().getImplementationVersion(),
+        return new RuntimeDescription("ND4J " + backend + " " + nd4jVersion(),
                 Nd4j.getEnvironment().maxThreads(), blasWrapper.getBlasVendor().name().toLowerCase(Locale.ROOT),
                 "bundled with ND4J's native library", blasWrapper.getMaxThreads(), NativeBackend.hasOneDnn());
+    }
+
+    /** ND4J's version from its jar's Maven metadata, or "?". */
+    private static String nd4jVersion() {
+        try (var in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "?");
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     /** One line: "PyTorch 1.13.1, 2 threads, BLAS openblas (/usr/lib/.../libblas.so.3, 2 threads), oneDNN". */

@@ -28,9 +28,11 @@ class ModelBenchmarkTest {
                     org.assertj.core.data.Offset.offset(1e-9));
         }
         assertThat(lines.get(0)).startsWith("ND4J CPU");
-        assertThat(lines).hasSize(5);
         assertThat(lines.get(1)).contains("float32 matrix product 2048x2048", "GFLOP/s");
-        assertThat(lines.get(2)).contains("SE training step (tiny)", "samples/s", "GFLOP/s", "peak RSS");
+        List<String> resultLines = lines.stream().filter(l -> l.contains("samples/s")).toList();
+        assertThat(resultLines).hasSize(3);
+        assertThat(resultLines.get(0)).contains("SE training step (tiny)", "GFLOP/s", "peak RSS");
+        assertThat(lines).filteredOn(l -> l.startsWith("step ")).hasSize(3);
     }
 
     @Test

@@ -31,7 +31,7 @@ final class TrainingBench {
     static final int BATCH = 8;
     static final int FREQUENCY = 2;
     /** Examples per executor per step at paper size. */
-    static final int PAPER_BATCH = 8;
+    static final int PAPER_BATCH = 4;
     private static final String EXECUTOR_OPTIONS = "spark.conf.spark.executor.extraJavaOptions=";
 
     private final CliArgs args;

@@ -7,7 +7,15 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.speech2face.metrics.MsSsimSettings;
 
@@ -18,6 +26,12 @@ import org.speech2face.metrics.MsSsimSettings;
  * divides by the minibatch size); the L1 term's gradient at x' = x is 0, as SameDiff's abs gives it.
  */
 final class FaceImageLossLayer extends org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer {
+    /** Images per MS-SSIM pass: at 224 px a pass keeps about 40 MB of maps per image. */
+    static final int CHUNK = 4;
+    private static final String WORKSPACE_ID = "S2F_IMAGE_LOSS";
+    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
+            .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyReset(ResetPolicy.BLOCK_LEFT).build();
     private INDArray labels;
 
     FaceImageLossLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -36,21 +50,43 @@ final class FaceImageLossLayer extends org.deeplearning4j.nn.layers.samediff.Sam
         return input;
     }
 
-    /** Per-image losses, [N]; with the gradient of their sum when {@code gradient}. */
+    /**
+     * Per-image losses, [N]; with the gradient of their sum when {@code gradient}. MS-SSIM runs {@link #CHUNK}
+     * images at a time in a workspace of its own, reused from chunk to chunk, so its maps (five scales of them,
+     * kept for the backward pass) take a chunk's memory rather than the batch's.
+     */
     private Pair<INDArray, INDArray> pass(boolean gradient) {
         INDArray x = x();
         INDArray y = labels.castTo(x.dataType());
         double alpha = loss().getAlpha();
-        PlainMsSsim.Result ms = PlainMsSsim.compute(x, y, MsSsimSettings.paper(loss().getScales()), gradient ? -alpha : 0);
+        long n = x.size(0);
+        INDArray ms = Nd4j.create(x.dataType(), n);
+        INDArray dMs = gradient ? Nd4j.create(x.dataType(), x.shape()) : null;
+        MsSsimSettings settings = MsSsimSettings.paper(loss().getScales());
+        for (long start = 0; start < n; start += CHUNK) {
+            INDArrayIndex rows = NDArrayIndex.interval(start, Math.min(n, start + CHUNK));
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
+                PlainMsSsim.Result r = PlainMsSsim.compute(x.get(rows, all(), all(), all()),
+                        y.get(rows, all(), all(), all()), settings, gradient ? -alpha : 0);
+                ms.get(rows).assign(r.perImage());
+                if (gradient) {
+                    dMs.get(rows, all(), all(), all()).assign(r.gradient());
+                }
+            }
+        }
         INDArray diff = x.sub(y);
-        long perImage = x.length() / x.size(0);
-        INDArray l1 = Transforms.abs(diff, true).reshape(x.size(0), perImage).mean(1);
-        INDArray losses = ms.perImage().rsub(1.0).muli(alpha).addi(l1.muli(1 - alpha));
+        long perImage = x.length() / n;
+        INDArray l1 = Transforms.abs(diff, true).reshape(n, perImage).mean(1);
+        INDArray losses = ms.rsub(1.0).muli(alpha).addi(l1.muli(1 - alpha));
         if (!gradient) {
             return new Pair<>(losses, null);
         }
-        INDArray dx = Transforms.sign(diff, false).muli((1 - alpha) / perImage).addi(ms.gradient());
+        INDArray dx = Transforms.sign(diff, false).muli((1 - alpha) / perImage).addi(dMs);
         return new Pair<>(losses, dx);
+    }
+
+    private static INDArrayIndex all() {
+        return NDArrayIndex.all();
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * The image loss's runtime ({@link FaceImageLossLayer}, {@link PlainMsSsim}) computes what its SameDiff definition
  * ({@link FaceImageLoss#defineLayer}, run by DL4J's own SameDiff output layer) computes: per-image losses, the score
- * and the gradient, in double precision, at the paper's five scales and at two with odd sizes between scales.
+ * and the gradient, in double precision, at the paper's five scales and at two with odd sizes between scales (and
+ * more images than one MS-SSIM pass takes).
  */
 class FaceImageLossLayerTest {
 
@@ -42,7 +43,7 @@ class FaceImageLossLayerTest {
             Layer[] l = layers(scales, side, DataType.DOUBLE);
             assertThat(l[0]).isInstanceOf(FaceImageLossLayer.class);
             Nd4j.getRandom().setSeed(scales);
-            INDArray y = Nd4j.rand(DataType.DOUBLE, scales == 5 ? 1 : 2, 3, side, side);
+            INDArray y = Nd4j.rand(DataType.DOUBLE, scales == 5 ? 1 : FaceImageLossLayer.CHUNK + 2, 3, side, side);
             INDArray x = Transforms.min(Transforms.max(y.add(Nd4j.randn(DataType.DOUBLE, y.shape()).muli(0.1)), 0.0), 1.0);
             double[] score = new double[2];
             INDArray[] perImage = new INDArray[2];
