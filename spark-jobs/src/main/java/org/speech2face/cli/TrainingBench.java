@@ -48,6 +48,11 @@ final class TrainingBench {
      * ({@link LegacyDecoder}) and as built now, back to back in the same cluster.
      */
     void paperDecoder() throws Exception {
+        compareDecoders(ModelProfile.PAPER);
+    }
+
+    /** {@link #paperDecoder} at any profile (the tiny one checks the code path in seconds). */
+    void compareDecoders(ModelProfile profile) throws Exception {
         int executors = 2;
         List<String> sets = new ArrayList<>(args.sets());
         sets.addAll(LocalCluster.sets(executors, 1, 2048));
@@ -63,22 +68,22 @@ final class TrainingBench {
         double[] load = new double[3];
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            ComputationGraphConfiguration current = TrainingGraphs.decoder(ModelProfile.PAPER, Networks.paperAdam(),
+            ComputationGraphConfiguration current = TrainingGraphs.decoder(profile, Networks.paperAdam(),
                     DataType.FLOAT, 1);
             load[0] = ProcessStats.loadAverage()[0];
-            perSecond[0] = TrainingBenchmark.oneStepPerWorker(sc, ModelProfile.PAPER, TrainingBenchmark.Net.DECODER,
+            perSecond[0] = TrainingBenchmark.oneStepPerWorker(sc, profile, TrainingBenchmark.Net.DECODER,
                     LegacyDecoder.of(current), executors, PAPER_BATCH);
             load[1] = ProcessStats.loadAverage()[0];
-            perSecond[1] = TrainingBenchmark.oneStepPerWorker(sc, ModelProfile.PAPER, TrainingBenchmark.Net.DECODER,
+            perSecond[1] = TrainingBenchmark.oneStepPerWorker(sc, profile, TrainingBenchmark.Net.DECODER,
                     current, executors, PAPER_BATCH);
             load[2] = ProcessStats.loadAverage()[0];
         } finally {
             spark.stop();
             LocalCluster.release();
         }
-        out.printf(Locale.ROOT, "Paper-size decoder training in the distributed loop: %d local-cluster executors of 1 core, "
-                + "one minibatch of %d each per epoch and one averaging round (after a warm-up epoch):%n", executors,
-                PAPER_BATCH);
+        out.printf(Locale.ROOT, "Decoder training (%s profile) in the distributed loop: %d local-cluster executors of 1 "
+                + "core, one minibatch of %d each per epoch and one averaging round (after a warm-up epoch), %s:%n",
+                profile.id(), executors, PAPER_BATCH, ProcessStats.describeLoad());
         out.printf(Locale.ROOT, "  decoder as before issue 18: %6.3f samples/s (1-min load %.1f -> %.1f)%n", perSecond[0],
                 load[0], load[1]);
         out.printf(Locale.ROOT, "  decoder now:                %6.3f samples/s (1-min load %.1f -> %.1f)%n", perSecond[1],
