@@ -44,6 +44,11 @@ public final class SideBySide {
         public double gflopPerSecond() {
             return samplesPerSecond() * gflopPerSample;
         }
+
+        /** Samples per CPU-second times two: the throughput had the process had both cores to itself. */
+        public double samplesPerTwoCpuSeconds() {
+            return 2 * batch / cpuSecondsPerStep;
+        }
     }
 
     /** Both sides of one network, with the 1-minute load average before and after each. */
@@ -163,8 +168,8 @@ public final class SideBySide {
         }
         out.accept(String.format(Locale.ROOT, "float32 2048x2048 matrix product, best per process: %s; the machine's "
                 + "ceiling below is the highest, %.1f GFLOP/s", ceilings(pairs), ceiling));
-        out.accept(String.format(Locale.ROOT, "%-36s %-8s %8s %9s %8s %8s %9s %13s", "network", "side", "s/step",
-                "samples/s", "GFLOP/s", "ceiling", "peak RSS", "load 1m"));
+        out.accept(String.format(Locale.ROOT, "%-36s %-8s %8s %9s %8s %8s %9s %9s %13s", "network", "side", "s/step",
+                "samples/s", "GFLOP/s", "ceiling", "per 2 CPU", "peak RSS", "load 1m"));
         for (Pair p : pairs) {
             row(p.net().label(), Side.DL4J, p.dl4j(), ceiling, p.load()[0], p.load()[1], out);
             row("", Side.PYTORCH, p.pytorch(), ceiling, p.load()[2], p.load()[3], out);
@@ -172,8 +177,10 @@ public final class SideBySide {
             if (p.note() != null) {
                 out.accept("  " + p.note());
             } else if (p.comparable()) {
-                out.accept(String.format(Locale.ROOT, "  DL4J / PyTorch: speed %.2fx (goal >= %.1fx: %s), peak memory "
-                                + "%.2fx%s", p.speedRatio(), goal[0], p.speedRatio() >= goal[0] ? "met" : "NOT met",
+                out.accept(String.format(Locale.ROOT, "  DL4J / PyTorch: speed %.2fx (goal >= %.1fx: %s; per CPU-second "
+                                + "%.2fx), peak memory %.2fx%s", p.speedRatio(), goal[0],
+                        p.speedRatio() >= goal[0] ? "met" : "NOT met",
+                        p.dl4j().samplesPerTwoCpuSeconds() / p.pytorch().samplesPerTwoCpuSeconds(),
                         p.memoryRatio(), Double.isNaN(goal[1]) ? "" : String.format(Locale.ROOT, " (goal <= %.1fx: %s)",
                                 goal[1], p.memoryRatio() <= goal[1] ? "met" : "NOT met")));
             } else {
@@ -202,9 +209,9 @@ public final class SideBySide {
             out.accept(String.format(Locale.ROOT, "%-36s %-8s %8s", label, name, "-"));
             return;
         }
-        out.accept(String.format(Locale.ROOT, "%-36s %-8s %8.2f %9.2f %8.1f %7.0f%% %5.2f GiB %6.2f->%-6.2f", label, name,
-                m.secondsPerStep(), m.samplesPerSecond(), m.gflopPerSecond(), 100 * m.gflopPerSecond() / ceiling,
-                m.peakRssBytes() / (double) (1L << 30), loadBefore, loadAfter));
+        out.accept(String.format(Locale.ROOT, "%-36s %-8s %8.2f %9.2f %8.1f %7.0f%% %9.2f %5.2f GiB %6.2f->%-6.2f", label,
+                name, m.secondsPerStep(), m.samplesPerSecond(), m.gflopPerSecond(), 100 * m.gflopPerSecond() / ceiling,
+                m.samplesPerTwoCpuSeconds(), m.peakRssBytes() / (double) (1L << 30), loadBefore, loadAfter));
     }
 
     /** What one child process printed: its result, its runtime line, or why it had neither. */
