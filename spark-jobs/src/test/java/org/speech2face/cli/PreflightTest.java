@@ -177,7 +177,7 @@ class PreflightTest {
         assertThat(code).as(err()).isEqualTo(1);
         assertThat(err()).isEqualTo("s2f: ingest-faces (ingest.faces.detector = ssd-mobilenet) uses face-api's "
                 + "pretrained networks, which are not in models.dir: Could not write the models to " + notAFolder
-                + " (a file stands where a folder is needed). Free some space or choose a writable folder with "
+                + " (a file stands where a folder is needed). Choose a writable folder with the config key models.dir, "
                 + "--models-dir or S2F_MODELS_DIR.\n");
         err.reset();
         assertThat(s2f("evaluate", "data.root=" + root, NO_SPARK, "models.dir=hdfs://nn/models")).isEqualTo(1);

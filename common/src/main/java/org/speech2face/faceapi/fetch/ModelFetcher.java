@@ -274,13 +274,15 @@ public final class ModelFetcher {
     }
 
     private static ModelFetchException writeFailure(Path dir, IOException e) {
+        boolean full = isDiskError(e);
         String why = e instanceof AccessDeniedException ? "permission denied"
-                : isDiskError(e) ? "the disk is full"
+                : full ? "the disk is full"
                 : e instanceof java.nio.file.FileAlreadyExistsException ? "a file stands where a folder is needed"
                 : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
                 : String.valueOf(e.getMessage());
-        return new ModelFetchException("Could not write the models to " + dir + " (" + why + "). Free some space or"
-                + " choose a writable folder with --models-dir or " + ModelsDirectory.ENV + ".", e);
+        return new ModelFetchException("Could not write the models to " + dir + " (" + why + "). "
+                + (full ? "Free some space or choose" : "Choose") + " a writable folder with the config key models.dir,"
+                + " --models-dir or " + ModelsDirectory.ENV + ".", e);
     }
 
     private static boolean isDiskError(IOException e) {
