@@ -85,18 +85,22 @@ for ext in mp4 webm; do
     head -c $(( size * 45 / 100 )) "$WORK/long.$ext" >"$VIDEOS/truncated${ext^}.$ext"
 done
 mv "$VIDEOS/truncatedMp4.mp4" "$VIDEOS/truncMp4Cut.mp4"
-mv "$VIDEOS/truncatedWebm.webm" "$VIDEOS/truncWebmCut.webm"
+mv "$VIDEOS/truncatedWebm.webm" "$VIDEOS/truncWebm01.webm"
 
 # A 1x1 video with speech (VP8 takes odd sizes): a broken export or a tracking pixel saved as a video.
 "${FF[@]}" -f lavfi -i "color=c=gray:s=2x2:r=25:d=2.5" -i "$SOURCE" -map 0:v -map 1:a -vf scale=1:1 -c:v libvpx -b:v 10k \
     -c:a libopus -b:a 24k -shortest "${BITEXACT[@]}" "$VIDEOS/onePixel001.webm"
 
 # Files that are not media under a video's name: a PNG (a thumbnail saved as the clip), an HTML error page (what a
-# downloader saves when the site refuses), and an empty file (a download that never started).
+# downloader saves when the site refuses), an empty file (a download that never started), and an HLS playlist (a
+# playlist URL saved instead of the media) listing a file outside the videos folder: FFmpeg would open that file
+# and decode it as this clip. The test that runs the corpus puts a real clip there.
 "${FF[@]}" -ss 1 -i "$SOURCE" -frames:v 1 -c:v png -f image2 -update 1 "${BITEXACT[@]}" "$VIDEOS/pngNotVideo.mp4"
 printf '<!DOCTYPE html>\n<html><head><title>429 Too Many Requests</title></head>\n<body>Too many requests.</body></html>\n' \
     >"$VIDEOS/htmlNotVid1.mp4"
 : >"$VIDEOS/emptyFile01.mp4"
+printf '#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXTINF:2.5,\n../../outside/secret.mp4\n#EXT-X-ENDLIST\n' \
+    >"$VIDEOS/hlsPlaylist.mp4"
 
 # A good clip, for segments partly past its end and for the symlink inside the folder.
 cp "$SOURCE" "$VIDEOS/goodClip001.mp4"
@@ -107,17 +111,22 @@ cp "$SOURCE" "$VIDEOS/goodClip001.mp4"
         echo "$id,0.0,2.5,0.5,0.5"
     done
     echo "truncMp4Cut,0.0,6.0,0.5,0.5"
-    echo "truncWebmCut,0.0,6.0,0.5,0.5"
+    echo "truncWebm01,0.0,6.0,0.5,0.5"
     echo "onePixel001,0.0,2.5,0.5,0.5"
     echo "pngNotVideo,0.0,2.5,0.5,0.5"
     echo "htmlNotVid1,0.0,2.5,0.5,0.5"
     echo "emptyFile01,0.0,2.5,0.5,0.5"
+    echo "hlsPlaylist,0.0,2.5,0.5,0.5"
     echo "goodClip001,0.0,2.5,0.5,0.5"
     echo "goodClip001,1.0,4.0,0.5,0.5"
     echo "goodClip001,1.5,2.6,0.5,0.5"
     echo "linkOutside,0.0,2.5,0.5,0.5"
     echo "linkInside1,0.0,2.5,0.5,0.5"
 } >"$HERE/hostile.csv"
+# Every id is a valid youtube_id, so each row reaches its file: the file, not the id, is what is hostile.
+while IFS=, read -r id _; do
+    [[ "$id" == youtube_id || "$id" =~ ^[A-Za-z0-9_-]{11}$ ]] || die "$id is not an 11-character youtube_id"
+done <"$HERE/hostile.csv"
 
 total=$(du -cb "$VIDEOS" "$HERE/hostile.csv" | tail -1 | cut -f1)
 ((total < 400000)) || die "the corpus takes $total bytes, over its 400 kB budget"

@@ -11,7 +11,10 @@ import java.util.Optional;
 /**
  * What a file that is not media really is, from its first bytes, so a reject can say "an HTML page" rather than
  * "corrupt". Downloaders leave these under a video's name: an error page when a site refuses, a thumbnail, an empty
- * file when the transfer never started.
+ * file when the transfer never started, a playlist instead of the media.
+ *
+ * <p>Text is never handed to FFmpeg: its playlist and script readers (HLS, concat, DASH) open whatever files a text
+ * file lists, which may lie anywhere, so a playlist under a video's name would read outside the configured folders.
  */
 public final class FileKind {
     private static final int HEAD = 64;
@@ -20,7 +23,10 @@ public final class FileKind {
     private FileKind() {
     }
 
-    /** A short description such as {@code "a PNG image"}, or empty when the bytes are not a known non-media kind. */
+    /**
+     * A short description such as {@code "a PNG image"}, or empty when the bytes are not a known non-media kind. Any
+     * text is a known kind.
+     */
     public static Optional<String> describe(Path file) {
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
@@ -65,6 +71,12 @@ public final class FileKind {
         }
         String text = new String(b, StandardCharsets.UTF_8).replace("\uFEFF", "").strip();
         String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("#extm3u")) {
+            return Optional.of("an HLS playlist (M3U8), a list of other files to read");
+        }
+        if (lower.startsWith("ffconcat")) {
+            return Optional.of("an FFmpeg concat script, a list of other files to read");
+        }
         if (lower.startsWith("<!doctype html") || lower.startsWith("<html")) {
             return Optional.of("an HTML page");
         }

@@ -48,7 +48,8 @@ public final class MediaFile {
     /**
      * A started grabber on {@code file}, configured by {@code settings} before it opens. The caller closes it.
      *
-     * @throws RejectException MISSING_FILE, NOT_MEDIA (empty, or an image, a web page or other non-media bytes),
+     * @throws RejectException MISSING_FILE, NOT_MEDIA (empty, an image, a web page, a playlist, any text: judged from
+     *                         the first bytes before FFmpeg sees the file, and images FFmpeg recognises),
      *                         TRUNCATED (the container's declared length runs past the end of the file) or
      *                         CORRUPT_FILE (FFmpeg cannot read it and it is nothing recognisable)
      */
@@ -63,8 +64,9 @@ public final class MediaFile {
         } catch (IOException e) {
             throw new RejectException(RejectReason.MISSING_FILE, "Cannot read the size of " + file + ": " + e + ".", e);
         }
-        if (bytes == 0) {
-            throw notMedia(name, "an empty file (0 bytes)", "");
+        Optional<String> kind = FileKind.describe(file);
+        if (kind.isPresent()) {
+            throw notMedia(name, kind.get(), FileKind.quote(file));
         }
         Optional<String> shortfall = DeclaredLength.shortfall(file);
         if (shortfall.isPresent()) {
@@ -72,23 +74,20 @@ public final class MediaFile {
                     + ". The download was cut short.");
         }
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+        // Local files only: no demuxer may reach for the network, whatever the file says.
+        grabber.setOption("protocol_whitelist", "file");
         settings.accept(grabber);
         try {
             grabber.start();
         } catch (FrameGrabber.Exception | RuntimeException e) {
             closeQuietly(grabber);
-            Optional<String> kind = FileKind.describe(file);
-            if (kind.isPresent()) {
-                throw notMedia(name, kind.get(), FileKind.quote(file));
-            }
             throw new RejectException(RejectReason.CORRUPT_FILE, "FFmpeg cannot read " + name + " (" + bytes
                     + " bytes) as media: " + e.getMessage() + "; the file is damaged.", e);
         }
         String format = grabber.getFormat();
         if (format != null && (format.endsWith("_pipe") || format.equals("image2"))) {
             closeQuietly(grabber);
-            String kind = FileKind.describe(file).orElse("an image");
-            throw notMedia(name, kind + " (FFmpeg reads it with its " + format + " image reader)", "");
+            throw notMedia(name, "an image (FFmpeg reads it with its " + format + " image reader)", "");
         }
         return grabber;
     }

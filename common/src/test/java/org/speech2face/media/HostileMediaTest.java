@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.speech2face.audio.AudioSegmentDecoder;
@@ -71,7 +73,7 @@ class HostileMediaTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"truncMp4Cut.mp4, 'its ''mdat'' box declares'", "truncWebmCut.webm, its Matroska segment declares"})
+    @CsvSource({"truncMp4Cut.mp4, 'its ''mdat'' box declares'", "truncWebm01.webm, its Matroska segment declares"})
     void aTruncatedDownloadIsTruncatedInBothStagesNotATiledShortClip(String name, String why) {
         Path video = CORPUS.resolve(name);
         // A segment inside what survived, and one running into what is gone: both, as the file is cut.
@@ -93,13 +95,31 @@ class HostileMediaTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-        "pngNotVideo.mp4, 'pngNotVideo.mp4 is a PNG image (FFmpeg reads it with its png_pipe image reader), not a video or a recording.'",
+        "pngNotVideo.mp4, 'pngNotVideo.mp4 is a PNG image, not a video or a recording.'",
+        "hlsPlaylist.mp4, 'hlsPlaylist.mp4 is an HLS playlist (M3U8), a list of other files to read (it starts with \"#EXTM3U #EXT-X-TARGETDURATION:3 #EXTINF:...\"), not a video or a recording.'",
         "htmlNotVid1.mp4, 'htmlNotVid1.mp4 is an HTML page (it starts with \"<!DOCTYPE html> <html><head><title>429 T...\"), not a video or a recording.'",
         "emptyFile01.mp4, 'emptyFile01.mp4 is an empty file (0 bytes), not a video or a recording.'"})
     void aFileThatIsNotMediaSaysWhatItIs(String name, String message) {
         Path file = CORPUS.resolve(name);
         assertReject(() -> faces.ingest(file, 0.0, 2.5, 0.5, 0.5), RejectReason.NOT_MEDIA, message);
         assertReject(() -> audio.decode(file, 0.0, 2.5), RejectReason.NOT_MEDIA, message);
+    }
+
+    @Test
+    void aPlaylistUnderAVideosNameIsRefusedBeforeFfmpegCanOpenTheFileItLists(@TempDir Path box) throws Exception {
+        Path videos = Files.createDirectories(box.resolve("inputs/videos"));
+        Path playlist = Files.copy(CORPUS.resolve("hlsPlaylist.mp4"), videos.resolve("hlsPlaylist.mp4"));
+        Files.copy(CORPUS.resolve("goodClip001.mp4"), Files.createDirectories(box.resolve("outside"))
+                .resolve("secret.mp4"));
+        // The premise: FFmpeg alone opens the playlist as HLS and decodes the clip outside the videos folder.
+        try (FFmpegFrameGrabber plain = new FFmpegFrameGrabber(playlist.toFile())) {
+            plain.start();
+            assertThat(plain.getFormat()).isEqualTo("hls");
+            assertThat(plain.grabImage()).isNotNull();
+        }
+        assertReject(() -> faces.ingest(playlist, 0.0, 2.5, 0.5, 0.5), RejectReason.NOT_MEDIA,
+                "hlsPlaylist.mp4 is an HLS playlist (M3U8), a list of other files to read");
+        assertReject(() -> audio.decode(playlist, 0.0, 2.5), RejectReason.NOT_MEDIA, "is an HLS playlist");
     }
 
     @Test
