@@ -86,6 +86,13 @@ class HostileMediaTest {
     }
 
     @Test
+    void theTruncationSentenceNamesTheBoxAndWhereTheFileEnds() {
+        assertReject(() -> audio.decode(CORPUS.resolve("truncMp4Cut.mp4"), 0.0, 2.0), RejectReason.TRUNCATED,
+                "truncMp4Cut.mp4 is truncated: its 'mdat' box declares 91052 bytes from byte 7974, but the file ends "
+                        + "at byte 44561, 45% of the way. The download was cut short.");
+    }
+
+    @Test
     void aOnePixelVideoIsFrameTooSmallForFacesWhileItsSpeechIsStillAudio() throws Exception {
         Path video = CORPUS.resolve("onePixel001.webm");
         assertReject(() -> faces.ingest(video, 0.0, 2.5, 0.5, 0.5), RejectReason.FRAME_TOO_SMALL,

@@ -1,0 +1,38 @@
+package org.speech2face.contracts;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** docs/inputs.md lists every reject reason, with the retry rule and the advice the code gives, and no other. */
+class RejectReasonsDocTest {
+    private static final Path DOC = Path.of("../docs/inputs.md");
+
+    @Test
+    void everyReasonIsDocumentedWithItsRetryRuleAndAdvice() throws IOException {
+        String doc = Files.readString(DOC);
+        List<String> missing = new ArrayList<>();
+        for (RejectReason r : RejectReason.values()) {
+            String row = "| `" + r.code() + "` | " + (r.retryable() ? "yes" : "no") + " | " + r.advice() + " |";
+            if (!doc.contains(row)) {
+                missing.add(row);
+            }
+        }
+        assertThat(missing).as("rows docs/inputs.md lacks (or has out of date)").isEmpty();
+    }
+
+    @Test
+    void theDocumentedTableNamesNoCodeTheContractLacks() throws IOException {
+        String table = Files.readString(DOC).split("## Reject reasons", 2)[1];
+        List<String> documented = table.lines().filter(l -> l.startsWith("| `"))
+                .map(l -> l.substring(3, l.indexOf('`', 3))).toList();
+        assertThat(documented).hasSize(RejectReason.values().length);
+        documented.forEach(code -> assertThat(RejectReason.fromCode(code)).isNotNull());
+    }
+}
