@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch reference for `s2f bench models`: the same SE training step and VGG16 forward, CPU, 2 threads.
 
-DESIGN.md section 5 quotes PyTorch 1.13's figures on these machines (SE 7.7 samples/s, VGG16 7.0 faces/s); this script
+The project's targets (docs/benchmarks.md) were set against PyTorch 1.13 on these machines (SE 7.7 samples/s, VGG16 7.0 faces/s); this script
 measures them again beside the DL4J run, since shared machines are noisy. Architectures follow
 common/src/main/java/org/speech2face/model/{SpeechEncoder,Cbam,TriItemLoss,VggFace}.java (paper profile).
 Usage: bench/pytorch_models.py [batch] [steps] [warmup]   (prints one line per network, DL4J's format)

@@ -17,12 +17,13 @@ quote() {
 # Size like 8g, 512m, 2048 (MiB) -> MiB.
 to_mib() {
   local v="${1,,}"
+  [[ "$v" =~ ^[0-9]+[mgt]?$ ]] \
+    || die "Size '$1' is not a whole number of MiB or a whole number with m, g or t (e.g. 4g)."
   case "$v" in
     *t) echo $(( ${v%t} * 1024 * 1024 )) ;;
     *g) echo $(( ${v%g} * 1024 )) ;;
     *m) echo $(( ${v%m} )) ;;
-    *[0-9]) echo $(( v )) ;;
-    *) die "Size '$1' is not a number of MiB or a number with m, g or t (e.g. 4g)." ;;
+    *) echo $(( v )) ;;
   esac
 }
 
@@ -43,21 +44,27 @@ options:
   --jar PATH|URI           the shaded jar (default: spark-jobs/target/speech2face-spark-jobs-<v>-cpu.jar, -cuda.jar with --gpu)
   --executors N            executor count (default 2)
   --executor-memory SIZE   JVM heap per executor (default 8g)
-  --executor-cores N       cores per executor (default 4)
+  --executor-cores N       cores per executor (default 4; 1 with --gpu, where more become spark.task.cpus of the
+                           one GPU task)
   --driver-memory SIZE     driver heap (default 4g)
-  --offheap SIZE           ND4J/JavaCPP off-heap per JVM (default 4g); added to spark.executor.memoryOverhead
-  --gpu                    one GPU per executor and per task (training and inference stages only)
+  --offheap SIZE           ND4J/JavaCPP off-heap per JVM (default 4g); added to spark.{driver,executor}.memoryOverhead
+  --gpu                    one GPU per executor and per task (training and inference stages only); the driver
+                           keeps no GPU and runs ND4J's CPU backend
+  --event-log-dir URI|none Spark event logs for the History Server (default: hdfs:///spark-events on YARN,
+                           s3a://s2f-data/spark-events on Kubernetes; $S2F_EVENT_LOG_DIR overrides); must exist
   --name NAME              application name (default s2f-<job>)
-  --spark-conf KEY=VALUE   any other Spark setting (repeatable)
+  --spark-conf KEY=VALUE   any other Spark setting (repeatable); spark.{driver,executor}.extraJavaOptions add to
+                           the wrapper's options, which go in spark.{driver,executor}.defaultJavaOptions
   --dry-run                print the spark-submit command and exit 0
 USAGE
 }
 
-# Sets: JOB, S2F_ARGS[], CONF, JAR, EXECUTORS, EXEC_MEM, EXEC_CORES, DRIVER_MEM, OFFHEAP, GPU, NAME, EXTRA_CONF[],
-# DRY_RUN, and wrapper-specific options through parse_specific (returns 0 and sets SHIFT_BY when it takes one).
+# Sets: JOB, S2F_ARGS[], CONF, JAR, EXECUTORS, EXEC_MEM, EXEC_CORES, DRIVER_MEM, OFFHEAP, GPU, EVENT_LOG_DIR, NAME,
+# EXTRA_CONF[], DRY_RUN, and wrapper-specific options through parse_specific (returns 0 and sets SHIFT_BY when it
+# takes one).
 parse_args() {
-  JOB=""; S2F_ARGS=(); CONF=""; JAR=""; EXECUTORS=2; EXEC_MEM=8g; EXEC_CORES=4; DRIVER_MEM=4g; OFFHEAP=4g
-  GPU=false; NAME=""; EXTRA_CONF=(); DRY_RUN=false
+  JOB=""; S2F_ARGS=(); CONF=""; JAR=""; EXECUTORS=2; EXEC_MEM=8g; EXEC_CORES=""; DRIVER_MEM=4g; OFFHEAP=4g
+  GPU=false; EVENT_LOG_DIR="${S2F_EVENT_LOG_DIR:-}"; NAME=""; EXTRA_CONF=(); DRY_RUN=false
   while [ $# -gt 0 ]; do
     case "$1" in
       --conf) CONF="${2:?--conf needs a file or URI}"; shift 2 ;;
@@ -68,6 +75,7 @@ parse_args() {
       --driver-memory) DRIVER_MEM="${2:?--driver-memory needs a size}"; shift 2 ;;
       --offheap) OFFHEAP="${2:?--offheap needs a size}"; shift 2 ;;
       --gpu) GPU=true; shift ;;
+      --event-log-dir) EVENT_LOG_DIR="${2:?--event-log-dir needs a URI or none}"; shift 2 ;;
       --name) NAME="${2:?--name needs a value}"; shift 2 ;;
       --spark-conf) EXTRA_CONF+=("${2:?--spark-conf needs KEY=VALUE}"); shift 2 ;;
       --dry-run) DRY_RUN=true; shift ;;
@@ -83,43 +91,104 @@ parse_args() {
   done
   [ -n "$JOB" ] || die "No job given; usage: $(basename "$0") [options] <job> [s2f args...]"
   [[ "$EXECUTORS" =~ ^[1-9][0-9]*$ ]] || die "Executor count '$EXECUTORS' is not a positive whole number."
+  # A GPU executor runs one task at a time (one GPU, one GPU per task), so one core; more would sit idle.
+  if [ -z "$EXEC_CORES" ]; then if $GPU; then EXEC_CORES=1; else EXEC_CORES=4; fi; fi
   [[ "$EXEC_CORES" =~ ^[1-9][0-9]*$ ]] || die "Executor cores '$EXEC_CORES' is not a positive whole number."
+  to_mib "$EXEC_MEM" > /dev/null; to_mib "$DRIVER_MEM" > /dev/null; to_mib "$OFFHEAP" > /dev/null
   if $GPU && [[ "$GPU_STAGES" != *" $JOB "* ]]; then
     die "Job '$JOB' does not run the networks, so --gpu would only waste a GPU; GPU stages are:$GPU_STAGES"
   fi
   [ -n "$NAME" ] || NAME="s2f-$JOB"
 }
 
+# The spark-submit --master value already in SUBMIT[] (both wrappers put it there first).
+submit_master() {
+  local i
+  for (( i = 0; i + 1 < ${#SUBMIT[@]}; i++ )); do
+    if [ "${SUBMIT[i]}" = --master ]; then printf '%s' "${SUBMIT[i + 1]}"; return; fi
+  done
+}
+
+# The JVM options of one side (driver or executor): the Java 17 --add-opens list, the ND4J native build, and
+# JavaCPP's limits. maxbytes caps ND4J's off-heap arrays; maxphysicalbytes caps heap + off-heap, past which JavaCPP
+# collects and then fails with an OutOfMemoryError naming the limit, instead of the container manager killing the
+# JVM: so it is that JVM's own heap plus off-heap, below its container limit (heap + overhead).
+# $1: heap MiB, $2: off-heap MiB, $3: JavaCPP platform extension.
+java_options() {
+  printf '%s' "$JAVA17_OPENS -Djavacpp.platform=linux-x86_64 -Dorg.bytedeco.javacpp.platform.extension=$3"
+  printf ' %s' "-Dorg.bytedeco.javacpp.maxbytes=${2}m" "-Dorg.bytedeco.javacpp.maxphysicalbytes=$(( $1 + $2 ))m"
+}
+
+# Fills SPARK_CONF[] (KEY=VALUE) and DRIVER_ENV[] (NAME=VALUE) with the settings every submission of the project
+# carries, through a wrapper or an operator manifest (deploy/k8s/render.sh) alike. Sizes stay out: each submission
+# path has its own fields for them. $1: the GPU discovery script as executors see it. Needs EVENT_LOG_DIR set.
+shared_settings() {
+  local discovery="$1" exec_ext driver_ext="-onednn" heap_mib driver_mib off_mib
+  JAVA17_OPENS="$(java17_opens)" || exit 2
+  # The CUDA jar also carries ND4J's CPU build (-onednn); the driver of a GPU stage runs that one (see below).
+  if $GPU; then exec_ext="-cudnn"; else exec_ext="-onednn"; fi
+  heap_mib="$(to_mib "$EXEC_MEM")"; driver_mib="$(to_mib "$DRIVER_MEM")"; off_mib="$(to_mib "$OFFHEAP")"
+  SPARK_CONF=(spark.serializer=org.apache.spark.serializer.KryoSerializer
+    spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator
+    # default*, not extra*: a user's own spark.*.extraJavaOptions is added to these instead of replacing the
+    # --add-opens list and the ND4J limits.
+    "spark.driver.defaultJavaOptions=$(java_options "$driver_mib" "$off_mib" "$driver_ext")"
+    "spark.executor.defaultJavaOptions=$(java_options "$heap_mib" "$off_mib" "$exec_ext")"
+    # libgomp busy-waits by default; with a task per core that makes ND4J many times slower.
+    spark.executorEnv.OMP_WAIT_POLICY=PASSIVE)
+  DRIVER_ENV=(OMP_WAIT_POLICY=PASSIVE)
+  if [ "$EVENT_LOG_DIR" != none ]; then
+    # Every run, finished or failed, can be opened in the Spark History Server (docs/deploy-kubernetes.md).
+    SPARK_CONF+=(spark.eventLog.enabled=true "spark.eventLog.dir=$EVENT_LOG_DIR" spark.eventLog.compress=true)
+  fi
+  # Spark's metrics in Prometheus' text format from the driver's UI port: /metrics/prometheus/ (driver, with the
+  # training loss and samples/s of train-* stages under s2f_training_*) and /metrics/executors/prometheus.
+  SPARK_CONF+=(spark.metrics.namespace=s2f
+    "spark.metrics.conf.*.sink.prometheusServlet.class=org.apache.spark.metrics.sink.PrometheusServlet"
+    "spark.metrics.conf.*.sink.prometheusServlet.path=/metrics/prometheus"
+    spark.metrics.appStatusSource.enabled=true
+    spark.ui.prometheus.enabled=true)
+  if $GPU; then
+    SPARK_CONF+=(spark.executor.resource.gpu.amount=1 spark.task.resource.gpu.amount=1
+      "spark.executor.resource.gpu.discoveryScript=$discovery")
+    # One task per executor holds the GPU; cores asked beyond one belong to that task rather than idling.
+    [ "$EXEC_CORES" -eq 1 ] || SPARK_CONF+=("spark.task.cpus=$EXEC_CORES")
+    # The driver gets no GPU: it loads models, averages parameters and evaluates on ND4J's CPU backend, which the
+    # CUDA jar carries too. ND4J picks the available backend of highest priority (CUDA 100, CPU 0 by default);
+    # this makes it the CPU one even where the driver could see a GPU, and void keeps NVIDIA's container runtime
+    # from mounting the node's GPUs into the driver.
+    DRIVER_ENV+=(BACKEND_PRIORITY_CPU=200 NVIDIA_VISIBLE_DEVICES=void)
+  fi
+}
+
 # Fills SUBMIT[] with the settings both cluster managers share. $1: the jar as the cluster sees it,
-# $2: the GPU discovery script path as executors see it.
+# $2: the GPU discovery script path as executors see it. SUBMIT[] must already hold --master.
 common_submit_args() {
-  local jar="$1" discovery="$2" ext opens heap_mib off_mib java_opts
-  if $GPU; then ext="-cudnn"; else ext="-onednn"; fi
-  opens="$(java17_opens)"
-  heap_mib="$(to_mib "$EXEC_MEM")"; off_mib="$(to_mib "$OFFHEAP")"
-  # maxbytes caps ND4J's off-heap arrays; maxphysicalbytes caps heap + off-heap, past which JavaCPP collects and
-  # then fails instead of letting the container manager kill the JVM. The overhead adds 1 GiB for netty, natives
-  # (FFmpeg, OpenCV, oneDNN) and thread stacks.
-  java_opts="$opens -Djavacpp.platform=linux-x86_64 -Dorg.bytedeco.javacpp.platform.extension=$ext"
-  java_opts+=" -Dorg.bytedeco.javacpp.maxbytes=${off_mib}m -Dorg.bytedeco.javacpp.maxphysicalbytes=$(( heap_mib + off_mib ))m"
+  local jar="$1" discovery="$2" master off_mib driver_env="" kv
+  master="$(submit_master)"
+  case "$master" in
+    k8s://*) driver_env="spark.kubernetes.driverEnv." ;;
+    yarn*) driver_env="spark.yarn.appMasterEnv." ;;
+  esac
+  if [ -z "$EVENT_LOG_DIR" ]; then
+    case "$master" in
+      k8s://*) EVENT_LOG_DIR="s3a://s2f-data/spark-events" ;;
+      *) EVENT_LOG_DIR="hdfs:///spark-events" ;;
+    esac
+  fi
+  shared_settings "$discovery"
+  off_mib="$(to_mib "$OFFHEAP")"
   SUBMIT+=(--deploy-mode cluster --name "$NAME" --class org.speech2face.cli.S2f
     --num-executors "$EXECUTORS" --executor-memory "$EXEC_MEM" --executor-cores "$EXEC_CORES"
     --driver-memory "$DRIVER_MEM"
     --conf spark.executor.instances="$EXECUTORS"
-    --conf spark.serializer=org.apache.spark.serializer.KryoSerializer
-    --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator
+    # ND4J's off-heap arrays plus 1 GiB for netty, the natives (FFmpeg, OpenCV, oneDNN) and thread stacks.
     --conf spark.executor.memoryOverhead="$(( off_mib + 1024 ))m"
-    --conf spark.driver.memoryOverhead="$(( off_mib + 1024 ))m"
-    --conf "spark.driver.extraJavaOptions=$java_opts"
-    --conf "spark.executor.extraJavaOptions=$java_opts"
-    # libgomp busy-waits by default; with a task per core that makes ND4J many times slower.
-    --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE)
-  if $GPU; then
-    SUBMIT+=(--conf spark.executor.resource.gpu.amount=1
-      --conf spark.task.resource.gpu.amount=1
-      --conf spark.executor.resource.gpu.discoveryScript="$discovery")
+    --conf spark.driver.memoryOverhead="$(( off_mib + 1024 ))m")
+  for kv in "${SPARK_CONF[@]}"; do SUBMIT+=(--conf "$kv"); done
+  if [ -n "$driver_env" ]; then
+    for kv in "${DRIVER_ENV[@]}"; do SUBMIT+=(--conf "$driver_env$kv"); done
   fi
-  local kv
   for kv in "${EXTRA_CONF[@]}"; do SUBMIT+=(--conf "$kv"); done
   : "$jar"
 }
@@ -129,8 +198,18 @@ default_jar() {
   else echo "$S2F_HOME/spark-jobs/target/speech2face-spark-jobs-$S2F_VERSION-cpu.jar"; fi
 }
 
+# The command that serves the event logs of $EVENT_LOG_DIR in the Spark History Server (http://localhost:18080).
+history_server_command() {
+  printf 'SPARK_HISTORY_OPTS=%s "${SPARK_HOME:?}"/sbin/start-history-server.sh' \
+    "$(quote "-Dspark.history.fs.logDirectory=$EVENT_LOG_DIR")"
+}
+
 # Prints (dry run) or runs SUBMIT[].
 run_submit() {
+  if [ "$EVENT_LOG_DIR" != none ]; then
+    echo "$(basename "$0"): event logs go to $EVENT_LOG_DIR; to look at the run, finished or failed:" \
+      "$(history_server_command)" >&2
+  fi
   if $DRY_RUN; then
     local first=true a
     for a in "${SUBMIT[@]}"; do $first || printf ' '; first=false; quote "$a"; done

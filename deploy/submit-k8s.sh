@@ -19,10 +19,13 @@ usage() {
   --master URL             API server (default k8s://https://kubernetes.default.svc)
   --upload-path URI        hdfs:/s3a: folder spark-submit uploads a local --conf file to
                            (spark.kubernetes.file.upload.path); not needed for a remote --conf
+  --s3-secret NAME         a Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for s3a:, given to the driver
+                           and executors as environment (default: none; the pods' IAM role or node credentials)
 USAGE
 }
 
 IMAGE=""; NAMESPACE=s2f; SERVICE_ACCOUNT=spark; MASTER="k8s://https://kubernetes.default.svc"; UPLOAD_PATH=""
+S3_SECRET=""
 parse_specific() {
   case "$1" in
     --image) IMAGE="${2:?--image needs an image}"; SHIFT_BY=2; return 0 ;;
@@ -30,6 +33,7 @@ parse_specific() {
     --service-account) SERVICE_ACCOUNT="${2:?--service-account needs a name}"; SHIFT_BY=2; return 0 ;;
     --master) MASTER="${2:?--master needs a URL}"; SHIFT_BY=2; return 0 ;;
     --upload-path) UPLOAD_PATH="${2:?--upload-path needs a URI}"; SHIFT_BY=2; return 0 ;;
+    --s3-secret) S3_SECRET="${2:?--s3-secret needs a Secret name}"; SHIFT_BY=2; return 0 ;;
   esac
   return 1
 }
@@ -45,7 +49,18 @@ common_submit_args "$JAR" "/opt/s2f/deploy/gpu-discovery.sh"
 SUBMIT+=(--conf spark.kubernetes.namespace="$NAMESPACE"
   --conf spark.kubernetes.container.image="$IMAGE"
   --conf spark.kubernetes.authenticate.driver.serviceAccountName="$SERVICE_ACCOUNT"
-  --conf spark.kubernetes.driverEnv.OMP_WAIT_POLICY=PASSIVE)
+  # Prometheus' Kubernetes service discovery scrapes the driver's metrics servlet (submit-common.sh) by these.
+  --conf spark.kubernetes.driver.annotation.prometheus.io/scrape=true
+  --conf spark.kubernetes.driver.annotation.prometheus.io/port=4040
+  --conf spark.kubernetes.driver.annotation.prometheus.io/path=/metrics/prometheus/)
+if [ -n "$S3_SECRET" ]; then
+  # S3A's default credential chain reads these variables (EnvironmentVariableCredentialsProvider).
+  for side in driver executor; do
+    for key in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY; do
+      SUBMIT+=(--conf "spark.kubernetes.$side.secretKeyRef.$key=$S3_SECRET:$key")
+    done
+  done
+fi
 if $GPU; then
   # Spark asks Kubernetes for nvidia.com/gpu per executor pod.
   SUBMIT+=(--conf spark.executor.resource.gpu.vendor=nvidia.com)

@@ -5,7 +5,7 @@ Crops two public-domain portraits with ffmpeg, makes distorted copies, and write
 common/src/test/resources/msssim/. The implementation here deliberately differs from the Java one: a full 2-D
 11x11 Gaussian window applied by direct correlation (the Java code filters separably), everything in float64.
 
-Definition (DESIGN.md section 3): Gaussian window 11, sigma 1.5, K1 0.01, K2 0.03, dynamic range 1, 2x2 average
+Definition (docs/paper-recipes.md, "Losses"): Gaussian window 11, sigma 1.5, K1 0.01, K2 0.03, dynamic range 1, 2x2 average
 pooling between scales (odd sizes: last row/column dropped), 'valid' filtering, per-channel MS-SSIM =
 prod_{j<M} relu(cs_j)^w_j * relu(ssim_M)^w_M, averaged over the three channels. 5 scales use
 w = 0.0448, 0.2856, 0.3001, 0.2363, 0.1333; fewer scales use the first M weights renormalised to sum to 1.

@@ -63,7 +63,7 @@ public final class ModelBenchmark {
             }
         }
 
-        /** The figures DESIGN.md compares: paper profile, batch 16. */
+        /** The size the reference figures of docs/benchmarks.md are for: paper profile, batch 16. */
         public static Options paper() {
             return new Options(ModelProfile.PAPER, 16, 2, 4, true, true, true);
         }
@@ -111,7 +111,7 @@ public final class ModelBenchmark {
     /**
      * GFLOP/s of one float32 matrix product of two n x n matrices (ND4J's gemm, all OpenMP threads), best of
      * {@code reps}: what the convolutions above can at most reach on this machine, printed beside them because
-     * DESIGN.md's reference figures come from a machine with a higher ceiling.
+     * The reference figures of docs/benchmarks.md come from a machine with a higher ceiling.
      */
     public static double matrixProductGflops(int n, int reps) {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);

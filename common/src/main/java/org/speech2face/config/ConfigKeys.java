@@ -74,7 +74,6 @@ final class ConfigKeys {
     static final ConfigKey.Decimal GENDER_LEARNING_RATE =
             new ConfigKey.Decimal("gender.learning-rate", 0, true, 1, true);
     static final ConfigKey.Long64 GENDER_SEED = new ConfigKey.Long64("gender.seed");
-    static final ConfigKey.Int GENDER_SHUFFLE_BUFFER = new ConfigKey.Int("gender.shuffle-buffer", 2, 10_000_000);
 
     static final ConfigKey.IntList PRIORS_N = new ConfigKey.IntList("priors.n", 1, Integer.MAX_VALUE, true);
     static final ConfigKey.Long64 PRIORS_SEED = new ConfigKey.Long64("priors.seed");
@@ -125,7 +124,7 @@ final class ConfigKeys {
             FACES_HINT_CROP_FRACTION, FACES_HAAR_SCALE_FACTOR, FACES_HAAR_MIN_NEIGHBORS, AUDIO_SAMPLE_RATE,
             AUDIO_SEGMENT_SECONDS, AUDIO_WINDOW, AUDIO_HOP, AUDIO_FFT_SIZE, AUDIO_COMPRESSION_POWER, VGGFACE_WEIGHTS,
             FEATURES_BATCH_SIZE, FEATURES_PARTITIONS, GENDER_LABELS, GENDER_EPOCHS, GENDER_BATCH_SIZE,
-            GENDER_LEARNING_RATE, GENDER_SEED, GENDER_SHUFFLE_BUFFER, PRIORS_N, PRIORS_SEED, PRIORS_GENDER_FROM,
+            GENDER_LEARNING_RATE, GENDER_SEED, PRIORS_N, PRIORS_SEED, PRIORS_GENDER_FROM,
             TRAINING_EPOCHS, TRAINING_WORKERS, TRAINING_BATCH_PER_WORKER, TRAINING_AVERAGING_FREQUENCY,
             TRAINING_PREFETCH, TRAINING_APPROACH, TRAINING_STORAGE_LEVEL, TRAINING_SEED, TRAINING_EVAL_EXAMPLES,
             TRAINING_UI_STATS, ENCODER_PRIOR, ENCODER_FUSION, EVALUATE_FIGURE_CLIPS, EVALUATE_FIGURE_SEED,
@@ -156,13 +155,6 @@ final class ConfigKeys {
                         + s.get(AUDIO_SEGMENT_SECONDS) + ") holds " + samples + " samples at "
                         + s.get(AUDIO_SAMPLE_RATE) + " Hz, fewer than one window of " + window
                         + s.origin(AUDIO_SEGMENT_SECONDS.path()) + ".";
-            }),
-            new ConfigRule("gender.shuffle-buffer is at least gender.batch-size (it holds a whole batch).", s -> {
-                int buffer = s.get(GENDER_SHUFFLE_BUFFER);
-                int batch = s.get(GENDER_BATCH_SIZE);
-                return buffer >= batch ? null : "Config key 'gender.shuffle-buffer' must hold at least one batch ("
-                        + "gender.batch-size " + batch + "); got " + buffer + s.origin(GENDER_SHUFFLE_BUFFER.path())
-                        + ".";
             }),
             new ConfigRule("encoder.fusion is add or add-fc unless encoder.prior is none, which ignores the "
                     + "fusion.", s -> {

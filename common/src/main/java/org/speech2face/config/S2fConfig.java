@@ -69,7 +69,7 @@ public record S2fConfig(
     }
 
     /** The voice gender classifier: where its labels come from and how it is trained. */
-    public record Gender(String labels, int epochs, int batchSize, double learningRate, long seed, int shuffleBuffer)
+    public record Gender(String labels, int epochs, int batchSize, double learningRate, long seed)
             implements Serializable {
     }
 
@@ -115,7 +115,7 @@ public record S2fConfig(
                 ingest,
                 new Features(s.get(VGGFACE_WEIGHTS), s.get(FEATURES_BATCH_SIZE), s.get(FEATURES_PARTITIONS)),
                 new Gender(s.get(GENDER_LABELS), s.get(GENDER_EPOCHS), s.get(GENDER_BATCH_SIZE),
-                        s.get(GENDER_LEARNING_RATE), s.get(GENDER_SEED), s.get(GENDER_SHUFFLE_BUFFER)),
+                        s.get(GENDER_LEARNING_RATE), s.get(GENDER_SEED)),
                 new Priors(s.get(PRIORS_N), s.get(PRIORS_SEED), s.get(PRIORS_GENDER_FROM)),
                 TrainingSettings.from(s),
                 EvaluateSettings.from(s),

@@ -6,7 +6,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The {@code faces/} contract (DESIGN.md section 2): one 224x224 RGB PNG crop per clip, with where it came from in
+ * The {@code faces/} contract (docs/datasets.md): one 224x224 RGB PNG crop per clip, with where it came from in
  * the source video, so a reviewer can trace any face back to its frame.
  */
 public final class FacesDataset {

@@ -6,7 +6,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The {@code spectrograms/} contract (DESIGN.md section 2): the compressed complex STFT of 6 s of 16 kHz mono as
+ * The {@code spectrograms/} contract (docs/datasets.md): the compressed complex STFT of 6 s of 16 kHz mono as
  * little-endian float32 {@code [frames][bins][2]} (time, frequency, real/imag), shape in its own columns.
  */
 public final class SpectrogramsDataset {

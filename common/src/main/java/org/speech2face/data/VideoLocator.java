@@ -2,9 +2,11 @@ package org.speech2face.data;
 
 import org.speech2face.contracts.RejectReason;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -14,7 +16,8 @@ import java.util.List;
 /**
  * Finds {@code <videos>/<youtube_id>.<ext>} on any Hadoop file system and hands back a local file FFmpeg can open.
  * Remote files are copied to executor-local disk first: an MP4 whose index sits at the end cannot be streamed, and
- * FFmpeg knows nothing of hdfs: or s3a:.
+ * FFmpeg knows nothing of hdfs: or s3a:. Videos go through the executor's {@link RemoteFileCache}, so each is fetched
+ * once per executor however many segments and stages read it.
  */
 public final class VideoLocator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -29,23 +32,49 @@ public final class VideoLocator implements Serializable {
         this.localTmp = localTmp;
     }
 
-    /** A local file to decode; {@link #close()} deletes it when it was a temporary copy. */
-    public record LocalVideo(Path source, java.nio.file.Path file, boolean temporary) implements AutoCloseable {
+    /**
+     * A local file to decode. {@link #temporary()} says whether it is a local copy of a remote file; {@link #close()}
+     * then deletes it or hands it back to the executor's cache.
+     */
+    public static final class LocalVideo implements AutoCloseable {
+        private final Path source;
+        private final java.nio.file.Path file;
+        private final boolean temporary;
+        private final Runnable release;
+        private boolean closed;
+
+        LocalVideo(Path source, java.nio.file.Path file, boolean temporary, Runnable release) {
+            this.source = source;
+            this.file = file;
+            this.temporary = temporary;
+            this.release = release;
+        }
+
+        public Path source() {
+            return source;
+        }
+
+        public java.nio.file.Path file() {
+            return file;
+        }
+
+        public boolean temporary() {
+            return temporary;
+        }
+
         @Override
         public void close() {
-            if (temporary) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // A leftover temp file is harmless; the executor's tmp is cleaned with it.
-                }
+            if (!closed) {
+                closed = true;
+                release.run();
             }
         }
     }
 
     /**
-     * Locates and, if needed, copies the clip. On the local file system the clip may be a symbolic link, but only to
-     * a file inside {@code input.videos}: nothing outside the configured folders is read.
+     * Locates the clip and, on a remote file system, gets its local copy from the executor's cache. On the local file
+     * system the clip may be a symbolic link, but only to a file inside {@code input.videos}: nothing outside the
+     * configured folders is read.
      *
      * @throws RejectException {@code MISSING_FILE} when no extension matches, {@code OUTSIDE_ROOT} for a link that
      *                         leads out of {@code input.videos}
@@ -54,18 +83,29 @@ public final class VideoLocator implements Serializable {
         YoutubeId.requireSafe(youtubeId);
         Path root = new Path(videosRoot);
         FileSystem fs = root.getFileSystem(hadoopConf);
-        boolean local = "file".equals(fs.getUri().getScheme());
+        boolean local = isLocal(fs);
         for (String ext : extensions) {
             Path candidate = new Path(root, youtubeId + "." + ext);
             if (local) {
-                java.nio.file.Path file = java.nio.file.Path.of(fs.makeQualified(candidate).toUri());
+                java.nio.file.Path file = localPath(fs, candidate);
                 if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                    requireInside(java.nio.file.Path.of(fs.makeQualified(root).toUri()), file, "input.videos");
+                    requireInside(localPath(fs, root), file, "input.videos");
                 }
             }
-            if (fs.isFile(candidate)) {
-                return local(candidate, hadoopConf, localTmp, "s2f-" + youtubeId + "-");
+            FileStatus status;
+            try {
+                status = fs.getFileStatus(candidate);
+            } catch (FileNotFoundException absent) {
+                continue;
             }
+            if (!status.isFile()) {
+                continue;
+            }
+            if (local) {
+                return new LocalVideo(candidate, localPath(fs, candidate), false, () -> { });
+            }
+            RemoteFileCache.Lease lease = RemoteFileCache.in(localTmp).acquire(fs, status);
+            return new LocalVideo(candidate, lease.file(), true, lease::close);
         }
         throw new RejectException(RejectReason.MISSING_FILE, "No video for youtube_id " + youtubeId + " under "
                 + videosRoot + " (tried ." + String.join(", .", extensions) + ").");
@@ -105,14 +145,14 @@ public final class VideoLocator implements Serializable {
     }
 
     /**
-     * A local file FFmpeg can open for {@code source} (a video or a voice recording): the file itself on {@code file:},
-     * else a temporary copy under {@code localTmp} named {@code tempPrefix...<extension>}.
+     * A local file FFmpeg can open for {@code source} (a voice recording read once): the file itself on {@code file:},
+     * else a temporary copy under {@code localTmp} named {@code tempPrefix...<extension>}, deleted on close.
      */
     public static LocalVideo local(Path source, Configuration hadoopConf, String localTmp, String tempPrefix)
             throws IOException {
         FileSystem fs = source.getFileSystem(hadoopConf);
-        if ("file".equals(fs.getUri().getScheme())) {
-            return new LocalVideo(source, java.nio.file.Path.of(fs.makeQualified(source).toUri()), false);
+        if (isLocal(fs)) {
+            return new LocalVideo(source, localPath(fs, source), false, () -> { });
         }
         java.nio.file.Path dir = java.nio.file.Path.of(new Path(localTmp).toUri().getPath());
         Files.createDirectories(dir);
@@ -120,6 +160,20 @@ public final class VideoLocator implements Serializable {
         java.nio.file.Path local = Files.createTempFile(dir, tempPrefix,
                 name.contains(".") ? name.substring(name.lastIndexOf('.')) : "");
         fs.copyToLocalFile(false, source, new Path(local.toUri()), true);
-        return new LocalVideo(source, local, true);
+        return new LocalVideo(source, local, true, () -> {
+            try {
+                Files.deleteIfExists(local);
+            } catch (IOException ignored) {
+                // A leftover temp file is harmless; the executor's tmp is cleaned with it.
+            }
+        });
+    }
+
+    private static boolean isLocal(FileSystem fs) {
+        return "file".equals(fs.getUri().getScheme());
+    }
+
+    private static java.nio.file.Path localPath(FileSystem fs, Path p) {
+        return java.nio.file.Path.of(fs.makeQualified(p).toUri());
     }
 }

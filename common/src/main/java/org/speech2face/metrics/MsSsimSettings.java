@@ -3,7 +3,7 @@ package org.speech2face.metrics;
 import java.util.Arrays;
 
 /**
- * The MS-SSIM recipe of DESIGN.md (Wang et al. 2003 as used by Zhao et al.): Gaussian window 11 with sigma 1.5,
+ * The MS-SSIM recipe of docs/paper-recipes.md (Wang et al. 2003 as used by Zhao et al.): Gaussian window 11 with sigma 1.5,
  * K1 0.01, K2 0.03, dynamic range 1, 2x2 average pooling between scales, 'valid' filtering. With fewer than five
  * scales (small faces) the first {@code scales} paper weights are renormalised to sum to 1, so identical images
  * still score exactly 1 and the finest-scale emphasis is kept.
@@ -32,7 +32,7 @@ public record MsSsimSettings(int scales, int window, double sigma, double k1, do
         }
     }
 
-    /** The DESIGN.md settings with {@code scales} scales. */
+    /** Those settings with {@code scales} scales. */
     public static MsSsimSettings paper(int scales) {
         return new MsSsimSettings(scales, 11, 1.5, 0.01, 0.03, 1.0);
     }

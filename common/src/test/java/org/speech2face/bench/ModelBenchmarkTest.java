@@ -33,7 +33,7 @@ class ModelBenchmarkTest {
 
     @Test
     void paperSeStepCostsAbout18Gflop() {
-        // DESIGN.md: SE costs about 18 GFLOP per sample per training step
+        // SE costs about 18 GFLOP per sample per training step
         assertThat(3 * ModelDescriber.speechEncoder(ModelProfile.PAPER, PriorFusion.NONE).forwardFlops() / 1e9)
                 .isBetween(17.0, 18.5);
     }

@@ -49,8 +49,6 @@ class FeatureConfigTest {
     void badGenderSettingsNameTheirKey() {
         assertThatThrownBy(() -> load("gender.batch-size = 1")).isInstanceOf(ConfigError.class)
                 .hasMessageContaining("'gender.batch-size'").hasMessageContaining("got 1");
-        assertThatThrownBy(() -> load("gender { batch-size = 64, shuffle-buffer = 10 }")).isInstanceOf(ConfigError.class)
-                .hasMessageContaining("'gender.shuffle-buffer'");
         assertThatThrownBy(() -> load("priors.gender-from = voice")).isInstanceOf(ConfigError.class)
                 .hasMessageContaining("'priors.gender-from'").hasMessageContaining("predicted, labels");
     }

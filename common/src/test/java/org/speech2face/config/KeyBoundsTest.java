@@ -79,7 +79,7 @@ class KeyBoundsTest {
     void theEdgesOfEachIntervalAreAsDocumented() throws IOException {
         assertThat(load("", "ingest.audio.compression-power=1").ingest().audio().compressionPower()).isEqualTo(1.0);
         assertThatThrownBy(() -> load("", "ingest.audio.compression-power=0")).hasMessageContaining("(0, 1]");
-        assertThat(load("", "gender.batch-size=2", "gender.shuffle-buffer=2").gender().batchSize()).isEqualTo(2);
+        assertThat(load("", "gender.batch-size=2").gender().batchSize()).isEqualTo(2);
         assertThat(load("", "ingest.faces.frames-per-segment=50").ingest().faces().framesPerSegment()).isEqualTo(50);
         assertThatThrownBy(() -> load("", "ingest.faces.frames-per-segment=51")).hasMessageContaining("got 51");
         assertThat(load("", "evaluate.generate.min-seconds=6").evaluate().generate().minSeconds()).isEqualTo(6.0);

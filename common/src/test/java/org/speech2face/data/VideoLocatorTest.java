@@ -48,7 +48,7 @@ class VideoLocatorTest {
     }
 
     @Test
-    void copiesRemoteFilesToLocalDiskAndDeletesTheCopyOnClose() throws Exception {
+    void copiesRemoteVideosToLocalDiskOnceAndVoicesForOneUse() throws Exception {
         Path videos = Files.createDirectories(dir.resolve("remote-videos"));
         byte[] content = "not really a video".getBytes();
         Files.write(videos.resolve("abcdefghijk.mp4"), content);
@@ -64,7 +64,19 @@ class VideoLocatorTest {
             assertThat(local).startsWith(tmp);
             assertThat(Files.readAllBytes(local)).isEqualTo(content);
         }
-        assertThat(local).doesNotExist();
+        try (VideoLocator.LocalVideo again = locator.open("abcdefghijk", conf)) {
+            assertThat(again.file()).as("the executor's cached copy").isEqualTo(local);
+        }
+        assertThat(local).exists();
+
+        org.apache.hadoop.fs.Path voice = new org.apache.hadoop.fs.Path("remote://" + videos.resolve("abcdefghijk.mp4"));
+        Path copy;
+        try (VideoLocator.LocalVideo v = VideoLocator.local(voice, conf, tmp.toString(), "s2f-voice-")) {
+            copy = v.file();
+            assertThat(copy.getFileName().toString()).startsWith("s2f-voice-").endsWith(".mp4");
+            assertThat(Files.readAllBytes(copy)).isEqualTo(content);
+        }
+        assertThat(copy).as("a voice is read once, so its copy goes on close").doesNotExist();
     }
 
     @Test

@@ -43,7 +43,7 @@ final class BenchCommand implements Command {
         throw new CliArgs.UsageError("bench training times decoder or encoder; got '" + name + "'.");
     }
 
-    /** The paper profile at batch 16 unless told otherwise: the size DESIGN.md's reference figures are for. */
+    /** The paper profile at batch 16 unless told otherwise: the size the reference figures are for. */
     private static void models(ModelProfile profile, PrintStream out) throws InterruptedException {
         ModelBenchmark.Options paper = ModelBenchmark.Options.paper();
         out.println("DL4J (this project):");
@@ -54,7 +54,7 @@ final class BenchCommand implements Command {
             ReferenceScript.run("pytorch_models.py", List.of(String.valueOf(paper.batch()), String.valueOf(paper.steps()),
                     String.valueOf(paper.warmup())), java.util.Map.of("OMP_WAIT_POLICY", "PASSIVE"), out);
         }
-        out.println("references (DESIGN.md section 5, PyTorch 1.13 CPU, 2 threads, paper size, batch 16): "
+        out.println("references (PyTorch 1.13 CPU, 2 threads, paper size, batch 16): "
                 + "SE training 7.7 samples/s, VGGFace forward 7.0 faces/s, measured where the float32 matrix product "
                 + "reached about 340 GFLOP/s; compare with the matrix-product lines above.");
     }

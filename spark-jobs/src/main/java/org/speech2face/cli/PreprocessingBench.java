@@ -77,7 +77,7 @@ final class PreprocessingBench {
         out.printf("  java (this project): %8.1f segments/s per core (%d segments, %.2f s CPU)%n",
                 r.segmentsPerCpuSecond(), r.segments(), r.cpuSeconds());
         ReferenceScript.run("numpy_spectrogram.py", List.of(), Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_NUM_THREADS", "1"), out);
-        out.println("  target: >= 500 segments/s per core; NumPy measured 263 on these machines (DESIGN.md section 5).");
+        out.println("  target: >= 500 segments/s per core; NumPy measured 263 on these machines (docs/benchmarks.md).");
     }
 
     /** The configured CSV's well-formed rows (a bad row has no segment to time). */

@@ -1,10 +1,12 @@
 package org.speech2face.deploy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.speech2face.cli.S2fCommands;
 import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,6 +83,27 @@ class OperatorManifestsTest {
         }
     }
 
+    /** The committed manifests are render.sh's output, so they carry the wrapper's settings (submit-common.sh). */
+    @Test
+    void theManifestsAreWhatRenderShWrites(@TempDir Path out) throws Exception {
+        Process p = new ProcessBuilder("bash", K8S.resolve("render.sh").toString(), "--out", out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(log).isZero();
+        List<Path> committed;
+        try (Stream<Path> s = Files.list(K8S)) {
+            committed = s.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        try (Stream<Path> s = Files.list(out)) {
+            assertThat(s.map(f -> f.getFileName().toString()).sorted())
+                    .containsExactlyElementsOf(committed.stream().map(f -> f.getFileName().toString()).toList());
+        }
+        for (Path f : committed) {
+            assertThat(out.resolve(f.getFileName())).as("%s: run deploy/k8s/render.sh", f.getFileName())
+                    .hasSameTextualContentAs(f);
+        }
+    }
+
     @Test
     void theScheduleRunsIngestHourlyOneRunAtATime() throws IOException {
         Map<String, Object> doc = load(K8S.resolve("ingest-scheduled.yaml"));
@@ -107,20 +130,34 @@ class OperatorManifestsTest {
         Map<String, Object> conf = map(spec.get("sparkConf"), stage + " sparkConf");
         assertThat(conf.get("spark.kryo.registrator")).as(stage).isEqualTo("org.nd4j.kryo.Nd4jRegistrator");
         assertThat(conf.get("spark.executorEnv.OMP_WAIT_POLICY")).as(stage).isEqualTo("PASSIVE");
-        for (String side : List.of("driver", "executor")) {
-            assertThat((String) conf.get("spark." + side + ".extraJavaOptions")).as(stage + " " + side)
-                    .startsWith(ProjectFiles.jvmOpens())
-                    .contains("-Dorg.bytedeco.javacpp.platform.extension=" + (gpu ? "-cudnn" : "-onednn"))
-                    .contains("-Dorg.bytedeco.javacpp.maxbytes=4096m");
-        }
+        // defaultJavaOptions, so that a user's extraJavaOptions add to them; each JVM's cap from its own heap.
+        assertThat((String) conf.get("spark.executor.defaultJavaOptions")).as(stage)
+                .startsWith(ProjectFiles.jvmOpens())
+                .contains("-Dorg.bytedeco.javacpp.platform.extension=" + (gpu ? "-cudnn" : "-onednn"))
+                .contains("-Dorg.bytedeco.javacpp.maxbytes=4096m")
+                .contains("-Dorg.bytedeco.javacpp.maxphysicalbytes=12288m");
+        // The driver runs ND4J's CPU build, also in the CUDA image.
+        assertThat((String) conf.get("spark.driver.defaultJavaOptions")).as(stage)
+                .startsWith(ProjectFiles.jvmOpens())
+                .contains("-Dorg.bytedeco.javacpp.platform.extension=-onednn")
+                .contains("-Dorg.bytedeco.javacpp.maxphysicalbytes=8192m");
+        assertThat(conf.keySet()).as(stage).noneMatch(k -> k.endsWith(".extraJavaOptions"));
+        assertThat(conf).as(stage).containsEntry("spark.eventLog.enabled", "true")
+                .containsEntry("spark.metrics.conf.*.sink.prometheusServlet.class",
+                        "org.apache.spark.metrics.sink.PrometheusServlet");
 
         Map<String, Object> executor = map(spec.get("executor"), stage + " executor");
         assertThat((Integer) executor.get("instances")).as(stage).isPositive();
         assertThat(executor.get("memory")).as(stage).isEqualTo("8g");
         // Overhead must cover the 4 GiB javacpp.maxbytes above.
-        assertThat(executor.get("memoryOverhead")).as(stage).isEqualTo("5g");
-        assertThat(map(spec.get("driver"), stage + " driver").get("serviceAccount")).isEqualTo("spark");
+        assertThat(executor.get("memoryOverhead")).as(stage).isEqualTo("5120m");
+        Map<String, Object> driver = map(spec.get("driver"), stage + " driver");
+        assertThat(driver.get("serviceAccount")).isEqualTo("spark");
+        List<Map<String, Object>> env = (List<Map<String, Object>>) driver.get("env");
+        assertThat(env).as(stage).contains(Map.of("name", "OMP_WAIT_POLICY", "value", "PASSIVE"));
         if (gpu) {
+            assertThat(executor.get("cores")).as(stage + ": one core for the one GPU task").isEqualTo(1);
+            assertThat(env).as(stage).contains(Map.of("name", "BACKEND_PRIORITY_CPU", "value", "200"));
             assertThat(map(executor.get("gpu"), stage + " gpu"))
                     .containsEntry("name", "nvidia.com/gpu").containsEntry("quantity", 1);
             assertThat(conf).containsEntry("spark.executor.resource.gpu.amount", "1")
@@ -129,6 +166,7 @@ class OperatorManifestsTest {
         } else {
             assertThat(executor).as(stage).doesNotContainKey("gpu");
             assertThat(conf.keySet()).as(stage).noneMatch(k -> k.contains("gpu"));
+            assertThat(env).as(stage).noneMatch(e -> e.get("name").equals("BACKEND_PRIORITY_CPU"));
         }
     }
 }

@@ -28,4 +28,18 @@ public final class ProjectFiles {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The project's version, from the parent POM. */
+    public static String projectVersion() {
+        try {
+            String pom = Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("<artifactId>speech2face-parent</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+            if (!m.find()) {
+                throw new IllegalStateException("The parent pom.xml has no version after its artifactId.");
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

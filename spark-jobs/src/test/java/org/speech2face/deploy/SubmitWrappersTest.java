@@ -79,12 +79,14 @@ class SubmitWrappersTest {
         assertThat(r.sparkConf("spark.executorEnv.OMP_WAIT_POLICY")).isEqualTo("PASSIVE");
         // 3 GiB off-heap + 1 GiB for natives; physical cap = 6 GiB heap + 3 GiB off-heap.
         assertThat(r.sparkConf("spark.executor.memoryOverhead")).isEqualTo("4096m");
-        String opts = r.sparkConf("spark.executor.extraJavaOptions");
+        String opts = r.sparkConf("spark.executor.defaultJavaOptions");
         assertThat(opts).startsWith(ProjectFiles.jvmOpens())
                 .contains("-Dorg.bytedeco.javacpp.platform.extension=-onednn")
                 .contains("-Dorg.bytedeco.javacpp.maxbytes=3072m")
                 .contains("-Dorg.bytedeco.javacpp.maxphysicalbytes=9216m");
-        assertThat(r.sparkConf("spark.driver.extraJavaOptions")).startsWith(ProjectFiles.jvmOpens());
+        // The driver's cap is its own heap (4g by default) plus the off-heap.
+        assertThat(r.sparkConf("spark.driver.defaultJavaOptions")).startsWith(ProjectFiles.jvmOpens())
+                .contains("-Dorg.bytedeco.javacpp.maxphysicalbytes=7168m");
         // The jar, then s2f's own arguments: the job, the shipped config by base name, the user's extras.
         int jar = r.words().size() - 6;
         assertThat(r.words().get(jar)).endsWith("speech2face-spark-jobs-0.1.0-SNAPSHOT-cpu.jar");
@@ -103,7 +105,7 @@ class SubmitWrappersTest {
         assertThat(r.sparkConf("spark.executor.resource.gpu.discoveryScript")).isEqualTo("./gpu-discovery.sh");
         assertThat(r.after("--files").split(","))
                 .containsExactly(ProjectFiles.ROOT.resolve("deploy/gpu-discovery.sh").toString(), "hdfs:///s2f/cluster.conf");
-        assertThat(r.sparkConf("spark.executor.extraJavaOptions")).contains("-Dorg.bytedeco.javacpp.platform.extension=-cudnn");
+        assertThat(r.sparkConf("spark.executor.defaultJavaOptions")).contains("-Dorg.bytedeco.javacpp.platform.extension=-cudnn");
         assertThat(r.words()).anyMatch(w -> w.endsWith("-cuda.jar"));
         assertThat(r.words().subList(r.words().size() - 3, r.words().size()))
                 .containsExactly("train-decoder", "--conf", "cluster.conf");
@@ -128,11 +130,11 @@ class SubmitWrappersTest {
         assertThat(r.sparkConf("spark.kubernetes.container.image")).isEqualTo("registry.example.org/speech2face:0.1.0-cpu");
         assertThat(r.sparkConf("spark.kubernetes.namespace")).isEqualTo("speech");
         assertThat(r.sparkConf("spark.kryo.registrator")).isEqualTo("org.nd4j.kryo.Nd4jRegistrator");
-        assertThat(r.sparkConf("spark.executor.extraJavaOptions")).startsWith(ProjectFiles.jvmOpens());
+        assertThat(r.sparkConf("spark.executor.defaultJavaOptions")).startsWith(ProjectFiles.jvmOpens());
         assertThat(r.after("--files")).isEqualTo("s3a://bucket/cluster.conf");
         assertThat(r.words().subList(r.words().size() - 4, r.words().size()))
                 .containsExactly("local:///opt/s2f/s2f.jar", "ingest-audio", "--conf", "cluster.conf");
-        assertThat(r.words()).noneMatch(w -> w.contains("gpu"));
+        assertThat(r.words()).noneMatch(w -> w.contains("gpu") || w.contains("BACKEND_PRIORITY"));
     }
 
     @Test

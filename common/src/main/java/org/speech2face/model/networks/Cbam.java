@@ -32,7 +32,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * ReLU), sum, sigmoid, scale the channels. Spatial attention on that result: average and max over channels, a
  * {@code k x k} convolution (2 -> 1 channels, with bias, 'same' padding), sigmoid, scale every position. The
  * reference implementation follows its spatial convolution with batch norm; that is left out here (a single-channel
- * BN only rescales the sigmoid's input), as DESIGN.md specifies "7x7 conv, sigmoid".
+ * BN only rescales the sigmoid's input), as Woo et al. specify "7x7 conv, sigmoid".
  *
  * <p>Input and output are NCHW activations of the same shape.
  */

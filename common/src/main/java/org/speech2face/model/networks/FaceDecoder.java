@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * CBAM after the widest block -> 1x1 convolution to RGB -> sigmoid.
  *
  * <p>Table 2 prints four stride-2 layers, which reach only 112 px; the text, VGGFace and 5-scale MS-SSIM all need
- * 224, so five are used: strides 2,2,1,1,1,2,1,1,2,1,2 (DESIGN.md). Transposed convolutions use DL4J's 'Same'
+ * 224, so five are used: strides 2,2,1,1,1,2,1,1,2,1,2 (docs/paper-recipes.md). Transposed convolutions use DL4J's 'Same'
  * mode, giving exactly {@code in * stride} outputs, the sizes of Table 2's padding 2 / output padding 1. The six
  * stride-1 layers are ordinary 5x5 convolutions (pad 2): the same function family with the same parameter count
  * (a stride-1 transposed convolution is a convolution with a flipped kernel), which DL4J runs on oneDNN; they carry

@@ -17,7 +17,7 @@ public enum ModelProfile {
             new int[] {64, 64, 64, 64, 64, 32, 32, 32, 8, 8, 4},
             new int[] {8, 16, 32, 64, 64}, 16, 3);
 
-    /** Strides of FD's eleven transposed convolutions (DESIGN.md: five stride-2 layers, 7 -> 224). */
+    /** Strides of FD's eleven transposed convolutions (docs/paper-recipes.md: five stride-2 layers, 7 -> 224). */
     private static final int[] DECODER_STRIDES = {2, 2, 1, 1, 1, 2, 1, 1, 2, 1, 2};
     /** Spectrogram frames and bins: 6 s at a 10 ms hop, a 512-point FFT. Fixed by the audio contract. */
     public static final int SPECTROGRAM_FRAMES = 598;

@@ -106,7 +106,7 @@ class ModelShapesTest {
         assertThat(shape(d, "se_pool3")).containsExactly(512, 11, 7);
         assertThat(shape(d, "se_fc1")).containsExactly(4096, 11, 7);
         assertThat(shape(d, SpeechEncoder.FC2)).containsExactly(4096);
-        // DESIGN.md: about 18 GFLOP per training step, i.e. about 6 forward
+        // About 18 GFLOP per training step, i.e. about 6 forward
         assertThat(d.forwardFlops() / 1e9).isBetween(5.8, 6.1);
     }
 

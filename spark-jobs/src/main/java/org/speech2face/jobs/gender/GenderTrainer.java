@@ -1,36 +1,54 @@
 package org.speech2face.jobs.gender;
 
-import org.speech2face.contracts.VoiceGender;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.evaluation.classification.ConfusionMatrix;
+import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.S2fConfig;
+import org.speech2face.contracts.VoiceGender;
 import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.jobs.monitoring.TrainingMetrics;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.SpectrogramInput;
 import org.speech2face.model.networks.VoiceGenderClassifier;
+import scala.Tuple2;
+import scala.runtime.AbstractFunction1;
 
+import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Collections;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
 
 /**
- * Trains the voice gender classifier on the driver, streaming the labelled spectrograms from the executors a
- * partition at a time ({@code toLocalIterator}) through a shuffle buffer into mini-batches. Why not DL4J's
- * parameter averaging: the network is small (0.3 M parameters tiny, 8 M paper), one 2-core driver trains it at
- * tens of examples per second, and a single optimiser keeps batch norm statistics and Adam's state exact and the
- * result reproducible from the seed; the executors do the IO. Examples are rows with {@code male} and {@code spec}.
+ * Trains the voice gender classifier on the executors, like train-decoder and train-encoder: DL4J's parameter
+ * averaging (updater state averaged too, so Adam's moments survive each round) over {@code workers} workers that fit
+ * {@code frequency} minibatches between averagings. Each epoch is dealt by {@link GenderEpochDeal} into one Spark
+ * partition per (round, worker), kept in minibatch order, and each round is one DL4J fit of just its partitions, so
+ * every example is fitted exactly once per epoch, on an executor (a GPU one in a GPU stage); the driver only
+ * averages. Held-out and training accuracy are measured on the executors too. Examples are rows with {@code male},
+ * {@code frames}, {@code bins} and {@code spec}.
  */
 final class GenderTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(GenderTrainer.class);
 
     /** What training did, epoch by epoch. */
-    record Result(MultiLayerNetwork net, List<Double> epochLoss, long steps, long examplesSeen, long droppedTail,
-                  double seconds) {
+    record Result(MultiLayerNetwork net, List<Double> epochLoss, List<Long> epochExamples, long steps,
+                  long examplesSeen, long droppedTail, long minibatchesOfOne, long epochsUnaccounted, double seconds) {
     }
 
     /** Held-out verdicts: counts by true and predicted gender. */
@@ -46,115 +64,169 @@ final class GenderTrainer {
 
     private final ModelProfile profile;
     private final S2fConfig.Gender cfg;
-    private long fitted;
+    private final int workers;
+    private final int frequency;
+    private SparkDl4jMultiLayer spark;
 
-    GenderTrainer(ModelProfile profile, S2fConfig.Gender cfg) {
+    GenderTrainer(ModelProfile profile, S2fConfig.Gender cfg, int workers, int frequency) {
         this.profile = profile;
         this.cfg = cfg;
+        this.workers = workers;
+        this.frequency = frequency;
     }
 
-    Result train(Dataset<Row> examples, long female, long male) {
+    Result train(JavaSparkContext sc, Dataset<Row> examples, long female, long male) {
         MultiLayerNetwork net = VoiceGenderClassifier.create(profile, cfg.seed(), cfg.learningRate(),
                 VoiceGenderClassifier.balancedWeights(female, male));
+        GenderFitTally tally = new GenderFitTally(sc.sc());
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, 1)
+                .batchSizePerWorker(cfg.batchSize()).averagingFrequency(frequency).workerPrefetchNumBatches(0)
+                .saveUpdater(true).rddTrainingApproach(RDDTrainingApproach.Direct)
+                // the deal has made the partitions; DL4J must fit them as they are
+                .repartionData(Repartition.Never).storageLevel(null).rngSeed(cfg.seed()).trainingHooks(tally).build();
+        spark = new SparkDl4jMultiLayer(sc, net, master);
+        TrainingMetrics metrics = TrainingMetrics.register("train-gender");
+        JavaPairRDD<Row, Long> indexed = examples.select("male", "frames", "bins", "spec").javaRDD().zipWithIndex()
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        int n = (int) indexed.count();
         List<Double> losses = new ArrayList<>();
+        List<Long> perEpoch = new ArrayList<>();
         long steps = 0;
+        long seen = 0;
         long dropped = 0;
-        fitted = 0;
+        long ofOne = 0;
+        long unaccounted = 0;
         long t0 = System.nanoTime();
-        for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-            Random random = new Random(cfg.seed() * 1_000_003L + epoch);
-            ShuffleBuffer<Example> buffer = new ShuffleBuffer<>(cfg.shuffleBuffer(), random);
-            List<Example> batch = new ArrayList<>(cfg.batchSize());
-            double lossSum = 0;
-            int epochSteps = 0;
-            Iterator<Row> rows = examples.toLocalIterator();
-            while (rows.hasNext()) {
-                Example out = buffer.offer(Example.of(rows.next()));
-                if (out != null && add(batch, out)) {
-                    lossSum += fit(net, batch);
-                    epochSteps++;
+        try {
+            for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+                long e0 = System.nanoTime();
+                GenderEpochDeal deal = GenderEpochDeal.of(n, cfg.batchSize(), workers, frequency, cfg.seed(), epoch);
+                tally.reset();
+                fitEpoch(sc, indexed, deal, epoch);
+                net.getLayerWiseConfigurations().setEpochCount(epoch); // DL4J counts each round's fit as an epoch
+                long fitted = tally.examples.value();
+                if (fitted != deal.kept()) {
+                    unaccounted++; // a task was recomputed after an executor was lost, or an example went missing
+                    LOG.warn("train-gender: epoch {} fitted {} examples, but dealt {}", epoch, fitted, deal.kept());
                 }
+                losses.add(tally.meanLoss());
+                perEpoch.add(fitted);
+                steps += tally.minibatches.value();
+                seen += fitted;
+                dropped += n - deal.kept();
+                ofOne += tally.minibatchesOfOne.value();
+                double seconds = (System.nanoTime() - e0) / 1e9;
+                metrics.epochDone(epoch, Map.of("minibatch_total", tally.meanLoss()), fitted, fitted / seconds);
+                LOG.info(String.format("train-gender: epoch %d/%d, mean minibatch loss %.4f, %d examples in %d "
+                                + "minibatches over %d rounds of %d workers, %.1f s", epoch, cfg.epochs(),
+                        tally.meanLoss(), fitted, tally.minibatches.value(), deal.rounds(), workers, seconds));
             }
-            for (Example e : buffer.drain()) {
-                if (add(batch, e)) {
-                    lossSum += fit(net, batch);
-                    epochSteps++;
-                }
-            }
-            if (batch.size() >= 2) { // batch norm needs two examples; a lone last one waits for the next epoch
-                lossSum += fit(net, batch);
-                epochSteps++;
-            } else {
-                dropped += batch.size();
-            }
-            steps += epochSteps;
-            double loss = epochSteps == 0 ? Double.NaN : lossSum / epochSteps;
-            losses.add(loss);
-            LOG.info(String.format("train-gender: epoch %d/%d, mean loss %.4f over %d steps, %.1f s", epoch,
-                    cfg.epochs(), loss, epochSteps, (System.nanoTime() - t0) / 1e9));
+        } finally {
+            indexed.unpersist();
         }
-        return new Result(net, losses, steps, fitted, dropped, (System.nanoTime() - t0) / 1e9);
+        return new Result(spark.getNetwork(), losses, perEpoch, steps, seen, dropped, ofOne, unaccounted,
+                (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Confusion counts of {@code net} over {@code examples}, predicting by {@link VoiceGender#isMale}. */
-    Confusion evaluate(MultiLayerNetwork net, Dataset<Row> examples) {
-        long mm = 0;
-        long mf = 0;
-        long ff = 0;
-        long fm = 0;
-        List<Example> batch = new ArrayList<>(cfg.batchSize());
-        Iterator<Row> rows = examples.toLocalIterator();
-        while (rows.hasNext() || !batch.isEmpty()) {
-            if (rows.hasNext()) {
-                batch.add(Example.of(rows.next()));
+    /** One epoch: the examples sorted into their slots once, then one DL4J fit per round over that round's slots. */
+    private void fitEpoch(JavaSparkContext sc, JavaPairRDD<Row, Long> indexed, GenderEpochDeal deal, int epoch) {
+        Broadcast<GenderEpochDeal> b = sc.broadcast(deal);
+        JavaPairRDD<Long, Row> dealt = indexed
+                .flatMapToPair(t -> {
+                    long key = b.value().sortKey(t._2());
+                    return key < 0 ? Collections.emptyIterator() : List.of(new Tuple2<>(key, t._1())).iterator();
+                })
+                .repartitionAndSortWithinPartitions(new SlotPartitioner(deal.slots(), deal.examples()))
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            for (int round = 0; round < deal.rounds(); round++) {
+                sc.setJobDescription(String.format("train-gender: epoch %d/%d, round %d/%d of parameter averaging",
+                        epoch, cfg.epochs(), round + 1, deal.rounds()));
+                JavaRDD<DataSet> slots = PartitionPruningRDD.create(dealt.rdd(),
+                        new InRound(round * workers, round * workers + deal.workersIn(round))).toJavaRDD()
+                        .map(t -> toDataSet(t._2()));
+                spark.fit(slots);
             }
-            if (batch.size() == cfg.batchSize() || (!rows.hasNext() && !batch.isEmpty())) {
-                float[] p = VoiceGenderClassifier.pMale(net, batch.stream().map(Example::input).toArray(float[][]::new));
-                for (int i = 0; i < p.length; i++) {
-                    boolean saidMale = VoiceGender.isMale(p[i]);
-                    if (batch.get(i).male()) {
-                        if (saidMale) {
-                            mm++;
-                        } else {
-                            mf++;
-                        }
-                    } else if (saidMale) {
-                        fm++;
-                    } else {
-                        ff++;
-                    }
-                }
-                batch.clear();
-            }
+        } finally {
+            dealt.unpersist(false);
+            b.destroy();
         }
-        return new Confusion(mm, mf, ff, fm);
     }
 
-    private boolean add(List<Example> batch, Example e) {
-        batch.add(e);
-        return batch.size() == cfg.batchSize();
-    }
-
-    private double fit(MultiLayerNetwork net, List<Example> batch) {
-        fitted += batch.size();
-        float[][] x = new float[batch.size()][];
-        boolean[] male = new boolean[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            x[i] = batch.get(i).input();
-            male[i] = batch.get(i).male();
+    /**
+     * Confusion counts of the trained network over {@code examples}, computed on the executors with the project's one
+     * decision rule ({@link VoiceGender#MALE_THRESHOLD} on P(male), not DL4J's argmax, which differs at a tie).
+     */
+    Confusion evaluate(Dataset<Row> examples) {
+        JavaRDD<DataSet> data = examples.select("male", "frames", "bins", "spec").javaRDD()
+                .map(GenderTrainer::toDataSet);
+        if (data.isEmpty()) {
+            return new Confusion(0, 0, 0, 0);
         }
-        net.fit(new DataSet(VoiceGenderClassifier.batch(x), VoiceGenderClassifier.labels(male)));
-        batch.clear();
-        return net.score();
+        Evaluation e = spark.doEvaluation(data, new Evaluation(VoiceGender.MALE_THRESHOLD), cfg.batchSize());
+        ConfusionMatrix<Integer> c = e.getConfusion();
+        int m = VoiceGenderClassifier.MALE;
+        int f = VoiceGenderClassifier.FEMALE;
+        return new Confusion(c.getCount(m, m), c.getCount(m, f), c.getCount(f, f), c.getCount(f, m));
     }
 
-    /** One labelled spectrogram in the network's layout. */
-    record Example(float[] input, boolean male) {
-        static Example of(Row r) {
-            int frames = r.getAs("frames");
-            int bins = r.getAs("bins");
-            float[] spec = FloatTensorCodec.decode(r.getAs("spec"), frames, bins, SpectrogramInput.CHANNELS);
-            return new Example(SpectrogramInput.channelsFirst(spec, frames, bins), r.getAs("male"));
+    /** One labelled spectrogram as a one-example DataSet in the network's layout. */
+    static DataSet toDataSet(Row r) {
+        int frames = r.getAs("frames");
+        int bins = r.getAs("bins");
+        float[] spec = FloatTensorCodec.decode(r.getAs("spec"), frames, bins, SpectrogramInput.CHANNELS);
+        float[][] x = {SpectrogramInput.channelsFirst(spec, frames, bins)};
+        boolean[] male = {r.getAs("male")};
+        return new DataSet(VoiceGenderClassifier.batch(x), VoiceGenderClassifier.labels(male));
+    }
+
+    /** Sends a sort key to its slot's partition. */
+    private static final class SlotPartitioner extends org.apache.spark.Partitioner {
+        private static final long serialVersionUID = 1L;
+        private final int slots;
+        private final long examples;
+
+        SlotPartitioner(int slots, long examples) {
+            this.slots = slots;
+            this.examples = examples;
+        }
+
+        @Override
+        public int numPartitions() {
+            return slots;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (int) ((Long) key / examples);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SlotPartitioner p && p.slots == slots && p.examples == examples;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(slots * 31L + examples);
+        }
+    }
+
+    /** Keeps the partitions in [from, to): one round's slots. */
+    private static final class InRound extends AbstractFunction1<Object, Object> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int from;
+        private final int to;
+
+        InRound(int from, int to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public Object apply(Object partition) {
+            int p = (Integer) partition;
+            return p >= from && p < to;
         }
     }
 }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.speech2face.config.TrainingSettings;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.contracts.CheckpointMetadata;
+import org.speech2face.jobs.monitoring.TrainingMetrics;
 import org.speech2face.model.io.Checkpoints;
 import org.speech2face.model.networks.Networks;
 import org.speech2face.model.io.EpochMetrics;
@@ -86,9 +87,12 @@ final class DistributedTrainer {
             if (ui != null) {
                 ui.attach(net);
             }
+            TrainingMetrics metrics = TrainingMetrics.register(stage);
             for (int epoch = start.epochsDone() + 1; epoch <= s.epochs(); epoch++) {
                 master.dealEpoch(epoch);
-                out.add(epoch(epoch, net, tally, data, eval, checkpoints, metricsDir, workers));
+                Epoch done = epoch(epoch, net, tally, data, eval, checkpoints, metricsDir, workers);
+                out.add(done);
+                metrics.epochDone(epoch, done.lossTerms(), done.examples(), done.examples() / done.fitSeconds());
             }
         } finally {
             org.apache.hadoop.fs.FileSystem fs = staging.getFileSystem(conf);

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -104,16 +105,24 @@ abstract class TrainingJob implements SparkJob {
             return finish(ctx, report, dir);
         }
         DistributedTrainer.Data data = examples.materialise(TrainingMasters.storageLevel(s));
-        try {
+        try (LostExecutors lost = LostExecutors.watch(ctx.spark().sparkContext())) {
             report.count(Counts.TRAIN_EXAMPLES, data.trainCount()).count(Counts.VAL_EXAMPLES, data.valCount());
             if (data.trainCount() == 0) {
                 throw new IllegalStateException("There is no training example for " + target.metadataVariant()
                         + " under " + cfg.dataRoot() + " (counts: " + examples.counts() + "); check the earlier stages' "
                         + "reports.");
             }
-            List<DistributedTrainer.Epoch> epochs = new DistributedTrainer(ctx, name(), target).train(start, data);
+            List<DistributedTrainer.Epoch> epochs;
+            try {
+                epochs = new DistributedTrainer(ctx, name(), target).train(start, data);
+            } catch (Exception e) { // Spark's own SparkException is checked but undeclared
+                Optional<String> why = lost.stopped(name(), new Checkpoints(dir.toString(), ctx.hadoopConf()).latest(),
+                        dir.toString());
+                throw why.isPresent() ? new IllegalStateException(why.get(), e) : e;
+            }
             describe(report, target, epochs, data.trainCount(),
                     TrainingMasters.workers(s, org.apache.spark.api.java.JavaSparkContext.fromSparkContext(ctx.spark().sparkContext())));
+            lost.notes(name()).forEach(report::note);
         } finally {
             data.train().unpersist();
             data.val().unpersist();

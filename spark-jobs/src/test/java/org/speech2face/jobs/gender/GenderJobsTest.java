@@ -100,6 +100,19 @@ class GenderJobsTest {
         assertThat(trained.tables()).hasSize(1);
     }
 
+    /** Trained on the executors by parameter averaging: every one of the 20 voices fitted once in each of 7 epochs. */
+    @Test
+    void everyTrainingVoiceIsFittedOncePerEpochByTheWorkers() {
+        assertThat(trained.figures().get("workers")).isEqualTo(2);
+        assertThat(trained.figures().get("epoch_examples")).isEqualTo(List.of(20L, 20L, 20L, 20L, 20L, 20L, 20L));
+        assertThat(trained.count(TrainGenderJob.Counts.EXAMPLES_FITTED)).isEqualTo(7 * 20);
+        assertThat(trained.count(TrainGenderJob.Counts.EPOCHS_WITH_EXAMPLES_UNACCOUNTED)).isZero();
+        assertThat(trained.count(TrainGenderJob.Counts.MINIBATCHES_OF_ONE_EXAMPLE)).isZero();
+        assertThat(trained.count(TrainGenderJob.Counts.DROPPED_TAIL_EXAMPLES)).isZero();
+        // 20 voices in minibatches of 8: 8 + 8 + 4
+        assertThat(trained.count(TrainGenderJob.Counts.STEPS)).isEqualTo(7 * 3);
+    }
+
     @Test
     void theModelIsSavedWholeWithItsId() throws Exception {
         Path dir = root.resolve("models/gender");
