@@ -104,20 +104,19 @@ class VideoLocatorTest {
         VideoLocator locator = new VideoLocator(videos.toUri().toString(), List.of("mp4"), dir.toString());
 
         for (String id : List.of("linkOutside", "linkUpwards")) {
-            RejectException e = catchThrowableOfType(() -> locator.open(id, new Configuration()),
-                    RejectException.class);
-            assertThat(e.reason()).as(id).isEqualTo(RejectReason.OUTSIDE_ROOT);
-            assertThat(e.getMessage()).isEqualTo(id + ".mp4 in " + videos + " (input.videos) is a link to "
-                    + outside.toRealPath() + ", outside that folder; it is not read.");
+            assertThatThrownBy(() -> locator.open(id, new Configuration()).close()).as(id)
+                    .isInstanceOfSatisfying(RejectException.class,
+                            e -> assertThat(e.reason()).isEqualTo(RejectReason.OUTSIDE_ROOT))
+                    .hasMessage(id + ".mp4 in " + videos + " (input.videos) is a link to " + outside.toRealPath()
+                            + ", outside that folder; it is not read.");
         }
         try (VideoLocator.LocalVideo v = locator.open("linkInside1", new Configuration())) {
             assertThat(v.file()).isEqualTo(videos.resolve("linkInside1.mp4"));
         }
-        RejectException dangling = catchThrowableOfType(() -> locator.open("linkDangles", new Configuration()),
-                RejectException.class);
-        assertThat(dangling.reason()).isEqualTo(RejectReason.MISSING_FILE);
-        assertThat(dangling.getMessage()).isEqualTo("linkDangles.mp4 is a link to " + dir.resolve("gone.mp4")
-                + ", which does not exist.");
+        assertThatThrownBy(() -> locator.open("linkDangles", new Configuration()).close())
+                .isInstanceOfSatisfying(RejectException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_FILE))
+                .hasMessage("linkDangles.mp4 is a link to " + dir.resolve("gone.mp4") + ", which does not exist.");
     }
 
     @Test
