@@ -2,10 +2,15 @@ package org.speech2face.cli;
 
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.train.TrainingBenchmark;
+import org.speech2face.bench.LayerTimes;
 import org.speech2face.bench.ModelBenchmark;
+import org.speech2face.bench.SideBySide;
 import org.speech2face.model.networks.ModelProfile;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code s2f bench <what>}: throughput figures printed beside a reference measured in the same run. */
@@ -13,8 +18,10 @@ final class BenchCommand implements Command {
     @Override
     public String summary() {
         return "benchmarks: 'bench preprocessing' (face ingest vs decode, spectrograms vs NumPy), "
-                + "'bench models [paper|tiny]' (SE and FD training steps, VGGFace inference), "
-                + "'bench training [decoder|encoder]' (samples/s on one and two executors, cost of an averaging round), "
+                + "'bench models [paper|tiny] [se,fd,vgg] [steps] [warm-up]' (SE and FD training steps and VGGFace forward beside PyTorch, each in its own process), "
+                + "'bench training [decoder|encoder] [tiny|paper]' (samples/s on one and two executors, cost of an "
+                + "averaging round; paper: the decoder before and after issue 18 on two executors), "
+                + "'bench layers [paper|tiny] [batch] [current|legacy]' (seconds per layer of the FD training step), "
                 + "'bench detectors' (Haar vs SSD MobileNet: detection rate and crop agreement, rotated and turned faces)";
     }
 
@@ -24,14 +31,54 @@ final class BenchCommand implements Command {
         String what = words.isEmpty() ? "" : words.get(0);
         switch (what) {
             case "preprocessing" -> new PreprocessingBench(config, out).run();
-            case "models" -> models(words.size() > 1 ? ModelProfile.parse(words.get(1)) : ModelProfile.PAPER, out);
+            case "models" -> models(words, out);
             case "detectors" -> new DetectorBench(args, config, out).run();
-            case "training" -> new TrainingBench(args, out).run(words.size() > 1 ? List.of(net(words.get(1)))
-                    : List.of(TrainingBenchmark.Net.values()));
-            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models, training, detectors; got '" + what
-                    + "'.");
+            case "training" -> training(args, words, out);
+            case "layers" -> layers(words, out);
+            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models, training, layers, detectors; got '"
+                    + what + "'.");
         }
         return 0;
+    }
+
+    /** {@code bench training [decoder|encoder] [tiny|paper]}: paper size times the decoder as before and after issue 18. */
+    private static void training(CliArgs args, List<String> words, PrintStream out) throws Exception {
+        ModelProfile profile = words.size() > 2 ? ModelProfile.parse(words.get(2)) : ModelProfile.TINY;
+        List<TrainingBenchmark.Net> nets = words.size() > 1 ? List.of(net(words.get(1)))
+                : List.of(TrainingBenchmark.Net.values());
+        if (profile == ModelProfile.PAPER) {
+            if (!nets.equals(List.of(TrainingBenchmark.Net.DECODER))) {
+                throw new CliArgs.UsageError("bench training at paper size times the decoder only: 'bench training "
+                        + "decoder paper'.");
+            }
+            new TrainingBench(args, out).paperDecoder();
+        } else {
+            new TrainingBench(args, out).run(nets);
+        }
+    }
+
+    /** {@code bench layers [paper|tiny] [batch] [current|legacy]}: seconds per vertex of the FD training step. */
+    private static void layers(List<String> words, PrintStream out) {
+        ModelProfile profile = words.size() > 1 ? ModelProfile.parse(words.get(1)) : ModelProfile.PAPER;
+        int batch = words.size() > 2 ? positiveInt(words.get(2)) : 8;
+        String variant = words.size() > 3 ? words.get(3) : "current";
+        if (!variant.equals("current") && !variant.equals("legacy")) {
+            throw new CliArgs.UsageError("bench layers times the 'current' or the 'legacy' decoder graph; got '"
+                    + variant + "'.");
+        }
+        LayerTimes.main(new String[] {profile.id(), String.valueOf(batch), "1", variant});
+    }
+
+    private static int positiveInt(String word) {
+        try {
+            int v = Integer.parseInt(word);
+            if (v > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // the sentence below names it
+        }
+        throw new CliArgs.UsageError("bench needs a positive whole number here; got '" + word + "'.");
     }
 
     private static TrainingBenchmark.Net net(String name) {
@@ -43,19 +90,45 @@ final class BenchCommand implements Command {
         throw new CliArgs.UsageError("bench training times decoder or encoder; got '" + name + "'.");
     }
 
-    /** The paper profile at batch 16 unless told otherwise: the size the reference figures are for. */
-    private static void models(ModelProfile profile, PrintStream out) throws InterruptedException {
-        ModelBenchmark.Options paper = ModelBenchmark.Options.paper();
-        out.println("DL4J (this project):");
-        ModelBenchmark.run(new ModelBenchmark.Options(profile, paper.batch(), paper.warmup(), paper.steps(), true, true,
-                true), line -> out.println("  " + line));
-        if (profile == ModelProfile.PAPER) {
-            out.println("PyTorch reference, same architectures, same run (bench/pytorch_models.py; needs python3-torch):");
-            ReferenceScript.run("pytorch_models.py", List.of(String.valueOf(paper.batch()), String.valueOf(paper.steps()),
-                    String.valueOf(paper.warmup())), java.util.Map.of("OMP_WAIT_POLICY", "PASSIVE"), out);
+    /**
+     * Each network on both sides in processes of their own ({@link SideBySide}): the paper profile at batch 16 unless
+     * told otherwise, the PyTorch reference beside it (paper profile only).
+     */
+    private static void models(List<String> words, PrintStream out) throws InterruptedException {
+        ModelProfile profile = words.size() > 1 ? ModelProfile.parse(words.get(1)) : ModelProfile.PAPER;
+        List<ModelBenchmark.Net> nets = new ArrayList<>();
+        for (String id : (words.size() > 2 ? words.get(2) : "se,fd,vgg").split(",")) {
+            try {
+                nets.add(ModelBenchmark.Net.parse(id));
+            } catch (IllegalArgumentException e) {
+                throw new CliArgs.UsageError(e.getMessage());
+            }
         }
-        out.println("references (PyTorch 1.13 CPU, 2 threads, paper size, batch 16): "
-                + "SE training 7.7 samples/s, VGGFace forward 7.0 faces/s, measured where the float32 matrix product "
-                + "reached about 340 GFLOP/s; compare with the matrix-product lines above.");
+        ModelBenchmark.Options paper = ModelBenchmark.Options.paper();
+        int steps = words.size() > 3 ? positiveInt(words.get(3)) : paper.steps();
+        int warmup = words.size() > 4 ? positiveInt(words.get(4)) : paper.warmup();
+        Path script = Path.of(System.getenv().getOrDefault("S2F_HOME", "."), "bench", "pytorch_models.py");
+        SideBySide.run(new SideBySide.Settings(profile, paper.batch(), steps, warmup, nets, javaCommand(),
+                childJvmOptions(), ReferenceScript.python(), script), out::println);
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * This JVM's options (module openings, the ND4J build variant) less its heap and off-heap limits: ND4J keeps
+     * its arrays off the heap, so the child gets a small heap and room off it.
+     */
+    static List<String> childJvmOptions() {
+        List<String> options = new ArrayList<>();
+        for (String o : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!o.startsWith("-Xmx") && !o.startsWith("-Xms") && !o.startsWith("-agentlib")
+                    && !o.startsWith("-Dorg.bytedeco.javacpp.maxbytes") && !o.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes")) {
+                options.add(o);
+            }
+        }
+        options.addAll(List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=18g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=20g"));
+        return options;
     }
 }

@@ -54,7 +54,7 @@ final class ReferenceScript {
      * {@code $S2F_PYTHON}, else Debian's interpreter (where apt's python3-numpy and python3-torch land, whatever
      * pyenv or a virtualenv puts first on the PATH), else {@code python3}.
      */
-    private static String python() {
+    static String python() {
         String chosen = System.getenv("S2F_PYTHON");
         if (chosen != null && !chosen.isBlank()) {
             return chosen;

@@ -14,6 +14,12 @@ import org.speech2face.jobs.LocalCluster;
 import org.speech2face.jobs.SparkSessions;
 import org.speech2face.jobs.train.TrainingBenchmark;
 import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.Networks;
+import org.speech2face.model.networks.TrainingGraphs;
+import org.speech2face.bench.LegacyDecoder;
+import org.speech2face.bench.ProcessStats;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@code bench training}: the distributed training's throughput on a real multi-process cluster of this machine
@@ -24,6 +30,9 @@ final class TrainingBench {
     static final int EXAMPLES = 64;
     static final int BATCH = 8;
     static final int FREQUENCY = 2;
+    /** Examples per executor per step at paper size. */
+    static final int PAPER_BATCH = 4;
+    private static final String EXECUTOR_OPTIONS = "spark.conf.spark.executor.extraJavaOptions=";
 
     private final CliArgs args;
     private final PrintStream out;
@@ -31,6 +40,55 @@ final class TrainingBench {
     TrainingBench(CliArgs args, PrintStream out) {
         this.args = args;
         this.out = out;
+    }
+
+    /**
+     * The paper-size decoder in the distributed loop: two single-core executors, each fitting one minibatch of
+     * {@link #PAPER_BATCH} per epoch (one averaging round), for the training graph as built before issue 18
+     * ({@link LegacyDecoder}) and as built now, back to back in the same cluster.
+     */
+    void paperDecoder() throws Exception {
+        compareDecoders(ModelProfile.PAPER);
+    }
+
+    /** {@link #paperDecoder} at any profile (the tiny one checks the code path in seconds). */
+    void compareDecoders(ModelProfile profile) throws Exception {
+        int executors = 2;
+        List<String> sets = new ArrayList<>(args.sets());
+        sets.addAll(LocalCluster.sets(executors, 1, 2048));
+        for (int i = 0; i < sets.size(); i++) { // ND4J's arrays live off the heap: room for a paper-size step
+            if (sets.get(i).startsWith(EXECUTOR_OPTIONS)) {
+                sets.set(i, sets.get(i) + " -Dorg.bytedeco.javacpp.maxbytes=8g -Dorg.bytedeco.javacpp.maxphysicalbytes=9g");
+            }
+        }
+        sets.add("data.root=" + Files.createTempDirectory("s2f-bench"));
+        S2fConfig config = ConfigLoader.load(args.confFile(), sets);
+        SparkSession spark = SparkSessions.create(config.spark());
+        double[] perSecond = new double[2];
+        double[] load = new double[3];
+        try {
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            ComputationGraphConfiguration current = TrainingGraphs.decoder(profile, Networks.paperAdam(),
+                    DataType.FLOAT, 1);
+            load[0] = ProcessStats.loadAverage()[0];
+            perSecond[0] = TrainingBenchmark.oneStepPerWorker(sc, profile, TrainingBenchmark.Net.DECODER,
+                    LegacyDecoder.of(current), executors, PAPER_BATCH);
+            load[1] = ProcessStats.loadAverage()[0];
+            perSecond[1] = TrainingBenchmark.oneStepPerWorker(sc, profile, TrainingBenchmark.Net.DECODER,
+                    current, executors, PAPER_BATCH);
+            load[2] = ProcessStats.loadAverage()[0];
+        } finally {
+            spark.stop();
+            LocalCluster.release();
+        }
+        out.printf(Locale.ROOT, "Decoder training (%s profile) in the distributed loop: %d local-cluster executors of 1 "
+                + "core, one minibatch of %d each per epoch and one averaging round (after a warm-up epoch), %s:%n",
+                profile.id(), executors, PAPER_BATCH, ProcessStats.describeLoad());
+        out.printf(Locale.ROOT, "  decoder as before issue 18: %6.3f samples/s (1-min load %.1f -> %.1f)%n", perSecond[0],
+                load[0], load[1]);
+        out.printf(Locale.ROOT, "  decoder now:                %6.3f samples/s (1-min load %.1f -> %.1f)%n", perSecond[1],
+                load[1], load[2]);
+        out.printf(Locale.ROOT, "  now / before: %.2fx%n", perSecond[1] / perSecond[0]);
     }
 
     void run(List<TrainingBenchmark.Net> nets) throws Exception {

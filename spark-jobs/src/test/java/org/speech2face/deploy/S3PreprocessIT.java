@@ -172,9 +172,12 @@ class S3PreprocessIT {
         }
         assertThat(report.get("stage").asText()).isEqualTo(stage);
         JsonNode c = report.get("counts");
-        assertThat(printed).contains(stage + ": rows_in " + c.get("rows_in").asLong() + ", skipped_existing "
-                + c.get("skipped_existing").asLong() + ", to_process " + c.get("to_process").asLong() + ", written "
-                + c.get("written").asLong() + ",");
+        // The summary line names each counter with its value; compare the ones both the line and the report have.
+        String line = printed.lines().filter(l -> l.startsWith(stage + ": ")).reduce((a, b) -> b).orElse("");
+        for (String counter : List.of("rows_in", "skipped_existing", "to_process", "written", "rejected")) {
+            assertThat(c.get(counter)).as("counter %s in %s's report", counter, stage).isNotNull();
+            assertThat(line).as("%s's summary line", stage).contains(" " + counter + " " + c.get(counter).asLong() + ",");
+        }
         return report;
     }
 

@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("cluster")
 @ExtendWith(SharedSpark.class)
 class StandaloneClusterIT {
-    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration TIMEOUT = Duration.ofMinutes(25);
     private static final ObjectMapper JSON = new ObjectMapper();
     private Path jar;
     private StandaloneClusterRun run;
@@ -58,7 +58,9 @@ class StandaloneClusterIT {
         // A fresh run, but Spark's jars are kept: start-cluster.sh resolves them again only when versions change.
         deleteTree(dir, Set.of(dir.resolve("standalone/spark"), dir.resolve("standalone/spark-dist-pom.xml")));
         Files.createDirectories(dir);
-        run = new StandaloneClusterRun(ProjectFiles.ROOT, dir).run(jar, TIMEOUT);
+        // Two epochs per trained net: the cluster path is what this test is about, and the suite has a time budget.
+        run = new StandaloneClusterRun(ProjectFiles.ROOT, dir).run(jar, TIMEOUT, "--set", "training.epochs=2",
+                "--set", "gender.epochs=4");
         System.out.printf("run-pipeline.sh: exit %d after %.0f s; log %s%n", run.exitCode, run.seconds, run.log);
     }
 

@@ -93,6 +93,8 @@ class YarnClusterIT {
                 "progress.interval-seconds = 5",
                 "training { epochs = " + EPOCHS + ", batch-per-worker = 4, averaging-frequency = 1 }", ""));
         fs.mkdirs(new org.apache.hadoop.fs.Path("/s2f"));
+        // submit-yarn.sh's default event log folder, which Spark requires to exist (docs/deploy-yarn.md says so).
+        fs.mkdirs(new org.apache.hadoop.fs.Path("/spark-events"));
         fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(localConf.toUri()), new org.apache.hadoop.fs.Path("/s2f/cluster.conf"));
 
         // One executor for the stages before training (two cores here; every executor JVM loads the natives), two
@@ -183,6 +185,16 @@ class YarnClusterIT {
         try (Stream<Path> s = Files.list(ProjectFiles.ROOT.resolve("samples/avspeech-sample/videos"))) {
             assertThat(fetched).as("every video was read by some executor")
                     .containsExactlyInAnyOrderElementsOf(s.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void everyApplicationWroteItsEventLogToTheDefaultFolder() throws Exception {
+        for (YarnSubmission run : List.of(preprocess, features, decoder)) {
+            String app = run.application().orElseThrow().getApplicationId().toString();
+            org.apache.hadoop.fs.FileStatus[] logs = cluster.fs().globStatus(
+                    new org.apache.hadoop.fs.Path("/spark-events/" + app + "*"));
+            assertThat(logs).as("an event log of %s in hdfs:///spark-events", app).isNotEmpty();
         }
     }
 

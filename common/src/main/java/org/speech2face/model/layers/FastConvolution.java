@@ -10,6 +10,10 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -26,12 +30,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 377 ms -> 15 ms.
  */
 public class FastConvolution extends ConvolutionLayer {
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
+    private static final ActivationIdentity IDENTITY = new ActivationIdentity();
+
     /**
      * False for a convolution that reads a network input: its input gradient is then never computed (the backward
      * pass returns zeros) and the weight gradient comes from {@link WeightGradient}. Needs an identity activation.
      */
     @JsonProperty
     private boolean inputGradient = true;
+    /**
+     * True for a convolution whose weights are frozen (VGGFace inside the decoder's training graph): the backward
+     * pass then computes the input gradient alone, as one transposed convolution, and leaves the weight gradient
+     * zero. DL4J's FrozenLayerWithBackprop would otherwise have the weight gradient computed and thrown away: half
+     * of VGGFace's backward FLOPs. Written only when true, so every configuration saved before it existed reads
+     * (and hashes) as it did, with the old behaviour.
+     */
+    @JsonProperty
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    private boolean frozenWeights;
 
     /** For Jackson. */
     public FastConvolution() {
@@ -40,10 +57,15 @@ public class FastConvolution extends ConvolutionLayer {
     private FastConvolution(Builder b) {
         super(b);
         this.inputGradient = b.inputGradient;
+        this.frozenWeights = b.frozenWeights;
     }
 
     public boolean isInputGradient() {
         return inputGradient;
+    }
+
+    public boolean isFrozenWeights() {
+        return frozenWeights;
     }
 
     @Override
@@ -55,8 +77,27 @@ public class FastConvolution extends ConvolutionLayer {
                 initializeParams, initializer());
     }
 
-    /** DL4J's runtime convolution with the oneDNN helper attached. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FastConvolution f && super.equals(o) && inputGradient == f.inputGradient
+                && frozenWeights == f.frozenWeights;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(super.hashCode(), inputGradient, frozenWeights);
+    }
+
+    /** The backward passes {@link Runtime} can take. */
+    enum Backward { INPUT_GRADIENT_ONLY, WEIGHT_GRADIENT_ONLY, HELPER, DL4J }
+
+    /** DL4J's runtime convolution with the oneDNN helper attached and a leaner backward pass. */
     static final class Runtime extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
+        /** This layer's output from the last forward pass, kept when the activation is a plain ReLU. */
+        private INDArray reluOutput;
+        /** Which backward pass ran last, for tests. */
+        private Backward lastBackward;
+
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
             if (NativeBackend.hasOneDnn()) {
@@ -65,26 +106,59 @@ public class FastConvolution extends ConvolutionLayer {
         }
 
         boolean usesOneDnn() {
-            return helper != null;
+            return helper instanceof MKLDNNConvHelper;
+        }
+
+        Backward lastBackward() {
+            return lastBackward;
+        }
+
+        @Override
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            INDArray out = super.activate(training, workspaceMgr);
+            // ReLU's derivative is (z > 0), which is (relu(z) > 0): the output spares recomputing z in backprop. It
+            // lives in the activation workspace, which DL4J keeps until the backward pass is done. Kept whatever
+            // 'training' says: FrozenLayerWithBackprop runs its layer in inference mode, backward pass included.
+            reluOutput = PLAIN_RELU.equals(layerConf().getActivationFn()) ? out : null;
+            return out;
+        }
+
+        @Override
+        public void clear() {
+            super.clear();
+            reluOutput = null;
         }
 
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             FastConvolution c = (FastConvolution) layerConf();
-            boolean plain = c.getConvolutionMode() != ConvolutionMode.Same && epsilon.dataType() == DataType.FLOAT
-                    && input.dataType() == DataType.FLOAT;
+            int[] pad = ConvolutionPadding.explicit(c, input, epsilon);
+            boolean plain = pad != null && epsilon.dataType() == DataType.FLOAT && input.dataType() == DataType.FLOAT;
             if (!plain) {
+                lastBackward = Backward.DL4J;
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
+            assertInputSet(true);
+            if (c.isFrozenWeights()) {
+                INDArray delta = preActivationGradient(c, epsilon, workspaceMgr);
+                INDArray inputGrad = delta == null ? null
+                        : InputGradient.compute(delta, getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true,
+                        workspaceMgr), input, c, pad, workspaceMgr);
+                if (inputGrad != null) {
+                    lastBackward = Backward.INPUT_GRADIENT_ONLY;
+                    return frozenGradient(c, inputGrad);
+                }
+            }
             if (c.isInputGradient()) {
-                Pair<Gradient, INDArray> ret = helperBackprop(c, epsilon, workspaceMgr);
+                Pair<Gradient, INDArray> ret = helperBackprop(c, epsilon, pad, workspaceMgr);
+                lastBackward = ret != null ? Backward.HELPER : Backward.DL4J;
                 return ret != null ? ret : super.backpropGradient(epsilon, workspaceMgr);
             }
-            assertInputSet(true);
+            lastBackward = Backward.WEIGHT_GRADIENT_ONLY;
             INDArray biasGrad = c.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             WeightGradient.compute(input, epsilon, c.getCnn2dDataFormat(), c.getKernelSize(),
-                    c.getStride(), c.getPadding(), c.getDilation(), weightGrad, biasGrad, workspaceMgr);
+                    c.getStride(), pad, c.getDilation(), weightGrad, biasGrad, workspaceMgr);
             Gradient g = new DefaultGradient();
             if (biasGrad != null) {
                 g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
@@ -95,34 +169,68 @@ public class FastConvolution extends ConvolutionLayer {
             return new Pair<>(g, workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c'));
         }
 
+        /** The weights are constants here: zero parameter gradients, and the input gradient. */
+        private Pair<Gradient, INDArray> frozenGradient(FastConvolution c, INDArray inputGrad) {
+            Gradient g = new DefaultGradient();
+            INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+            weightGrad.assign(0);
+            g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+            if (c.hasBias()) {
+                INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+                biasGrad.assign(0);
+                g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+            }
+            weightNoiseParams.clear();
+            return new Pair<>(g, backpropDropOutIfPresent(inputGrad));
+        }
+
         /**
-         * The backward pass on oneDNN, or null when oneDNN is not there. Two departures from DL4J's own: with the
-         * identity activation the output gradient already is the pre-activation gradient, so the forward convolution
-         * is not run again (measured on the SE's conv5 at batch 16: 452 -> 250 ms); and with another activation on
-         * NHWC activations, DL4J 1.0.0-M2.1 permutes the recomputed pre-activations as if they were NCHW and returns
-         * wrong gradients (found by comparing with the NCHW graph), so the pre-activations are taken as they come.
+         * dL/dz from dL/d(activation): the identity passes it through, a plain ReLU masks it with the kept output;
+         * null for other activations (their derivative needs z, which only a second forward pass gives).
          */
-        private Pair<Gradient, INDArray> helperBackprop(FastConvolution c, INDArray epsilon,
+        private INDArray preActivationGradient(FastConvolution c, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            if (c.getActivationFn() instanceof ActivationIdentity) {
+                return epsilon;
+            }
+            if (reluOutput == null || !java.util.Arrays.equals(reluOutput.shape(), epsilon.shape())) {
+                return null;
+            }
+            INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
+                    epsilon.shape(), 'c');
+            Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(reluOutput, epsilon).addOutputs(delta)
+                    .addFloatingPointArguments(0.0).build());
+            return delta;
+        }
+
+        /**
+         * The backward pass on the attached helper (oneDNN; cuDNN on the CUDA build), or null without one. Unlike
+         * DL4J's own, it does not run the forward convolution again: with the identity activation the output
+         * gradient already is the pre-activation gradient, and a plain ReLU's derivative comes from the kept output
+         * (measured on the SE's conv5 at batch 16: 452 -> 250 ms). 'Same' padding is passed as the explicit padding
+         * it amounts to. Other activations recompute the pre-activations, taken as they come: with an activation on
+         * NHWC activations DL4J 1.0.0-M2.1 permutes them as if they were NCHW and returns wrong gradients.
+         */
+        private Pair<Gradient, INDArray> helperBackprop(FastConvolution c, INDArray epsilon, int[] pad,
                                                         LayerWorkspaceMgr workspaceMgr) {
             if (helper == null) {
                 return null;
             }
-            assertInputSet(true);
-            if (!(c.getActivationFn() instanceof ActivationIdentity)) {
+            INDArray delta = preActivationGradient(c, epsilon, workspaceMgr);
+            if (delta == null) {
                 INDArray z = preOutput(true, true, workspaceMgr).getFirst();
                 if (!java.util.Arrays.equals(z.shape(), epsilon.shape())) {
                     return null;
                 }
-                epsilon = c.getActivationFn().backprop(z, epsilon).getFirst();
+                delta = c.getActivationFn().backprop(z, epsilon).getFirst();
             }
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             INDArray bias = c.hasBias()
                     ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr) : null;
             INDArray biasGrad = c.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            Pair<Gradient, INDArray> ret = helper.backpropGradient(input, weights, bias, epsilon, c.getKernelSize(),
-                    c.getStride(), c.getPadding(), biasGrad, weightGrad, c.getActivationFn(), c.getCudnnAlgoMode(),
-                    c.getCudnnBwdFilterAlgo(), c.getCudnnBwdDataAlgo(), c.getConvolutionMode(), c.getDilation(),
+            Pair<Gradient, INDArray> ret = helper.backpropGradient(input, weights, bias, delta, c.getKernelSize(),
+                    c.getStride(), pad, biasGrad, weightGrad, IDENTITY, c.getCudnnAlgoMode(),
+                    c.getCudnnBwdFilterAlgo(), c.getCudnnBwdDataAlgo(), ConvolutionMode.Truncate, c.getDilation(),
                     c.getCnn2dDataFormat(), workspaceMgr);
             if (ret == null) {
                 return null;
@@ -135,6 +243,7 @@ public class FastConvolution extends ConvolutionLayer {
 
     public static class Builder extends ConvolutionLayer.Builder {
         private boolean inputGradient = true;
+        private boolean frozenWeights;
 
         public Builder(int... kernelSize) {
             super(kernelSize);
@@ -146,6 +255,12 @@ public class FastConvolution extends ConvolutionLayer {
             return this;
         }
 
+        /** See {@link FastConvolution#isFrozenWeights()}: for a layer inside FrozenLayerWithBackprop. */
+        public Builder frozenWeights(boolean frozenWeights) {
+            this.frozenWeights = frozenWeights;
+            return this;
+        }
+
         @Override
         @SuppressWarnings("unchecked")
         public FastConvolution build() {
@@ -153,6 +268,10 @@ public class FastConvolution extends ConvolutionLayer {
             if (!inputGradient && activationFn != null && !(activationFn instanceof ActivationIdentity)) {
                 throw new IllegalArgumentException("A convolution without input gradient needs the identity activation, got "
                         + activationFn + "; put the activation in a following layer.");
+            }
+            if (!inputGradient && frozenWeights) {
+                throw new IllegalArgumentException("A frozen convolution without input gradient has no gradient at "
+                        + "all; leave it out of the backward pass instead.");
             }
             return new FastConvolution(this);
         }

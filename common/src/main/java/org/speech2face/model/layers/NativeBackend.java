@@ -54,10 +54,15 @@ public final class NativeBackend {
 
     /** One line for reports: backend, native variant, threads. */
     public static String describe() {
+        String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend");
+        if (!"CPU".equalsIgnoreCase(backend)) {
+            return "ND4J " + backend + ", DL4J's own layer helpers (cuDNN where the build has it) and libnd4j's "
+                    + "generic ops for the rest, OpenMP threads " + Nd4j.getEnvironment().maxThreads();
+        }
         boolean withOneDnn = hasOneDnn();
         String libs = Loader.getLoadedLibraries().entrySet().stream()
                 .filter(e -> e.getKey().contains("nd4jcpu")).map(e -> String.valueOf(e.getValue())).findFirst().orElse("?");
-        return "ND4J " + Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend") + ", libnd4j "
+        return "ND4J " + backend + ", libnd4j "
                 + (withOneDnn ? "with oneDNN" : "without oneDNN (OpenBLAS + im2col)") + " from " + libs
                 + ", OpenMP threads " + Nd4j.getEnvironment().maxThreads();
     }

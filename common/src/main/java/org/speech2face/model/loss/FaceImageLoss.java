@@ -4,7 +4,13 @@ import org.speech2face.model.networks.ModelProfile;
 import java.util.Map;
 import java.util.Objects;
 
+import java.util.Collection;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.speech2face.model.layers.RuntimeLayers;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffOutputLayer;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -67,6 +73,19 @@ public class FaceImageLoss extends SameDiffOutputLayer {
         SDVariable l1 = sd.math().abs(input.sub(labels)).mean(1, 2, 3);
         SDVariable perImage = ms.rsub(1.0).mul(alpha).add(l1.mul(1 - alpha));
         return perImage.sum(); // DL4J divides output-layer scores (and gradients) by the minibatch size
+    }
+
+    /**
+     * Runs {@link FaceImageLossLayer} rather than this definition through SameDiff: same values (the tests compare
+     * them), without SameDiff's per-op overhead and kept intermediates. Saved graphs name this class, so they get
+     * it too.
+     */
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+                                                       int index, INDArray paramsView, boolean initializeParams,
+                                                       DataType dataType) {
+        return RuntimeLayers.wire(new FaceImageLossLayer(conf, dataType), conf, listeners, index, paramsView,
+                initializeParams, initializer());
     }
 
     @Override

@@ -2,12 +2,12 @@ package org.speech2face.model.networks;
 
 import org.speech2face.model.layers.FastBatchNormalization;
 import org.speech2face.model.layers.FastConvolution;
+import org.speech2face.model.layers.FastDeconvolution;
+import org.speech2face.model.layers.InPlaceRelu;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.linalg.activations.Activation;
@@ -19,8 +19,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * CBAM after the widest block -> 1x1 convolution to RGB -> sigmoid.
  *
  * <p>Table 2 prints four stride-2 layers, which reach only 112 px; the text, VGGFace and 5-scale MS-SSIM all need
- * 224, so five are used: strides 2,2,1,1,1,2,1,1,2,1,2 (docs/paper-recipes.md). Transposed convolutions use DL4J's 'Same'
- * mode, giving exactly {@code in * stride} outputs, the sizes of Table 2's padding 2 / output padding 1. The six
+ * 224, so five are used: strides 2,2,1,1,1,2,1,1,2,1,2 (docs/paper-recipes.md). The stride-2 layers are 'Same' transposed
+ * convolutions ({@link FastDeconvolution}), exactly {@code in * stride} outputs, the sizes of Table 2's padding 2 /
+ * output padding 1, aligned as PyTorch's ConvTranspose2d with that padding aligns them (decoders saved before that
+ * keep DL4J's Deconvolution2D and its one-pixel-earlier window: see docs/benchmarks.md). The six
  * stride-1 layers are ordinary 5x5 convolutions (pad 2): the same function family with the same parameter count
  * (a stride-1 transposed convolution is a convolution with a flipped kernel), which DL4J runs on oneDNN; they carry
  * 82% of FD's FLOPs. None has a bias (batch norm follows). Both fc layers use ReLU, so DFc1(x) = relu(W1 x + b1).
@@ -60,8 +62,8 @@ public final class FaceDecoder {
             org.deeplearning4j.nn.conf.layers.Layer layer = strides[i] == 1
                     ? new FastConvolution.Builder(5, 5).stride(1, 1).convolutionMode(ConvolutionMode.Same)
                             .nOut(widths[i]).hasBias(false).activation(Activation.IDENTITY).build()
-                    : new Deconvolution2D.Builder().kernelSize(5, 5).stride(strides[i], strides[i])
-                            .convolutionMode(ConvolutionMode.Same).nOut(widths[i]).hasBias(false)
+                    : new FastDeconvolution.Builder().alignment(FastDeconvolution.Alignment.PYTORCH).kernelSize(5, 5)
+                            .stride(strides[i], strides[i]).nOut(widths[i]).hasBias(false)
                             .activation(Activation.IDENTITY).build();
             if (i == 0) {
                 b.addLayer(deconv, layer, new FeedForwardToCnnPreProcessor(grid, grid, widths[0]), last);
@@ -69,7 +71,8 @@ public final class FaceDecoder {
                 b.addLayer(deconv, layer, last);
             }
             b.addLayer("fd_bn" + (i + 1), new FastBatchNormalization(), deconv);
-            b.addLayer("fd_relu" + (i + 1), new ActivationLayer.Builder().activation(Activation.RELU).build(), "fd_bn" + (i + 1));
+            // in place: the batch-norm output is read by this ReLU alone
+            b.addLayer("fd_relu" + (i + 1), new InPlaceRelu(), "fd_bn" + (i + 1));
             last = "fd_relu" + (i + 1);
             if (i == profile.decoderCbamAfter()) {
                 b.addLayer(CBAM, new Cbam.Builder().reduction(profile.cbamReduction()).build(), last);

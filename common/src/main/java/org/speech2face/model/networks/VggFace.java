@@ -85,8 +85,9 @@ public final class VggFace {
         for (int block = 0; block < BLOCK_DEPTH.length; block++) {
             for (int i = 0; i < BLOCK_DEPTH[block]; i++) {
                 String name = convs.get(k++);
-                b.addLayer(name, frozen(frozen, new FastConvolution.Builder(3, 3).stride(1, 1).padding(1, 1)
-                        .convolutionMode(ConvolutionMode.Truncate).nOut(widths[block])
+                // frozen: input gradients only (FrozenLayerWithBackprop would discard the weight gradients)
+                b.addLayer(name, frozen(frozen, new FastConvolution.Builder(3, 3).frozenWeights(frozen).stride(1, 1)
+                        .padding(1, 1).convolutionMode(ConvolutionMode.Truncate).nOut(widths[block])
                         .activation(Activation.RELU).build()), last);
                 last = name;
             }

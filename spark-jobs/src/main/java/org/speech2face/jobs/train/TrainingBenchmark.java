@@ -70,6 +70,28 @@ public final class TrainingBenchmark {
         }
     }
 
+    /**
+     * Examples per second of the distributed loop when each of {@code workers} workers fits one minibatch of
+     * {@code batch} synthetic examples of {@code conf} (one step per worker, one averaging round), after one such
+     * warm-up epoch: enough at paper size, where a step takes tens of seconds, to see a per-step gain carry into
+     * the loop.
+     */
+    public static double oneStepPerWorker(JavaSparkContext sc, ModelProfile profile, Net net,
+                                          org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int workers,
+                                          int batch) {
+        JavaRDD<MultiDataSet> data = sc.parallelize(indices(workers * batch), workers)
+                .map(new Synthetic(profile, net)).persist(StorageLevel.MEMORY_ONLY_SER());
+        data.count();
+        try {
+            ComputationGraph graph = new ComputationGraph(conf);
+            graph.init();
+            epochSeconds(sc, graph, data, workers, batch, 1);
+            return workers * batch / epochSeconds(sc, graph, data, workers, batch, 1);
+        } finally {
+            data.unpersist();
+        }
+    }
+
     private static double fastest(JavaSparkContext sc, ComputationGraph graph, JavaRDD<MultiDataSet> data, int workers,
                                   int batch, int frequency) {
         return Math.min(epochSeconds(sc, graph, data, workers, batch, frequency),

@@ -6,6 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.jobs.JobContext;
@@ -39,6 +40,7 @@ import static org.speech2face.jobs.JobTestSupport.config;
  * export on hand-made faces/, spectrograms/ and gender/ datasets: the files it writes are compared with the rows'
  * own bytes, and the .npy files are parsed here by their documented layout.
  */
+@Tag("slow") // minutes of Spark and DL4J work: runs in mvn verify, not in the fast mvn test
 @ExtendWith(SharedSpark.class)
 class ExportJobTest {
     static final int FRAMES = 7;

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.speech2face.audio.Spectrogram;
 import org.speech2face.config.S2fConfig;
@@ -35,6 +36,7 @@ import static org.speech2face.jobs.JobTestSupport.run;
  * to train on, 4 + 4 other speakers held out by the youtube_id split, one spectrogram of the wrong shape. The
  * check can fail: a classifier that learnt nothing scores 4 of 8, one that always says "male" too.
  */
+@Tag("slow") // minutes of Spark and DL4J work: runs in mvn verify, not in the fast mvn test
 @ExtendWith(SharedSpark.class)
 class GenderJobsTest {
     static SparkSession spark;

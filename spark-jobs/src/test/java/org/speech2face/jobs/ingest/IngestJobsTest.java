@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.speech2face.jobs.stage.KeyedStageJob;
@@ -36,6 +37,7 @@ import static org.speech2face.testing.TestSpark.dataFiles;
 import static org.speech2face.testing.TestSpark.files;
 
 /** The ingest jobs on real clips, real FFmpeg and OpenCV, real Spark local mode and Parquet; one session. */
+@Tag("slow") // minutes of Spark and DL4J work: runs in mvn verify, not in the fast mvn test
 @ExtendWith(SharedSpark.class)
 class IngestJobsTest {
     static SparkSession spark;

@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.ui.model.storage.FileStatsStorage;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,6 +42,7 @@ import static org.apache.spark.sql.functions.col;
  * from the bundled sample. One session; the decoder (4 epochs) and then the encoder (3 epochs) are trained once and
  * shared; the resume and fall-back tests train their own copies.
  */
+@Tag("slow") // minutes of Spark and DL4J work: runs in mvn verify, not in the fast mvn test
 @ExtendWith(SharedSpark.class)
 class TrainingJobsTest {
     static SparkSession spark;

@@ -1,0 +1,138 @@
+package org.speech2face.bench;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.speech2face.model.layers.NativeBackend;
+import org.speech2face.model.networks.ModelProfile;
+import org.speech2face.model.networks.Networks;
+import org.speech2face.model.networks.TrainingGraphs;
+
+/**
+ * Where the FD training step's time goes: forward and backward seconds of every vertex of the decoder training
+ * graph, walked in DL4J's order outside {@code fit} (no workspaces, so memory here says nothing). Used to find the
+ * biggest cost first; {@code legacy} times the graph as built before issue 18 ({@link LegacyDecoder}) for a same-run
+ * comparison.
+ */
+public final class LayerTimes {
+    /** Seconds per pass of one vertex, averaged over the timed repetitions. */
+    public record Row(String vertex, double forward, double backward) {
+    }
+
+    private LayerTimes() {
+    }
+
+    /** Times {@code reps} forward+backward passes after one warm-up pass; returns one row per vertex. */
+    public static List<Row> measure(ComputationGraphConfiguration conf, ModelProfile p, int batch, int reps) {
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        g.initGradientsView();
+        Nd4j.getRandom().setSeed(1);
+        INDArray ff = Nd4j.randn(DataType.FLOAT, batch, p.featureDim());
+        INDArray faces = Nd4j.rand(DataType.FLOAT, batch, 3, p.faceSize(), p.faceSize());
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        int[] order = g.topologicalSortOrder();
+        GraphVertex[] v = g.getVertices();
+        Map<String, double[]> t = new LinkedHashMap<>();
+        for (int r = 0; r <= reps; r++) {
+            Map<String, INDArray> acts = new HashMap<>();
+            for (int idx : order) {
+                GraphVertex x = v[idx];
+                if (x.isInputVertex()) {
+                    acts.put(x.getVertexName(), ff);
+                    continue;
+                }
+                VertexIndices[] ins = x.getInputVertices();
+                for (int i = 0; i < ins.length; i++) {
+                    x.setInput(i, acts.get(v[ins[i].getVertexIndex()].getVertexName()), mgr);
+                }
+                long t0 = System.nanoTime();
+                acts.put(x.getVertexName(), x.doForward(true, mgr));
+                add(t, x.getVertexName(), 0, r > 0 ? (System.nanoTime() - t0) / 1e9 : 0);
+            }
+            Map<String, INDArray> eps = new HashMap<>();
+            for (int k = order.length - 1; k >= 0; k--) {
+                GraphVertex x = v[order[k]];
+                if (x.isInputVertex()) {
+                    continue;
+                }
+                if (x.isOutputVertex()) {
+                    ((IOutputLayer) x.getLayer()).setLabels(TrainingGraphs.IMAGE_LOSS.equals(x.getVertexName()) ? faces : ff);
+                } else if (eps.containsKey(x.getVertexName())) {
+                    x.setEpsilon(eps.get(x.getVertexName()));
+                } else {
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                Pair<Gradient, INDArray[]> res = x.doBackward(false, mgr);
+                add(t, x.getVertexName(), 1, r > 0 ? (System.nanoTime() - t0) / 1e9 : 0);
+                VertexIndices[] ins = x.getInputVertices();
+                for (int i = 0; i < ins.length; i++) {
+                    INDArray e = res.getSecond()[i];
+                    if (e != null) {
+                        eps.merge(v[ins[i].getVertexIndex()].getVertexName(), e, INDArray::add);
+                    }
+                }
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        t.forEach((name, s) -> rows.add(new Row(name, s[0] / reps, s[1] / reps)));
+        return rows;
+    }
+
+    private static void add(Map<String, double[]> t, String name, int pass, double seconds) {
+        t.computeIfAbsent(name, k -> new double[2])[pass] += seconds;
+    }
+
+    /** Prints the rows above {@code minSeconds}, then totals by part (FD, its loss, VGGFace). */
+    public static void print(List<Row> rows, double minSeconds, Consumer<String> out) {
+        Map<String, double[]> parts = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.forward() + r.backward() >= minSeconds) {
+                out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s", r.vertex(),
+                        r.forward(), r.backward()));
+            }
+            String part = r.vertex().startsWith("fd_") ? "face decoder" : r.vertex().startsWith("vgg_") ? "VGGFace (frozen)"
+                    : "losses";
+            double[] s = parts.computeIfAbsent(part, k -> new double[2]);
+            s[0] += r.forward();
+            s[1] += r.backward();
+        }
+        double[] total = new double[2];
+        parts.forEach((part, s) -> {
+            out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s", part, s[0], s[1]));
+            total[0] += s[0];
+            total[1] += s[1];
+        });
+        out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s", "total", total[0], total[1]));
+    }
+
+    /** {@code java ... LayerTimes [paper|tiny] [batch] [reps] [current|legacy]}. */
+    public static void main(String[] args) {
+        ModelProfile p = args.length > 0 ? ModelProfile.parse(args[0]) : ModelProfile.PAPER;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        boolean legacy = args.length > 3 && args[3].equals("legacy");
+        ComputationGraphConfiguration conf = TrainingGraphs.decoder(p, Networks.paperAdam(), DataType.FLOAT, 1);
+        System.out.println(NativeBackend.describe());
+        System.out.printf(Locale.ROOT, "FD training graph (%s), %s, batch %d, %s%n", legacy ? "as before issue 18" : "current",
+                p.id(), batch, ProcessStats.describeLoad());
+        print(measure(legacy ? LegacyDecoder.of(conf) : conf, p, batch, reps), 0.05, System.out::println);
+    }
+}
