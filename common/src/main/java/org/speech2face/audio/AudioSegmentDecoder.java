@@ -1,7 +1,6 @@
 package org.speech2face.audio;
 
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -16,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.data.RejectException;
 import org.speech2face.contracts.RejectReason;
+import org.speech2face.media.MediaFile;
 
 /**
  * Decodes the audio of one AVSpeech segment {@code [startS, endS]} from a local media file (mp4, webm, mkv, wav,
@@ -27,8 +27,15 @@ import org.speech2face.contracts.RejectReason;
  * do. The segment is cut to the sample from the decoded frames' timestamps, so the seek only has to land on or
  * before the start: it aims a second early, and if it still lands late, decoding restarts from the top. Streams
  * without an index (MP3, ADTS AAC), whose timestamps after a seek are only a bitrate estimate (15 ms off in
- * tests), are always decoded from the top. A segment running past the end of the media is decoded up to the end
- * (it is tiled later), less the resampler's last 2 ms, which JavaCV never flushes.
+ * tests), are always decoded from the top.
+ *
+ * <p>Memory is bounded by the spectrogram's segment, whatever the row asks for: samples go into one buffer of at
+ * most {@code segmentSamples} as frames arrive, and decoding stops when it is full, since the encoder reads only a
+ * segment's first 6 s. A 24-hour row costs what a 6 s one does.
+ *
+ * <p>What the file holds is judged as {@link MediaFile} does for both ingest stages: a segment must lie inside the
+ * audio stream (give or take {@link MediaFile#END_SLACK_S}), and audio that stops well before the end its container
+ * states is a truncated file, not a short clip to tile.
  *
  * <p>Files must be local: MP4 with the index at the end cannot be streamed. Thread-safe: every call opens and
  * closes its own grabber, with single-threaded decoders, as Spark already runs one task per core.
@@ -47,9 +54,12 @@ public final class AudioSegmentDecoder {
     private static final Set<String> UNINDEXED_FORMATS = Set.of("mp3", "aac");
 
     private final int sampleRate;
+    private final int maxSamples;
 
     public AudioSegmentDecoder(SpectrogramSpec spec) {
-        this.sampleRate = Objects.requireNonNull(spec, "spec").sampleRate();
+        Objects.requireNonNull(spec, "spec");
+        this.sampleRate = spec.sampleRate();
+        this.maxSamples = spec.segmentSamples();
     }
 
     public int sampleRate() {
@@ -57,10 +67,11 @@ public final class AudioSegmentDecoder {
     }
 
     /**
-     * The mono PCM of {@code [startS, endS]} (seconds from the start of the media).
+     * The mono PCM of the segment {@code [startS, endS]} (seconds from the start of the media): all of it, or its
+     * first {@code segmentSamples} when it is longer.
      *
-     * @throws RejectException MISSING_FILE, CORRUPT_FILE, NO_AUDIO_STREAM, or SEGMENT_OUT_OF_RANGE when the segment
-     *                         starts at or after the end of the media or nothing in it decodes
+     * @throws RejectException MISSING_FILE, NOT_MEDIA, TRUNCATED, CORRUPT_FILE, NO_AUDIO_STREAM, or
+     *                         SEGMENT_OUT_OF_RANGE when the segment is not inside the audio or nothing in it decodes
      * @throws IllegalArgumentException for times that are not a segment (negative, NaN, end not after start); the
      *                                  CSV parser rejects those rows before they get here
      */
@@ -70,47 +81,56 @@ public final class AudioSegmentDecoder {
             throw new IllegalArgumentException("Segment " + startS + "-" + endS + " s of " + file
                     + " is not a segment: it needs 0 <= start < end, both finite.");
         }
-        if (!Files.isRegularFile(file)) {
-            throw new RejectException(RejectReason.MISSING_FILE, "No media file at " + file + ".");
+        return open(file, startS, endS, true);
+    }
+
+    /**
+     * The first {@code seconds} of the audio (at most {@code segmentSamples}), or all of it when it is shorter: a
+     * voice recording rather than a segment of a video, so its length is whatever it is.
+     *
+     * @throws RejectException MISSING_FILE, NOT_MEDIA, TRUNCATED, CORRUPT_FILE, NO_AUDIO_STREAM, or
+     *                         SEGMENT_OUT_OF_RANGE when no audio decodes at all
+     */
+    public DecodedAudio decodeUpTo(Path file, double seconds) throws RejectException {
+        Objects.requireNonNull(file, "file");
+        if (!(seconds > 0 && Double.isFinite(seconds))) {
+            throw new IllegalArgumentException("Cannot decode the first " + seconds + " s of " + file + ".");
         }
-        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+        return open(file, 0.0, seconds, false);
+    }
+
+    private DecodedAudio open(Path file, double startS, double endS, boolean segment) throws RejectException {
+        FFmpegFrameGrabber grabber = MediaFile.open(file, g -> {
+            g.setSampleMode(FrameGrabber.SampleMode.FLOAT);
+            g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
+            g.setSampleRate(sampleRate);
+            g.setAudioOption("threads", "1");
+            g.setVideoOption("threads", "1");
+        });
         try {
-            return decode(grabber, file, startS, endS);
+            return decode(grabber, file, startS, endS, segment);
         } finally {
-            try {
-                grabber.close();
-            } catch (FrameGrabber.Exception | RuntimeException e) {
-                LOG.warn("Could not close the FFmpeg grabber of {}: {}", file, e.toString());
-            }
+            MediaFile.closeQuietly(grabber);
         }
     }
 
-    private DecodedAudio decode(FFmpegFrameGrabber grabber, Path file, double startS, double endS)
+    private DecodedAudio decode(FFmpegFrameGrabber grabber, Path file, double startS, double endS, boolean segment)
             throws RejectException {
-        grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
-        grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
-        grabber.setSampleRate(sampleRate);
-        grabber.setAudioOption("threads", "1");
-        grabber.setVideoOption("threads", "1");
-        try {
-            grabber.start();
-        } catch (FrameGrabber.Exception e) {
-            throw new RejectException(RejectReason.CORRUPT_FILE,
-                    "FFmpeg cannot open " + file + " as media: " + e.getMessage(), e);
-        }
+        String name = String.valueOf(file.getFileName());
         if (!grabber.hasAudio()) {
-            throw new RejectException(RejectReason.NO_AUDIO_STREAM, "Media file " + file + " has no audio stream.");
+            throw new RejectException(RejectReason.NO_AUDIO_STREAM, "Media file " + name + " has no audio stream.");
         }
-        double mediaS = mediaDurationS(grabber);
-        if (startS >= mediaS) {
-            throw new RejectException(RejectReason.SEGMENT_OUT_OF_RANGE, String.format(Locale.ROOT,
-                    "Segment %.3f-%.3f s starts at or after the end of %s (%.3f s).", startS, endS, file, mediaS));
+        double audioEndS = MediaFile.streamEndS(grabber, avutil.AVMEDIA_TYPE_AUDIO);
+        if (segment) {
+            MediaFile.checkSegment(file, startS, endS, audioEndS, "the audio of");
         }
+        double wantedEndS = Math.min(endS, startS + maxSamples / (double) sampleRate);
         long originUs = containerStartUs(grabber);
         long startUs = originUs + Math.round(startS * 1e6);
-        long endUs = originUs + Math.round(endS * 1e6);
+        long endUs = originUs + Math.round(wantedEndS * 1e6);
+        float[] samples;
         try {
-            float[] samples = null;
+            samples = null;
             long seekUs = startUs - SEEK_LEAD_US - audioStreamStartUs(grabber, originUs);
             if (seekUs > 0 && seeksExactly(grabber)) {
                 // setAudioTimestamp counts from the audio stream's own start.
@@ -124,32 +144,41 @@ public final class AudioSegmentDecoder {
             if (samples == null) {
                 samples = collect(grabber, originUs, startUs, endUs, false);
             }
-            if (samples.length == 0) {
-                throw new RejectException(RejectReason.SEGMENT_OUT_OF_RANGE, String.format(Locale.ROOT,
-                        "No audio decodes between %.3f and %.3f s of %s (%s).", startS, endS, file,
-                        Double.isInfinite(mediaS) ? "its duration is unknown" : String.format(Locale.ROOT,
-                                "media %.3f s", mediaS)));
-            }
-            return new DecodedAudio(samples, sampleRate, (double) samples.length / sampleRate,
-                    Double.isInfinite(mediaS) ? Double.NaN : mediaS);
         } catch (FrameGrabber.Exception e) {
             throw new RejectException(RejectReason.CORRUPT_FILE, String.format(Locale.ROOT,
-                    "FFmpeg failed decoding the audio of %s for segment %.3f-%.3f s: %s", file, startS, endS,
+                    "FFmpeg failed decoding the audio of %s for segment %.3f-%.3f s: %s", name, startS, endS,
                     e.getMessage()), e);
         }
+        double decodedToS = startS + samples.length / (double) sampleRate;
+        boolean stated = !Double.isNaN(audioEndS);
+        if (stated && decodedToS < Math.min(wantedEndS, audioEndS) - MediaFile.TRUNCATION_SLACK_S) {
+            throw MediaFile.truncated(file, "its audio", decodedToS, audioEndS);
+        }
+        if (samples.length == 0) {
+            throw new RejectException(RejectReason.SEGMENT_OUT_OF_RANGE, String.format(Locale.ROOT,
+                    "No audio decodes between %.3f and %.3f s of %s (%s).", startS, endS, name,
+                    stated ? String.format(Locale.ROOT, "its audio lasts %.3f s", audioEndS)
+                            : "its duration is unknown"));
+        }
+        // A segment longer than what is decoded is as long as its row says (it lies inside the audio, checked above).
+        double segmentS = segment && wantedEndS < endS ? Math.min(endS, stated ? audioEndS : endS) - startS
+                : samples.length / (double) sampleRate;
+        double mediaS = MediaFile.durationS(grabber);
+        return new DecodedAudio(samples, sampleRate, segmentS, mediaS);
     }
 
     /**
-     * Samples whose time lies in {@code [startUs, endUs)}. Sample k after the first frame is at
-     * {@code firstFrameUs + k / rate}: counting from one timestamp avoids the jitter of per-frame timestamps.
-     * Returns null if {@code afterSeek} and the first frame starts after {@code startUs}: the seek overshot.
+     * Samples whose time lies in {@code [startUs, endUs)}, at most {@code maxSamples} of them. Sample k after the
+     * first frame is at {@code firstFrameUs + k / rate}: counting from one timestamp avoids the jitter of per-frame
+     * timestamps. Returns null if {@code afterSeek} and the first frame starts after {@code startUs}: the seek
+     * overshot.
      */
     private float[] collect(FFmpegFrameGrabber grabber, long originUs, long startUs, long endUs, boolean afterSeek)
             throws FrameGrabber.Exception {
         float[] out = null;
         int written = 0;
         long first = 0;      // sample index (from the first frame) of the segment start
-        long end = 0;        // sample index one past the segment end
+        long end = 0;        // sample index one past the last sample wanted
         long index = 0;      // sample index of the next decoded sample
         float[] interleaved = new float[0];
         Frame frame;
@@ -165,12 +194,11 @@ public final class AudioSegmentDecoder {
                     return null;
                 }
                 first = Math.max(0L, usToSamples(startUs - frameUs));
-                end = usToSamples(endUs - frameUs);
+                end = Math.min(usToSamples(endUs - frameUs), first + maxSamples);
                 if (end <= first) {
                     return new float[0];
                 }
-                // Sized for the segment, but grown on demand: an absurd end must not allocate before EOF says so.
-                out = new float[(int) Math.min(end - first, 16L * sampleRate)];
+                out = new float[(int) (end - first)];
             }
             int channels = frame.audioChannels;
             FloatBuffer buffer = (FloatBuffer) frame.samples[0];
@@ -181,9 +209,6 @@ public final class AudioSegmentDecoder {
             buffer.get(0, interleaved, 0, count * channels);
             int from = (int) Math.min(Math.max(first - index, 0L), count);
             int to = (int) Math.max(Math.min(end - index, count), from);
-            if (written + (to - from) > out.length) {
-                out = Arrays.copyOf(out, Math.max(2 * out.length, written + (to - from)));
-            }
             for (int i = from; i < to; i++) {
                 out[written++] = downmix(interleaved, i, channels);
             }
@@ -215,14 +240,6 @@ public final class AudioSegmentDecoder {
     /** Containers with an index, whose timestamps after a seek are exact; not MP3 or raw AAC. */
     private static boolean seeksExactly(FFmpegFrameGrabber grabber) {
         return !UNINDEXED_FORMATS.contains(grabber.getFormat());
-    }
-
-    /** The container's duration, or infinity when it does not say (then running out of audio ends the segment). */
-    private static double mediaDurationS(FFmpegFrameGrabber grabber) {
-        long duration = grabber.getFormatContext().duration();
-        return duration == avutil.AV_NOPTS_VALUE || duration <= 0
-                ? Double.POSITIVE_INFINITY
-                : duration / (double) avutil.AV_TIME_BASE;
     }
 
     private static long containerStartUs(FFmpegFrameGrabber grabber) {

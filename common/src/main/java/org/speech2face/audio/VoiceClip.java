@@ -25,12 +25,13 @@ public record VoiceClip(Spectrogram spectrogram, double seconds, double rmsDbfs)
      * Decodes and checks {@code file} (local). {@code minSeconds} is in (0, segment seconds] and {@code silenceDbfs}
      * below 0, as the config's {@code evaluate.generate.*} keys guarantee.
      *
-     * @throws RejectException MISSING_FILE, CORRUPT_FILE, NO_AUDIO_STREAM or SEGMENT_OUT_OF_RANGE from the decoder;
-     *                         TOO_SHORT below {@code minSeconds}; SILENT_AUDIO below {@code silenceDbfs}
+     * @throws RejectException MISSING_FILE, NOT_MEDIA, TRUNCATED, CORRUPT_FILE, NO_AUDIO_STREAM or
+     *                         SEGMENT_OUT_OF_RANGE from the decoder; TOO_SHORT below {@code minSeconds};
+     *                         SILENT_AUDIO below {@code silenceDbfs}
      */
     public static VoiceClip read(Path file, SpectrogramSpec spec, double minSeconds, double silenceDbfs)
             throws RejectException {
-        DecodedAudio audio = new AudioSegmentDecoder(spec).decode(file, 0.0, spec.segmentSeconds());
+        DecodedAudio audio = new AudioSegmentDecoder(spec).decodeUpTo(file, spec.segmentSeconds());
         String name = file.getFileName().toString();
         if (audio.segmentDurationS() < minSeconds) {
             throw new RejectException(RejectReason.TOO_SHORT, String.format(Locale.ROOT,

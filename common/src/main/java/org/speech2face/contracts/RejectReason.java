@@ -16,6 +16,13 @@ public enum RejectReason {
     UNSAFE_ID(false, "Fix the youtube_id: 11 characters of A-Z, a-z, 0-9, '_' or '-'. No file is looked up for it."),
     MISSING_FILE(true, "Download <youtube_id>.<ext> into input.videos; the next run picks the row up."),
     CORRUPT_FILE(false, "Download the video again; a changed file (size or modification time) is retried."),
+    TRUNCATED(false, "Download the file again: it ends before the length its container declares, as an "
+            + "interrupted download does."),
+    NOT_MEDIA(false, "Replace the file with the real video or recording: this one is something else (an image, a "
+            + "web page, an empty file), usually what a failed download left."),
+    FRAME_TOO_SMALL(false, "Download the video at a real resolution: its frames are too small to show a face."),
+    OUTSIDE_ROOT(false, "Copy the video into input.videos rather than linking to it from elsewhere, or point "
+            + "input.videos at the folder that holds it."),
     NO_AUDIO_STREAM(false, "Use a download with an audio track; a changed file is retried."),
     NO_VIDEO_STREAM(false, "Use a download with a video track; a changed file is retried."),
     SEGMENT_OUT_OF_RANGE(false, "Check the row's start and end against the video's length, or download the full video."),

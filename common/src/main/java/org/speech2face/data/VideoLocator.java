@@ -10,6 +10,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.util.List;
 
 /**
@@ -71,16 +72,26 @@ public final class VideoLocator implements Serializable {
     }
 
     /**
-     * Locates the clip and, on a remote file system, gets its local copy from the executor's cache.
+     * Locates the clip and, on a remote file system, gets its local copy from the executor's cache. On the local file
+     * system the clip may be a symbolic link, but only to a file inside {@code input.videos}: nothing outside the
+     * configured folders is read.
      *
-     * @throws RejectException {@code MISSING_FILE} when no extension matches
+     * @throws RejectException {@code MISSING_FILE} when no extension matches, {@code OUTSIDE_ROOT} for a link that
+     *                         leads out of {@code input.videos}
      */
     public LocalVideo open(String youtubeId, Configuration hadoopConf) throws RejectException, IOException {
         YoutubeId.requireSafe(youtubeId);
         Path root = new Path(videosRoot);
         FileSystem fs = root.getFileSystem(hadoopConf);
+        boolean local = isLocal(fs);
         for (String ext : extensions) {
             Path candidate = new Path(root, youtubeId + "." + ext);
+            if (local) {
+                java.nio.file.Path file = localPath(fs, candidate);
+                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    requireInside(localPath(fs, root), file, "input.videos");
+                }
+            }
             FileStatus status;
             try {
                 status = fs.getFileStatus(candidate);
@@ -90,7 +101,7 @@ public final class VideoLocator implements Serializable {
             if (!status.isFile()) {
                 continue;
             }
-            if (isLocal(fs)) {
+            if (local) {
                 return new LocalVideo(candidate, localPath(fs, candidate), false, () -> { });
             }
             RemoteFileCache.Lease lease = RemoteFileCache.in(localTmp).acquire(fs, status);
@@ -98,6 +109,39 @@ public final class VideoLocator implements Serializable {
         }
         throw new RejectException(RejectReason.MISSING_FILE, "No video for youtube_id " + youtubeId + " under "
                 + videosRoot + " (tried ." + String.join(", .", extensions) + ").");
+    }
+
+    /**
+     * Refuses a local file that resolves (through symbolic links) to a place outside the folder {@code root}: a link
+     * in a videos or voices folder must not let a job read what the configuration does not name.
+     *
+     * @param key the config key or option naming {@code root}, for the message
+     * @throws RejectException {@code OUTSIDE_ROOT}, or {@code MISSING_FILE} for a link to nothing
+     */
+    public static void requireInside(java.nio.file.Path root, java.nio.file.Path file, String key)
+            throws RejectException {
+        java.nio.file.Path real;
+        java.nio.file.Path realRoot;
+        try {
+            realRoot = root.toRealPath();
+            real = file.toRealPath();
+        } catch (IOException e) {
+            String target = linkTarget(file);
+            throw new RejectException(RejectReason.MISSING_FILE, file.getFileName() + " is a link to " + target
+                    + ", which does not exist.", e);
+        }
+        if (!real.startsWith(realRoot)) {
+            throw new RejectException(RejectReason.OUTSIDE_ROOT, file.getFileName() + " in " + root + " ("
+                    + key + ") is a link to " + real + ", outside that folder; it is not read.");
+        }
+    }
+
+    private static String linkTarget(java.nio.file.Path file) {
+        try {
+            return Files.isSymbolicLink(file) ? Files.readSymbolicLink(file).toString() : "(unreadable)";
+        } catch (IOException e) {
+            return "(unreadable)";
+        }
     }
 
     /**

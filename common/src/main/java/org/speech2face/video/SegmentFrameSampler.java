@@ -1,8 +1,8 @@
 package org.speech2face.video;
 
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +12,7 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.speech2face.data.RejectException;
 import org.speech2face.contracts.RejectReason;
+import org.speech2face.media.MediaFile;
 
 /**
  * Opens a local video and samples frames evenly spread inside an AVSpeech segment of it.
@@ -22,6 +23,8 @@ import org.speech2face.contracts.RejectReason;
  */
 public final class SegmentFrameSampler {
     private static final double MICROS = 1_000_000.0;
+    /** The Haar cascade's window: no detector here sees a face in fewer pixels, so a smaller frame holds none. */
+    static final int MIN_FRAME_SIDE = 24;
 
     private final int framesPerSegment;
 
@@ -32,27 +35,32 @@ public final class SegmentFrameSampler {
 
     /**
      * Opens the segment [startS, endS] for sampling at {@code framesPerSegment} times evenly spaced inside it: the
-     * midpoints of equal slices, so never the very first or last instant, where cuts and fades live. An end past the
-     * media's end is clamped to it. The caller closes the result.
+     * midpoints of equal slices, so never the very first or last instant, where cuts and fades live. The segment must
+     * lie inside the video stream, give or take {@link MediaFile#END_SLACK_S} (an end in that slack is clamped to
+     * the stream's end). Frames come upright, turned as the file's rotation metadata tells players to. The caller
+     * closes the result.
      *
-     * @throws RejectException MISSING_FILE, CORRUPT_FILE, NO_VIDEO_STREAM or SEGMENT_OUT_OF_RANGE
+     * @throws RejectException MISSING_FILE, NOT_MEDIA, TRUNCATED, CORRUPT_FILE, NO_VIDEO_STREAM, FRAME_TOO_SMALL or
+     *                         SEGMENT_OUT_OF_RANGE
      */
     public SegmentFrames open(Path video, double startS, double endS) throws RejectException {
         checkSegment(startS, endS);
         FFmpegFrameGrabber grabber = openGrabber(video);
         try {
-            double[] targets = sampleTimes(startS, clampedEnd(grabber, video, startS, endS), framesPerSegment);
-            double duration = durationS(grabber);
-            if (!Double.isNaN(duration)) {
+            double videoEnd = MediaFile.streamEndS(grabber, AVMEDIA_TYPE_VIDEO);
+            MediaFile.checkSegment(video, startS, endS, videoEnd, "the video of");
+            double end = Double.isNaN(videoEnd) ? endS : Math.min(endS, videoEnd);
+            double[] targets = sampleTimes(startS, end, framesPerSegment);
+            if (!Double.isNaN(videoEnd)) {
                 // The last frame starts a frame period before the end: a later target would find no frame.
-                double last = Math.max(startS, duration - SegmentFrames.frameDurationS(grabber));
+                double last = Math.max(startS, videoEnd - SegmentFrames.frameDurationS(grabber));
                 for (int i = 0; i < targets.length; i++) {
                     targets[i] = Math.min(targets[i], last);
                 }
             }
-            return new SegmentFrames(video, grabber, targets);
+            return new SegmentFrames(video, grabber, targets, MediaFile.rotationDegrees(grabber), videoEnd);
         } catch (RejectException | RuntimeException e) {
-            closeQuietly(grabber);
+            MediaFile.closeQuietly(grabber);
             throw e;
         }
     }
@@ -85,7 +93,7 @@ public final class SegmentFrameSampler {
     static RejectException noFrames(Path video, double startS, double endS) {
         return new RejectException(RejectReason.CORRUPT_FILE, String.format(Locale.ROOT,
                 "No video frame of %s could be decoded in the segment %.3f-%.3f s, although its header places the"
-                        + " segment inside the media; the file is probably truncated.", video.getFileName(), startS,
+                        + " segment inside the media: its video data is damaged.", video.getFileName(), startS,
                 endS));
     }
 
@@ -97,7 +105,9 @@ public final class SegmentFrameSampler {
     public static int decodeAllFrames(Path video, double startS, double endS) throws RejectException {
         checkSegment(startS, endS);
         try (FFmpegFrameGrabber grabber = openGrabber(video)) {
-            double end = clampedEnd(grabber, video, startS, endS);
+            double videoEnd = MediaFile.streamEndS(grabber, AVMEDIA_TYPE_VIDEO);
+            MediaFile.checkSegment(video, startS, endS, videoEnd, "the video of");
+            double end = Double.isNaN(videoEnd) ? endS : Math.min(endS, videoEnd);
             double half = SegmentFrames.frameDurationS(grabber) / 2;
             long startUs = grabber.getFormatContext().start_time();
             long offsetUs = startUs == AV_NOPTS_VALUE ? 0 : startUs;
@@ -140,55 +150,25 @@ public final class SegmentFrameSampler {
         }
     }
 
-    /** A started grabber on a local file with a video stream; the caller closes it. */
+    /** A started grabber on a local file with a video stream whose frames can hold a face; the caller closes it. */
     private static FFmpegFrameGrabber openGrabber(Path video) throws RejectException {
-        if (!Files.isRegularFile(video)) {
-            throw new RejectException(RejectReason.MISSING_FILE, "Video file " + video + " does not exist.");
-        }
-        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
         // One decoding thread: Spark already runs one task per core, and frame-threaded decoding delays every
         // seek by a frame per thread.
-        grabber.setVideoOption("threads", "1");
-        try {
-            grabber.start();
-        } catch (FrameGrabber.Exception | RuntimeException e) {
-            closeQuietly(grabber);
-            throw new RejectException(RejectReason.CORRUPT_FILE, "FFmpeg cannot open " + video.getFileName()
-                    + " as media (" + e.getMessage() + "); it is corrupt, truncated or not a video at all.", e);
-        }
+        FFmpegFrameGrabber grabber = MediaFile.open(video, g -> g.setVideoOption("threads", "1"));
         if (!grabber.hasVideo()) {
-            closeQuietly(grabber);
+            MediaFile.closeQuietly(grabber);
             throw new RejectException(RejectReason.NO_VIDEO_STREAM,
                     "Media file " + video.getFileName() + " has no video stream.");
         }
+        int w = grabber.getImageWidth();
+        int h = grabber.getImageHeight();
+        if (Math.min(w, h) < MIN_FRAME_SIDE) {
+            MediaFile.closeQuietly(grabber);
+            throw new RejectException(RejectReason.FRAME_TOO_SMALL, String.format(Locale.ROOT,
+                    "%s has %dx%d frames; a face needs at least %dx%d pixels (the smallest face the detector can "
+                            + "see), so none can be in it.", video.getFileName(), w, h, MIN_FRAME_SIDE,
+                    MIN_FRAME_SIDE));
+        }
         return grabber;
-    }
-
-    /** The segment end clamped to the media's end; a start at or past the end is rejected. */
-    private static double clampedEnd(FFmpegFrameGrabber grabber, Path video, double startS, double endS)
-            throws RejectException {
-        double duration = durationS(grabber);
-        if (Double.isNaN(duration)) {
-            return endS; // unknown duration (rare, e.g. some streams): decoding finds the end
-        }
-        if (startS >= duration) {
-            throw new RejectException(RejectReason.SEGMENT_OUT_OF_RANGE, String.format(Locale.ROOT,
-                    "Segment %.3f-%.3f s starts after the end of %s (%.3f s).", startS, endS, video.getFileName(),
-                    duration));
-        }
-        return Math.min(endS, duration);
-    }
-
-    private static double durationS(FFmpegFrameGrabber grabber) {
-        long us = grabber.getLengthInTime();
-        return us > 0 ? us / MICROS : Double.NaN;
-    }
-
-    private static void closeQuietly(FFmpegFrameGrabber grabber) {
-        try {
-            grabber.close();
-        } catch (FrameGrabber.Exception ignored) {
-            // nothing more can be done about a grabber that fails to close
-        }
     }
 }

@@ -15,8 +15,11 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.speech2face.data.RejectException;
 import org.speech2face.contracts.RejectReason;
+import org.speech2face.media.MediaFile;
 
 /**
  * The sampled frames of one segment, decoded one at a time on demand, so a caller that is satisfied early (a face
@@ -39,11 +42,20 @@ public final class SegmentFrames implements AutoCloseable {
     private final AVStream stream;
     private final long startUs;
     private final double frameS;
+    private final int rotation;
+    private final double videoEndS;
     private int next;
     private double positionS = Double.NaN;
 
-    SegmentFrames(Path video, FFmpegFrameGrabber grabber, double[] targets) {
+    /**
+     * @param rotation  clockwise degrees (0, 90, 180, 270) to turn each frame so it is upright
+     * @param videoEndS where the container says the video stream ends (NaN: unknown); a stream that stops well
+     *                  before it is a truncated file
+     */
+    SegmentFrames(Path video, FFmpegFrameGrabber grabber, double[] targets, int rotation, double videoEndS) {
         this.video = video;
+        this.rotation = rotation;
+        this.videoEndS = videoEndS;
         this.grabber = grabber;
         this.targets = targets.clone();
         AVFormatContext oc = grabber.getFormatContext();
@@ -66,19 +78,26 @@ public final class SegmentFrames implements AutoCloseable {
         return targets.length;
     }
 
-    /** Frame width in pixels. */
+    /** Frame width in pixels, upright. */
     public int width() {
-        return grabber.getImageWidth();
+        return rotation % 180 == 0 ? grabber.getImageWidth() : grabber.getImageHeight();
     }
 
-    /** Frame height in pixels. */
+    /** Frame height in pixels, upright. */
     public int height() {
-        return grabber.getImageHeight();
+        return rotation % 180 == 0 ? grabber.getImageHeight() : grabber.getImageWidth();
+    }
+
+    /** The clockwise turn (0, 90, 180 or 270 degrees) each frame is given to stand upright. */
+    public int rotation() {
+        return rotation;
     }
 
     /**
-     * The next sampled frame, within one frame period of its target time, or null when all targets are done or the
-     * media ended early. The caller owns (and closes) the frame.
+     * The next sampled frame, upright, within one frame period of its target time, or null when all targets are done
+     * or the media ended early (but not much before its stated end). The caller owns (and closes) the frame.
+     *
+     * @throws RejectException TRUNCATED when the video stops well before the end its container states
      */
     public SampledFrame next() throws RejectException {
         if (next >= targets.length) {
@@ -89,14 +108,29 @@ public final class SegmentFrames implements AutoCloseable {
             Frame f = frameAt(target);
             if (f == null) {
                 next = targets.length;
+                if (!Double.isNaN(videoEndS) && target < videoEndS - MediaFile.TRUNCATION_SLACK_S) {
+                    throw MediaFile.truncated(video, "its video", Double.isNaN(positionS) ? 0.0 : positionS,
+                            videoEndS);
+                }
                 return null;
             }
             // The converter wraps the grabber's buffer, which the next grab overwrites: keep a copy.
-            return new SampledFrame(mediaTimeS(f), converter.convert(f).clone());
+            return new SampledFrame(mediaTimeS(f), upright(converter.convert(f)));
         } catch (FrameGrabber.Exception e) {
             throw new RejectException(RejectReason.CORRUPT_FILE, String.format(java.util.Locale.ROOT,
                     "FFmpeg failed to decode %s near %.3f s: %s", video.getFileName(), target, e.getMessage()), e);
         }
+    }
+
+    /** A copy of the grabber's pixels, turned upright. */
+    private Mat upright(Mat decoded) {
+        if (rotation == 0) {
+            return decoded.clone();
+        }
+        Mat turned = new Mat();
+        opencv_core.rotate(decoded, turned, rotation == 90 ? opencv_core.ROTATE_90_CLOCKWISE
+                : rotation == 180 ? opencv_core.ROTATE_180 : opencv_core.ROTATE_90_COUNTERCLOCKWISE);
+        return turned;
     }
 
     @Override

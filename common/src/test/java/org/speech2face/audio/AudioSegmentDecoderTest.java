@@ -52,9 +52,9 @@ class AudioSegmentDecoderTest {
             assertThat(v).isBetween(-1.0f, 1.0f);
         }
 
-        // A segment running past the end is decoded up to the end, not rejected. (FFmpegFrameRecorder drops the
-        // encoder's last partial frame, so the file is a little shorter than the 2.5 s written.)
-        DecodedAudio whole = decoder.decode(file, 0.0, 10.0);
+        // A voice is decoded up to its end. (FFmpegFrameRecorder drops the encoder's last partial frame, so the file
+        // is a little shorter than the 2.5 s written.)
+        DecodedAudio whole = decoder.decodeUpTo(file, 10.0);
         if (format == AudioFormat.MP3) {
             // An MP3's container duration is a bitrate estimate; only the bounds are certain.
             assertThat(whole.samples().length).isBetween(2 * RATE, (int) (2.5 * RATE));
@@ -87,14 +87,50 @@ class AudioSegmentDecoderTest {
     }
 
     @Test
-    void aSegmentEndingFarPastTheMediaStopsAtItsEnd() throws Exception {
-        // 20 s of audio, more than the decoder first allocates for, and an end a million seconds out.
+    void aSegmentLongerThanTheSpectrogramIsDecodedOnlyAsFarAsItReads() throws Exception {
+        // 20 s of 700 Hz: a 17 s segment of it decodes its first 6 s (what the encoder reads) and says it is 17 s.
         Path file = TestMedia.writeAudio(dir.resolve("long.wav"), AudioFormat.WAV, 8000, 1, new Tone(700, 20.0));
-        DecodedAudio audio = decoder.decode(file, 1.0, 1e6);
-        // Up to the end but for the resampler's last 2 ms, which JavaCV does not flush.
-        assertThat(audio.samples().length).isBetween(19 * RATE - 48, 19 * RATE);
+        DecodedAudio audio = decoder.decode(file, 1.0, 18.0);
+        assertThat(audio.samples()).hasSize(SpectrogramSpec.PAPER.segmentSamples());
+        assertThat(audio.segmentDurationS()).isEqualTo(17.0);
         assertThat(audio.mediaDurationS()).isEqualTo(20.0);
         assertThat(decoder.decode(file, 1.0, 5.0).samples()).hasSize(4 * RATE);
+        // A voice: as much as a segment, from the start.
+        assertThat(decoder.decodeUpTo(file, 1e6).samples()).hasSize(SpectrogramSpec.PAPER.segmentSamples());
+    }
+
+    @Test
+    void aSegmentEndingPastTheMediaIsOutOfRangeBeyondTheSlack() throws Exception {
+        Path file = TestMedia.writeAudio(dir.resolve("ten.wav"), AudioFormat.WAV, 8000, 1, new Tone(700, 10.0));
+        assertReject(file, 1.0, 1e6, RejectReason.SEGMENT_OUT_OF_RANGE, "Segment 1.000-1000000.000 s ends",
+                "after the end of the audio of ten.wav (10.000 s); only 9.000 s of it is there.");
+        assertReject(file, 8.0, 10.3, RejectReason.SEGMENT_OUT_OF_RANGE, "ends 0.300 s after the end");
+        // Within MediaFile.END_SLACK_S: taken, up to the end.
+        assertThat(decoder.decode(file, 8.0, 10.2).samples().length).isBetween(2 * RATE - 48, 2 * RATE);
+    }
+
+    @Test
+    void aWavCutShortIsTruncated() throws Exception {
+        // A WAV's RIFF header gives its length; FFmpeg itself trusts the file's size instead.
+        Path whole = TestMedia.writeAudio(dir.resolve("whole.wav"), AudioFormat.WAV, 16_000, 1, new Tone(440, 10.0));
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.wav"), Arrays.copyOf(bytes, (int) (bytes.length * 0.4)));
+        assertReject(cut, 0.0, 2.0, RejectReason.TRUNCATED, "cut.wav is truncated: its 'RIFF' chunk declares");
+    }
+
+    @Test
+    void audioThatStopsWellBeforeItsStatedEndIsTruncated() throws Exception {
+        // A Matroska file whose segment does not declare its length (as live recorders leave it) but whose header
+        // says 10 s, cut at 40%: only decoding finds the audio stopping at about 4 s.
+        Path whole = TestMedia.writeVideoWithAudio(dir.resolve("whole.mkv"), "matroska", 16_000, new Tone(440, 10.0));
+        byte[] bytes = TestMedia.withUnknownSegmentLength(Files.readAllBytes(whole));
+        Path cut = Files.write(dir.resolve("cut.mkv"), Arrays.copyOf(bytes, (int) (bytes.length * 0.4)));
+        assertReject(cut, 0.0, 6.0, RejectReason.TRUNCATED, "cut.mkv is truncated: its audio stops at ",
+                "although its container says it runs to ");
+        assertThatThrownBy(() -> decoder.decodeUpTo(cut, 6.0)).isInstanceOfSatisfying(RejectException.class,
+                e -> assertThat(e.reason()).isEqualTo(RejectReason.TRUNCATED));
+        // What survived is still there to be read.
+        assertThat(decoder.decode(cut, 1.0, 3.0).samples()).hasSize(2 * RATE);
     }
 
     @Test
@@ -128,11 +164,12 @@ class AudioSegmentDecoderTest {
         byte[] garbage = new byte[64 * 1024];
         new Random(42).nextBytes(garbage);
         Path file = Files.write(dir.resolve("garbage.mp4"), garbage);
-        assertReject(file, 0.0, 3.0, RejectReason.CORRUPT_FILE, file.toString());
+        assertReject(file, 0.0, 3.0, RejectReason.CORRUPT_FILE, "FFmpeg cannot read garbage.mp4 (65536 bytes) as "
+                + "media", "the file is damaged.");
     }
 
     @Test
-    void truncatedMp4IsACorruptFile() throws IOException {
+    void anMp4CutBeforeItsIndexIsTruncated() throws IOException {
         Path whole = TestMedia.writeVideoWithAudio(dir.resolve("whole.mp4"), 44_100, new Tone(440, 3.0));
         byte[] bytes = Files.readAllBytes(whole);
         // The premise: the index (moov) comes after the media data (mdat), so the first 40% lacks it.
@@ -141,13 +178,13 @@ class AudioSegmentDecoderTest {
         assertThat(mdat).isPositive();
         assertThat(moov).isGreaterThan(mdat).isGreaterThan((int) (bytes.length * 0.4));
         Path file = Files.write(dir.resolve("truncated.mp4"), Arrays.copyOf(bytes, (int) (bytes.length * 0.4)));
-        assertReject(file, 0.0, 3.0, RejectReason.CORRUPT_FILE, file.toString());
+        assertReject(file, 0.0, 3.0, RejectReason.TRUNCATED, "truncated.mp4 is truncated: its 'mdat' box declares");
     }
 
     @Test
     void videoWithoutAudio() throws IOException {
         Path file = TestMedia.writeVideoOnly(dir.resolve("silent-film.mp4"), 1.0);
-        assertReject(file, 0.0, 1.0, RejectReason.NO_AUDIO_STREAM, file.toString());
+        assertReject(file, 0.0, 1.0, RejectReason.NO_AUDIO_STREAM, "silent-film.mp4 has no audio stream.");
     }
 
     @Test
@@ -160,7 +197,8 @@ class AudioSegmentDecoderTest {
     @Test
     void segmentAfterTheAudioButBeforeTheEndOfTheVideo() throws IOException {
         Path file = TestMedia.writeVideoWithAudio(dir.resolve("long-video.mp4"), 44_100, 2.0, new Tone(440, 1.0));
-        assertReject(file, 2.0, 2.8, RejectReason.SEGMENT_OUT_OF_RANGE, "No audio decodes between 2.000 and 2.800 s");
+        assertReject(file, 2.0, 2.8, RejectReason.SEGMENT_OUT_OF_RANGE, "Segment 2.000-2.800 s starts at or after the "
+                + "end of the audio of long-video.mp4 (0.99");
     }
 
     @Test

@@ -103,10 +103,22 @@ public final class TestMedia {
     /** As {@link #writeVideoWithAudio(Path, int, Tone...)}, the video running {@code extraVideoS} past the audio. */
     public static Path writeVideoWithAudio(Path file, int sampleRate, double extraVideoS, Tone... tones)
             throws IOException {
+        return writeVideoWithAudio(file, "mp4", sampleRate, extraVideoS, tones);
+    }
+
+    /** As {@link #writeVideoWithAudio(Path, int, Tone...)}, in another container (FFmpeg's name, e.g. "matroska"). */
+    public static Path writeVideoWithAudio(Path file, String container, int sampleRate, Tone... tones)
+            throws IOException {
+        return writeVideoWithAudio(file, container, sampleRate, 0.0, tones);
+    }
+
+    private static Path writeVideoWithAudio(Path file, String container, int sampleRate, double extraVideoS,
+                                            Tone... tones) throws IOException {
         float[] mono = tones(sampleRate, tones);
         double seconds = (double) mono.length / sampleRate + extraVideoS;
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), 64, 64, 1)) {
             startVideo(recorder);
+            recorder.setFormat(container);
             recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
             recorder.setSampleRate(sampleRate);
             recorder.setAudioBitrate(96_000);
@@ -125,6 +137,27 @@ public final class TestMedia {
             recorder.stop();
         }
         return file;
+    }
+
+    /**
+     * A Matroska file's bytes with its segment's length field set to "unknown" (all ones, same width), as a live
+     * recorder leaves it: a valid file that no longer says how long it is in bytes, only in time.
+     */
+    public static byte[] withUnknownSegmentLength(byte[] mkv) {
+        byte[] out = mkv.clone();
+        for (int i = 0; i + 4 < out.length; i++) {
+            if ((out[i] & 0xFF) == 0x18 && (out[i + 1] & 0xFF) == 0x53 && (out[i + 2] & 0xFF) == 0x80
+                    && (out[i + 3] & 0xFF) == 0x67) {
+                int first = out[i + 4] & 0xFF;
+                int width = Integer.numberOfLeadingZeros(first) - 23;
+                out[i + 4] = (byte) ((0x100 >> width) | (0xFF >> width));
+                for (int k = 1; k < width; k++) {
+                    out[i + 4 + k] = (byte) 0xFF;
+                }
+                return out;
+            }
+        }
+        throw new IllegalArgumentException("No Matroska segment in these bytes.");
     }
 
     private static void startVideo(FFmpegFrameRecorder recorder) {

@@ -27,7 +27,7 @@ class VoiceClipTest {
         // a 0.5 amplitude sine has RMS 0.5 / sqrt(2): -9.03 dBFS
         assertThat(clip.rmsDbfs()).isCloseTo(20 * Math.log10(0.5 / Math.sqrt(2)), within(0.3));
         Spectrogram expected = new SpectrogramExtractor(SPEC)
-                .extract(new AudioSegmentDecoder(SPEC).decode(m4a, 0.0, 6.0));
+                .extract(new AudioSegmentDecoder(SPEC).decode(m4a, 0.0, 4.6)); // ingest's row for the whole file
         assertThat(clip.spectrogram().data()).containsExactly(expected.data());
         assertThat(clip.spectrogram().tiled()).isTrue();
         assertThat(clip.spectrogram().frames()).isEqualTo(598);

@@ -90,4 +90,43 @@ class VideoLocatorTest {
         assertThatThrownBy(() -> locator.open("../../etc/p", new Configuration()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aLinkLeadingOutOfTheVideosFolderIsRefusedAndALinkInsideItFollowed() throws Exception {
+        Path videos = Files.createDirectories(dir.resolve("in/videos"));
+        Path outside = Files.write(Files.createDirectories(dir.resolve("elsewhere")).resolve("secret.mp4"),
+                new byte[]{7});
+        Files.write(Files.createDirectories(videos.resolve("2024")).resolve("real.mp4"), new byte[]{1});
+        Files.createSymbolicLink(videos.resolve("linkOutside.mp4"), outside);
+        Files.createSymbolicLink(videos.resolve("linkUpwards.mp4"), Path.of("../../elsewhere/secret.mp4"));
+        Files.createSymbolicLink(videos.resolve("linkInside1.mp4"), Path.of("2024/real.mp4"));
+        Files.createSymbolicLink(videos.resolve("linkDangles.mp4"), dir.resolve("gone.mp4"));
+        VideoLocator locator = new VideoLocator(videos.toUri().toString(), List.of("mp4"), dir.toString());
+
+        for (String id : List.of("linkOutside", "linkUpwards")) {
+            assertThatThrownBy(() -> locator.open(id, new Configuration()).close()).as(id)
+                    .isInstanceOfSatisfying(RejectException.class,
+                            e -> assertThat(e.reason()).isEqualTo(RejectReason.OUTSIDE_ROOT))
+                    .hasMessage(id + ".mp4 in " + videos + " (input.videos) is a link to " + outside.toRealPath()
+                            + ", outside that folder; it is not read.");
+        }
+        try (VideoLocator.LocalVideo v = locator.open("linkInside1", new Configuration())) {
+            assertThat(v.file()).isEqualTo(videos.resolve("linkInside1.mp4"));
+        }
+        assertThatThrownBy(() -> locator.open("linkDangles", new Configuration()).close())
+                .isInstanceOfSatisfying(RejectException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RejectReason.MISSING_FILE))
+                .hasMessage("linkDangles.mp4 is a link to " + dir.resolve("gone.mp4") + ", which does not exist.");
+    }
+
+    @Test
+    void aVideosFolderThatIsItselfALinkIsTheFolderItLinksTo() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("disk2/videos"));
+        Files.write(real.resolve("abcdefghijk.mp4"), new byte[]{1});
+        Path link = Files.createSymbolicLink(dir.resolve("videos"), real);
+        VideoLocator locator = new VideoLocator(link.toUri().toString(), List.of("mp4"), dir.toString());
+        try (VideoLocator.LocalVideo v = locator.open("abcdefghijk", new Configuration())) {
+            assertThat(Files.readAllBytes(v.file())).containsExactly(1);
+        }
+    }
 }

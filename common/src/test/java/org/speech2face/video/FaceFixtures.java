@@ -119,9 +119,15 @@ public final class FaceFixtures {
     /** As {@link #video(Path, int, int, double, int, IntFunction, boolean)}, with MP4 {@code movflags} if not null. */
     public static Path video(Path file, int width, int height, double fps, int frames, IntFunction<Mat> frameAt,
                               boolean withAudio, String movflags) {
+        return video(file, width, height, fps, frames, frameAt, withAudio, movflags, "mp4");
+    }
+
+    /** As {@link #video(Path, int, int, double, int, IntFunction, boolean, String)}, in another container. */
+    public static Path video(Path file, int width, int height, double fps, int frames, IntFunction<Mat> frameAt,
+                              boolean withAudio, String movflags, String container) {
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), width, height, withAudio ? 1 : 0);
              OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
-            rec.setFormat("mp4");
+            rec.setFormat(container);
             rec.setVideoCodec(AV_CODEC_ID_MPEG4);
             rec.setPixelFormat(AV_PIX_FMT_YUV420P);
             rec.setFrameRate(fps);

@@ -120,7 +120,7 @@ class FaceIngestorTest {
         assertRejected(Files.write(dir.resolve("noise.mp4"), noise), 0, 1, RejectReason.CORRUPT_FILE);
         byte[] whole = Files.readAllBytes(obama);
         assertRejected(Files.write(dir.resolve("cut.mp4"), Arrays.copyOf(whole, whole.length / 3)), 0, 1,
-                RejectReason.CORRUPT_FILE);
+                RejectReason.TRUNCATED);
         assertRejected(FaceFixtures.audioOnly(dir.resolve("voice.mp4"), 1.0), 0, 1, RejectReason.NO_VIDEO_STREAM);
         assertRejected(obama, 2.5, 4.0, RejectReason.SEGMENT_OUT_OF_RANGE);
     }

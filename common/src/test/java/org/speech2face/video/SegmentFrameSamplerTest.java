@@ -79,8 +79,8 @@ class SegmentFrameSamplerTest {
     }
 
     @Test
-    void clampsASegmentEndPastTheMediaEnd() throws Exception {
-        List<SampledFrame> frames = new SegmentFrameSampler(3).sample(counting, 3.0, 60.0);
+    void clampsASegmentEndWithinTheSlackPastTheMediaEnd() throws Exception {
+        List<SampledFrame> frames = new SegmentFrameSampler(3).sample(counting, 3.0, 4.2);
         try {
             // The slices of [3.0, 4.0] have midpoints 3.17, 3.5 and 3.83 s.
             assertThat(frames).extracting(SampledFrame::timeS)
@@ -99,7 +99,7 @@ class SegmentFrameSamplerTest {
         assertThat(SegmentFrameSampler.decodeAllFrames(counting, 0.0, 4.0)).isEqualTo(FRAMES);
         // Frames at 0.5, 0.6, ..., 2.5 s.
         assertThat(SegmentFrameSampler.decodeAllFrames(counting, 0.5, 2.5)).isEqualTo(21);
-        assertThat(SegmentFrameSampler.decodeAllFrames(counting, 3.5, 99.0)).isEqualTo(5);
+        assertThat(SegmentFrameSampler.decodeAllFrames(counting, 3.5, 4.2)).isEqualTo(5);
     }
 
     @Test
@@ -117,22 +117,36 @@ class SegmentFrameSamplerTest {
     }
 
     @Test
-    void anMp4CutBeforeItsIndexIsACorruptFile() throws IOException {
+    void anMp4CutBeforeItsIndexIsTruncated() throws IOException {
         // FFmpegFrameRecorder writes the index (moov) at the end: keeping the first half loses it.
         byte[] whole = Files.readAllBytes(counting);
         Path truncated = Files.write(dir.resolve("truncated.mp4"), Arrays.copyOf(whole, whole.length / 2));
-        assertRejected(truncated, 0, 1, RejectReason.CORRUPT_FILE, "truncated.mp4");
+        assertRejected(truncated, 0, 1, RejectReason.TRUNCATED, "truncated.mp4 is truncated: its 'mdat' box");
     }
 
     @Test
-    void anMp4WhoseFramesAreCutOffIsACorruptFile() throws IOException {
+    void anMp4WhoseFramesAreCutOffIsTruncated() throws IOException {
         // Index first (faststart), then only a sliver of the frame data: it opens, but nothing decodes.
         Path whole = FaceFixtures.video(dir.resolve("faststart.mp4"), 160, 120, FPS, FRAMES,
                 SegmentFrameSamplerTest::bar, false, "faststart");
         byte[] bytes = Files.readAllBytes(whole);
         int moovEnd = indexOf(bytes, "mdat") + 64;
         Path cut = Files.write(dir.resolve("frames-cut.mp4"), Arrays.copyOf(bytes, moovEnd));
-        assertRejected(cut, 2.0, 3.0, RejectReason.CORRUPT_FILE, "frames-cut.mp4");
+        assertRejected(cut, 2.0, 3.0, RejectReason.TRUNCATED, "frames-cut.mp4 is truncated: its 'mdat' box");
+    }
+
+    @Test
+    void videoThatStopsWellBeforeItsStatedEndIsTruncated() throws IOException {
+        // A Matroska file whose segment does not declare its length (as live recorders leave it) but whose header
+        // says 4 s, cut at 40%: it opens, and only decoding finds the frames running out.
+        Path mkv = FaceFixtures.video(dir.resolve("counting.mkv"), 160, 120, FPS, FRAMES, SegmentFrameSamplerTest::bar,
+                false, null, "matroska");
+        byte[] bytes = org.speech2face.audio.TestMedia.withUnknownSegmentLength(Files.readAllBytes(mkv));
+        Path cut = Files.write(dir.resolve("cut.mkv"), Arrays.copyOf(bytes, bytes.length * 4 / 10));
+        assertThatThrownBy(() -> new SegmentFrameSampler(3).sample(cut, 0.0, 4.0))
+                .isInstanceOfSatisfying(RejectException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.TRUNCATED))
+                .hasMessageContaining("cut.mkv is truncated: its video stops at")
+                .hasMessageContaining("although its container says it runs to 4.0");
     }
 
     @Test
@@ -142,9 +156,12 @@ class SegmentFrameSamplerTest {
     }
 
     @Test
-    void aSegmentStartingAtOrAfterTheEndIsOutOfRange() {
+    void aSegmentNotInsideTheVideoIsOutOfRange() {
         assertRejected(counting, 4.0, 6.0, RejectReason.SEGMENT_OUT_OF_RANGE, "counting.mp4 (4.000 s)");
-        assertRejected(counting, 12.0, 15.0, RejectReason.SEGMENT_OUT_OF_RANGE, "Segment 12.000-15.000 s starts after");
+        assertRejected(counting, 12.0, 15.0, RejectReason.SEGMENT_OUT_OF_RANGE,
+                "Segment 12.000-15.000 s starts at or after the end of the video of counting.mp4");
+        assertRejected(counting, 3.0, 60.0, RejectReason.SEGMENT_OUT_OF_RANGE,
+                "Segment 3.000-60.000 s ends 56.000 s after the end of the video of counting.mp4 (4.000 s)");
     }
 
     @Test

@@ -7,9 +7,9 @@ import org.speech2face.data.VideoLocator;
 import org.speech2face.audio.VoiceClip;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.RejectException;
+import org.speech2face.jobs.generate.FaceFiles;
 import org.speech2face.jobs.generate.GenerateFolderJob;
 import org.speech2face.jobs.generate.VoiceToFace;
-import org.speech2face.jobs.io.AtomicFiles;
 import org.speech2face.media.FFmpegLog;
 import org.speech2face.model.io.CheckpointException;
 
@@ -67,7 +67,7 @@ final class GenerateCommand implements Command {
         }
         VoiceToFace.Face face = recipe.draw(List.of(clip)).get(0);
         Path target = target(new Path(uri(output)), in, conf);
-        AtomicFiles.bytes(target, face.png(), conf);
+        FaceFiles.write(target, face.png(), conf);
         out.printf(Locale.ROOT, "generate: %s -> %s (encoder %s, %.1f s of audio at %.1f dBFS%s), %.1f s%n", input,
                 target, recipe.variant(), clip.seconds(), clip.rmsDbfs(), face.predictedGender() == null ? ""
                         : ", voice predicted " + face.predictedGender(), (System.nanoTime() - t0) / 1e9);

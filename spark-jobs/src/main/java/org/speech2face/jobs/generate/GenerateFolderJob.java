@@ -1,7 +1,5 @@
 package org.speech2face.jobs.generate;
 
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -16,7 +14,6 @@ import org.speech2face.config.EvaluateSettings;
 import org.speech2face.data.RejectException;
 import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.JobContext;
-import org.speech2face.jobs.io.AtomicFiles;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.BatchPartition;
@@ -26,8 +23,6 @@ import org.speech2face.jobs.stage.KeyedStageJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +47,8 @@ public final class GenerateFolderJob extends KeyedStageJob {
     private final String output;
     private final String variant;
     private VoiceToFace recipe;
+    /** What the plan found in the folder, for the report. */
+    private VoiceFolder listed;
 
     /** The pipeline's stage: the folders and variant of {@code evaluate.generate}. */
     public GenerateFolderJob() {
@@ -124,21 +121,23 @@ public final class GenerateFolderJob extends KeyedStageJob {
         Path out = outputDir(ctx);
         List<Row> rows = new ArrayList<>();
         try {
-            FileSystem fs = ctx.fs(in);
-            FileStatus[] files = fs.listStatus(in);
-            Arrays.sort(files, Comparator.comparing(s -> s.getPath().getName()));
+            listed = VoiceFolder.list(in, ctx.fs(in));
             Set<String> faces = new HashSet<>();
-            for (FileStatus f : files) {
-                String name = f.getPath().getName();
-                if (!f.isFile() || name.startsWith(".") || name.startsWith("_")) {
-                    continue;
-                }
+            for (VoiceFolder.Voice v : listed.voices()) {
+                String name = v.name();
                 String face = (name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name) + ".png";
-                String uri = fs.makeQualified(f.getPath()).toString();
-                boolean clash = !faces.add(face);
-                rows.add(RowFactory.create(uri, null, null, uri, clash ? RejectReason.DUPLICATE_ROW.code() : null,
-                        clash ? "The voice " + name + " would write " + face + ", the face of another file in " + in
-                                + "; rename one of them." : null, name, new Path(out, face).toString()));
+                String code = null;
+                String message = null;
+                if (v.refused() != null) {
+                    code = v.refused().reason().code();
+                    message = v.refused().getMessage();
+                } else if (!faces.add(face)) {
+                    code = RejectReason.DUPLICATE_ROW.code();
+                    message = "The voice " + name + " would write " + face + ", the face of another file in " + in
+                            + "; rename one of them.";
+                }
+                rows.add(RowFactory.create(v.uri(), null, null, v.uri(), code, message, name,
+                        new Path(out, face).toString()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Could not list the voices folder " + in + ".", e);
@@ -155,6 +154,19 @@ public final class GenerateFolderJob extends KeyedStageJob {
     @Override
     protected void describe(JobContext ctx, RunReport report) {
         report.figure("input", inputDir(ctx).toString()).figure("output", outputDir(ctx).toString());
+        if (listed != null) {
+            report.figure("subfolders_not_read", listed.subfolders().size())
+                    .figure("hidden_not_read", listed.hidden().size());
+            if (!listed.subfolders().isEmpty()) {
+                report.note("Not read: " + listed.subfolders().size() + " subfolder(s) of " + inputDir(ctx) + " ("
+                        + String.join(", ", listed.subfolders()) + "); generate draws the files of the folder "
+                        + "itself. Run it on a subfolder to draw its voices.");
+            }
+            if (!listed.hidden().isEmpty()) {
+                report.note("Not read: " + listed.hidden().size() + " hidden name(s) starting with '.' or '_' ("
+                        + String.join(", ", listed.hidden()) + ").");
+            }
+        }
         if (recipe == null) {
             report.note("A real run would stop here: there are no usable trained networks (see train-decoder and "
                     + "train-encoder).");
@@ -199,7 +211,7 @@ public final class GenerateFolderJob extends KeyedStageJob {
                         Row r = planned.get(i);
                         Path png = new Path(r.<String>getAs("output"));
                         try {
-                            AtomicFiles.bytes(png, faces.get(i).png(), recipe.conf().get());
+                            FaceFiles.write(png, faces.get(i).png(), recipe.conf().get());
                         } catch (IOException e) {
                             throw new UncheckedIOException("Could not write the face " + png + ".", e);
                         }

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -32,9 +35,51 @@ final class CheckpointResume {
     private CheckpointResume() {
     }
 
+    /** {@code Checkpoints.save}'s hidden working names: {@code .epoch-NNNN.<id>.tmp} and {@code .<id>.old}. */
+    private static final Pattern LEFTOVER = Pattern.compile("\\.(epoch-\\d{4,})\\..+\\.(tmp|old)");
+
+    /**
+     * What a run killed while saving a checkpoint left in the checkpoint folder, put right before this run starts
+     * (one run per stage and data root): a half-written {@code .tmp} folder is deleted; an {@code .old} folder, the
+     * previous copy of an epoch moved aside just before the new one was to take its place, is moved back when that
+     * epoch is missing and deleted otherwise. Returns one report note saying what was done, or none.
+     */
+    static List<String> clearLeftovers(Path dir, Configuration conf) throws IOException {
+        FileSystem fs = dir.getFileSystem(conf);
+        if (!fs.exists(dir)) {
+            return List.of();
+        }
+        List<String> removed = new ArrayList<>();
+        List<String> restored = new ArrayList<>();
+        for (FileStatus s : fs.listStatus(dir)) {
+            Matcher m = LEFTOVER.matcher(s.getPath().getName());
+            if (!m.matches()) {
+                continue;
+            }
+            Path epoch = new Path(dir, m.group(1));
+            if (m.group(2).equals("old") && !fs.exists(epoch) && fs.rename(s.getPath(), epoch)) {
+                restored.add(m.group(1));
+            } else if (fs.delete(s.getPath(), true)) {
+                removed.add(s.getPath().getName());
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (!removed.isEmpty() || !restored.isEmpty()) {
+            String note = "A run killed while saving a checkpoint left " + (removed.size() + restored.size())
+                    + " working folder(s) in " + dir + ": "
+                    + (removed.isEmpty() ? "" : "deleted " + String.join(", ", removed))
+                    + (removed.isEmpty() || restored.isEmpty() ? "" : "; ")
+                    + (restored.isEmpty() ? "" : "moved the previous copy of " + String.join(", ", restored)
+                    + " back in place") + ".";
+            LOG.warn(note);
+            notes.add(note);
+        }
+        return notes;
+    }
+
     static Start start(TrainingTarget target, DataLayout layout, Configuration conf, boolean overwrite) throws IOException {
         Path dir = target.checkpointDir(layout);
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(clearLeftovers(dir, conf));
         if (overwrite) {
             FileSystem fs = dir.getFileSystem(conf);
             List<Integer> old = new Checkpoints(dir.toString(), conf).epochs();

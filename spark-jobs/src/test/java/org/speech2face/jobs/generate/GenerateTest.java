@@ -31,7 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,7 +108,7 @@ class GenerateTest {
         // the same face, independently: ingest's decoding and STFT, the checkpoints' graphs, the largest neutral prior
         SpectrogramSpec spec = SpectrogramSpec.PAPER;
         float[] data = new SpectrogramExtractor(spec).extract(new AudioSegmentDecoder(spec)
-                .decode(voices.resolve("voice.wav"), 0, 6)).data();
+                .decodeUpTo(voices.resolve("voice.wav"), 6)).data();
         Configuration conf = new Configuration();
         ComputationGraph encoder = new Checkpoints(root.resolve("models/encoder/neutral+fc").toUri().toString(), conf)
                 .load(2).graph();
@@ -175,20 +179,37 @@ class GenerateTest {
         Files.copy(voices.resolve("voice.m4a"), folder.resolve("second.m4a"));
         Files.copy(VIDEO, folder.resolve("third.mp4"));
         Files.copy(voices.resolve("short.wav"), folder.resolve("tooshort.wav"));
+        // What else a folder holds: a link to a voice outside it, a subfolder of voices, an upload in progress.
+        Files.createSymbolicLink(folder.resolve("linked.wav"), voices.resolve("voice.wav"));
+        Files.copy(voices.resolve("voice.wav"), Files.createDirectories(folder.resolve("more")).resolve("fourth.wav"));
+        Files.copy(voices.resolve("voice.wav"), folder.resolve(".fifth.wav.part"));
         Path out = voices.resolve("folder-faces");
         Result r = s2f("generate", "--input", folder.toString(), "--output", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("generate: rows_in 4").contains("written 3").contains("rejected 1")
-                .contains("too_short=1");
+        assertThat(r.out()).contains("generate: rows_in 5").contains("written 3").contains("rejected 2")
+                .contains("too_short=1").contains("outside_root=1");
         for (String name : List.of("first", "second", "third")) {
             face(out.resolve(name + ".png"));
         }
+        try (var written = Files.list(out)) {
+            assertThat(written.map(p -> p.getFileName().toString())).as("PNGs only, no .crc files beside them")
+                    .containsExactlyInAnyOrder("first.png", "second.png", "third.png");
+        }
+        JsonNode report = new ObjectMapper().readTree(root.resolve("generated/_reports/latest.json").toFile());
+        assertThat(report.at("/figures/subfolders_not_read").asInt()).isEqualTo(1);
+        assertThat(report.at("/figures/hidden_not_read").asInt()).isEqualTo(1);
+        assertThat(report.get("notes").toString()).contains("Not read: 1 subfolder(s) of ", "(more)",
+                "(.fifth.wav.part)");
         assertThat(Files.exists(out.resolve("tooshort.png"))).isFalse();
         SparkSession spark = SharedSpark.session();
-        List<Row> rejects = spark.read().parquet(root.resolve("rejects/stage=generate").toString()).collectAsList();
-        assertThat(rejects).hasSize(1);
-        assertThat(rejects.get(0).<String>getAs("reason_code")).isEqualTo("too_short");
-        assertThat(rejects.get(0).<String>getAs("row_or_clip")).endsWith("/folder/tooshort.wav");
+        Map<String, Row> rejects = new java.util.TreeMap<>();
+        spark.read().parquet(root.resolve("rejects/stage=generate").toString()).collectAsList()
+                .forEach(row -> rejects.put(row.<String>getAs("reason_code"), row));
+        assertThat(rejects).containsOnlyKeys("too_short", "outside_root");
+        assertThat(rejects.get("too_short").<String>getAs("row_or_clip")).endsWith("/folder/tooshort.wav");
+        assertThat(rejects.get("outside_root").<String>getAs("message")).isEqualTo("linked.wav in " + folder
+                + " (the folder given to generate) is a link to " + voices.resolve("voice.wav").toRealPath()
+                + ", outside that folder; it is not read.");
         assertThat(spark.read().parquet(root.resolve("generated").toString()).count()).isEqualTo(3);
         // the face of the folder run is the face of a single run on the same file
         Path single = voices.resolve("single-first.png");

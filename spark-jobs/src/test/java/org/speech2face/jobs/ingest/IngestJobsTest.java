@@ -115,16 +115,16 @@ class IngestJobsTest {
         Map<String, Long> f = reasons(root, "ingest-faces");
         Map<String, Long> a = reasons(root, "ingest-audio");
         assertThat(f).containsKeys("malformed_row", "unsafe_id", "duplicate_row", "missing_file", "corrupt_file",
-                "no_video_stream", "segment_out_of_range", "no_face");
+                "truncated", "no_video_stream", "segment_out_of_range", "no_face");
         assertThat(a).containsKeys("malformed_row", "unsafe_id", "duplicate_row", "missing_file", "corrupt_file",
-                "no_audio_stream", "segment_out_of_range");
+                "truncated", "no_audio_stream", "segment_out_of_range");
         assertThat(reasonByKey(root, "ingest-faces")).contains(
-                Map.entry("truncated01_0", "corrupt_file"), Map.entry("corrupt0001_0", "corrupt_file"),
+                Map.entry("truncated01_0", "truncated"), Map.entry("corrupt0001_0", "corrupt_file"),
                 Map.entry("noVideo0001_0", "no_video_stream"), Map.entry("noFace00001_0", "no_face"),
                 Map.entry("notHere0001_0", "missing_file"), Map.entry("shortClip01_5000", "segment_out_of_range"),
                 Map.entry("shortClip01_0@fixtures.csv:14", "duplicate_row"));
         assertThat(reasonByKey(root, "ingest-audio")).contains(
-                Map.entry("truncated01_0", "corrupt_file"), Map.entry("noAudio0001_0", "no_audio_stream"),
+                Map.entry("truncated01_0", "truncated"), Map.entry("noAudio0001_0", "no_audio_stream"),
                 Map.entry("shortClip01_5000", "segment_out_of_range"));
         Dataset<Row> rejects = spark.read().parquet(root.resolve("rejects").toString());
         assertThat(rejects.columns()).contains("stage", "row_or_clip", "reason_code", "message", "input");

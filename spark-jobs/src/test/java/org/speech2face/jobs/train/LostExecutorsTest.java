@@ -39,4 +39,13 @@ class LostExecutorsTest {
                         + "(Container killed by YARN for exceeding physical memory limits); no epoch had finished, so "
                         + "running train-encoder again starts from fresh weights.");
     }
+
+    @Test
+    void aStandaloneWorkerThatDiesIsNamedAsTheLossOfItsExecutor() {
+        // What a standalone master tells the driver about the executors of a worker it lost (Master.removeWorker).
+        LostExecutors lost = new LostExecutors(null);
+        lost.onExecutorRemoved(new SparkListenerExecutorRemoved(1L, "1", "worker lost"));
+        assertThat(lost.stopped("train-decoder", Optional.of(2), "d")).get().asString()
+                .startsWith("train-decoder stopped after losing executor 1 (worker lost); ");
+    }
 }

@@ -164,9 +164,16 @@ class TrainingJobsTest {
         Path half = Files.createDirectories(dir.resolve(".epoch-0002.killed.tmp"));
         byte[] zip = Files.readAllBytes(dir.resolve("epoch-0001/model.zip"));
         Files.write(half.resolve("model.zip"), Arrays.copyOf(zip, zip.length / 3));
+        // and one killed between moving epoch 1 aside and putting its replacement in place left only the old copy
+        Files.move(dir.resolve("epoch-0001"), dir.resolve(".epoch-0001.0b7e.old"));
 
         RunReport resumed = run(spark, new TrainDecoderJob(), TrainingFixture.config(root, "training.epochs=3",
                 "training.ui-stats=true"));
+        assertThat(resumed.notes()).contains("A run killed while saving a checkpoint left 2 working folder(s) in file:"
+                + dir + ": deleted .epoch-0002.killed.tmp; moved the previous copy of epoch-0001 back in place.");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".epoch-"));
+        }
         assertThat(resumed.count(TrainingJob.Counts.EPOCHS_DONE_BEFORE)).isEqualTo(1);
         assertThat(resumed.count(TrainingJob.Counts.EPOCHS_TRAINED)).isEqualTo(2);
         assertThat(resumed.figures().get("started_from").toString()).endsWith("epoch-0001/model.zip");
