@@ -1,6 +1,7 @@
 package org.speech2face.config;
 
 import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.contracts.FeatureNetwork;
 import org.speech2face.contracts.PriorFusion;
 
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ final class ConfigKeys {
             new ConfigKey.OneOf<>("model.profile", S2fConfig.ProfileName.class);
     static final ConfigKey.Bool OVERWRITE = new ConfigKey.Bool("overwrite");
 
+    static final ConfigKey.Location MODELS_DIR = new ConfigKey.Location("models.dir", false);
+
     static final ConfigKey.Decimal SPLIT_TRAIN = closed("split.train", 0, 1);
     static final ConfigKey.Decimal SPLIT_VAL = closed("split.val", 0, 1);
 
@@ -54,6 +57,8 @@ final class ConfigKeys {
     static final ConfigKey.Decimal FACES_HINT_CROP_FRACTION = openClosed("ingest.faces.hint-crop-fraction", 0, 1);
     static final ConfigKey.Decimal FACES_HAAR_SCALE_FACTOR = openClosed("ingest.faces.haar-scale-factor", 1, 2);
     static final ConfigKey.Int FACES_HAAR_MIN_NEIGHBORS = new ConfigKey.Int("ingest.faces.haar-min-neighbors", 0, 100);
+    static final ConfigKey.OneOf<S2fConfig.FaceDetectorName> FACES_DETECTOR =
+            new ConfigKey.OneOf<>("ingest.faces.detector", S2fConfig.FaceDetectorName.class);
 
     static final ConfigKey.Int AUDIO_SAMPLE_RATE = new ConfigKey.Int("ingest.audio.sample-rate", 1000, 384_000);
     static final ConfigKey.Decimal AUDIO_SEGMENT_SECONDS = openClosed("ingest.audio.segment-seconds", 0, 3600);
@@ -64,6 +69,8 @@ final class ConfigKeys {
 
     static final ConfigKey.Weights VGGFACE_WEIGHTS = new ConfigKey.Weights("vggface.weights");
 
+    static final ConfigKey.OneOf<FeatureNetwork> FEATURES_NETWORK =
+            new ConfigKey.OneOf<>("features.network", FeatureNetwork.class);
     static final ConfigKey.Int FEATURES_BATCH_SIZE = new ConfigKey.Int("features.batch-size", 1, 100_000);
     static final ConfigKey.Int FEATURES_PARTITIONS = new ConfigKey.Int("features.partitions", 0, MANY);
 
@@ -104,6 +111,8 @@ final class ConfigKeys {
     static final ConfigKey.Long64 EVALUATE_FIGURE_SEED = new ConfigKey.Long64("evaluate.figure-seed");
     static final ConfigKey.Int EVALUATE_BATCH_SIZE = new ConfigKey.Int("evaluate.batch-size", 1, 100_000);
     static final ConfigKey.Location EVALUATE_AGE_LABELS = new ConfigKey.Location("evaluate.age-labels", true);
+    static final ConfigKey.OneOf<EvaluateSettings.Recogniser> RECOGNISER_KIND =
+            new ConfigKey.OneOf<>("evaluate.recogniser.kind", EvaluateSettings.Recogniser.class);
     static final ConfigKey.Int RECOGNISER_MAX_ITER = new ConfigKey.Int("evaluate.recogniser.max-iter", 1, 100_000);
     static final ConfigKey.Decimal RECOGNISER_REG_PARAM = closed("evaluate.recogniser.reg-param", 0, 1e6);
     static final ConfigKey.Decimal GENERATE_MIN_SECONDS = openClosed("evaluate.generate.min-seconds", 0, 3600);
@@ -118,19 +127,19 @@ final class ConfigKeys {
 
     /** Every key, in reference.conf's order. */
     static final List<ConfigKey<?>> ALL = List.of(HOME, DATA_ROOT, INPUT_CSV, INPUT_VIDEOS, INPUT_VIDEO_EXTENSIONS,
-            SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF, MODEL_PROFILE, OVERWRITE, SPLIT_TRAIN, SPLIT_VAL,
+            SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF, MODEL_PROFILE, OVERWRITE, MODELS_DIR, SPLIT_TRAIN, SPLIT_VAL,
             INGEST_PARTITIONS, INGEST_LOCAL_TMP, FACES_FRAMES, FACES_MARGIN, FACES_OUTPUT_SIZE,
             FACES_DETECTION_MAX_SIDE, FACES_MIN_FACE_FRACTION, FACES_MAX_HINT_DISTANCE, FACES_HINT_ONLY_CROP,
-            FACES_HINT_CROP_FRACTION, FACES_HAAR_SCALE_FACTOR, FACES_HAAR_MIN_NEIGHBORS, AUDIO_SAMPLE_RATE,
-            AUDIO_SEGMENT_SECONDS, AUDIO_WINDOW, AUDIO_HOP, AUDIO_FFT_SIZE, AUDIO_COMPRESSION_POWER, VGGFACE_WEIGHTS,
-            FEATURES_BATCH_SIZE, FEATURES_PARTITIONS, GENDER_LABELS, GENDER_EPOCHS, GENDER_BATCH_SIZE,
-            GENDER_LEARNING_RATE, GENDER_SEED, PRIORS_N, PRIORS_SEED, PRIORS_GENDER_FROM,
-            TRAINING_EPOCHS, TRAINING_WORKERS, TRAINING_BATCH_PER_WORKER, TRAINING_AVERAGING_FREQUENCY,
-            TRAINING_PREFETCH, TRAINING_APPROACH, TRAINING_STORAGE_LEVEL, TRAINING_SEED, TRAINING_EVAL_EXAMPLES,
-            TRAINING_UI_STATS, ENCODER_PRIOR, ENCODER_FUSION, EVALUATE_FIGURE_CLIPS, EVALUATE_FIGURE_SEED,
-            EVALUATE_BATCH_SIZE, EVALUATE_AGE_LABELS, RECOGNISER_MAX_ITER, RECOGNISER_REG_PARAM, GENERATE_MIN_SECONDS,
-            GENERATE_SILENCE_DBFS, GENERATE_VARIANT, GENERATE_INPUT, GENERATE_OUTPUT, REPORT_SAMPLE_REJECTS,
-            PROGRESS_INTERVAL_SECONDS);
+            FACES_HINT_CROP_FRACTION, FACES_HAAR_SCALE_FACTOR, FACES_HAAR_MIN_NEIGHBORS, FACES_DETECTOR,
+            AUDIO_SAMPLE_RATE, AUDIO_SEGMENT_SECONDS, AUDIO_WINDOW, AUDIO_HOP, AUDIO_FFT_SIZE,
+            AUDIO_COMPRESSION_POWER, VGGFACE_WEIGHTS, FEATURES_NETWORK, FEATURES_BATCH_SIZE, FEATURES_PARTITIONS,
+            GENDER_LABELS, GENDER_EPOCHS, GENDER_BATCH_SIZE, GENDER_LEARNING_RATE, GENDER_SEED,
+            PRIORS_N, PRIORS_SEED, PRIORS_GENDER_FROM, TRAINING_EPOCHS, TRAINING_WORKERS, TRAINING_BATCH_PER_WORKER,
+            TRAINING_AVERAGING_FREQUENCY, TRAINING_PREFETCH, TRAINING_APPROACH, TRAINING_STORAGE_LEVEL, TRAINING_SEED,
+            TRAINING_EVAL_EXAMPLES, TRAINING_UI_STATS, ENCODER_PRIOR, ENCODER_FUSION, EVALUATE_FIGURE_CLIPS,
+            EVALUATE_FIGURE_SEED, EVALUATE_BATCH_SIZE, EVALUATE_AGE_LABELS, RECOGNISER_KIND, RECOGNISER_MAX_ITER,
+            RECOGNISER_REG_PARAM, GENERATE_MIN_SECONDS, GENERATE_SILENCE_DBFS, GENERATE_VARIANT, GENERATE_INPUT,
+            GENERATE_OUTPUT, REPORT_SAMPLE_REJECTS, PROGRESS_INTERVAL_SECONDS);
 
     /** Conditions over several keys, checked once every key has passed its own bounds. */
     static final List<ConfigRule> RULES = List.of(

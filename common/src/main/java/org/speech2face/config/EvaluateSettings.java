@@ -10,13 +10,21 @@ import java.io.Serializable;
  * @param figureSeed         seed of that draw (the clips with the smallest SHA-256 of seed:clip_id)
  * @param batchSize          spectrograms or features per forward pass on an executor
  * @param ageLabels          location of a {@code youtube_id,age} CSV for Table 6, or null: the sample has none
- * @param recogniserMaxIter  iterations of the logistic regression that recognises gender (and age) from VGGFace fc7
+ * @param recogniser         the recogniser of Tables 5 and 6
+ * @param recogniserMaxIter  iterations of the logistic regression that recognises gender (and age) from Ff
  * @param recogniserRegParam its L2 regularisation
  * @param generate           settings of {@code generate}
  */
 public record EvaluateSettings(int figureClips, long figureSeed, int batchSize, String ageLabels,
-                               int recogniserMaxIter, double recogniserRegParam, Generate generate)
+                               Recogniser recogniser, int recogniserMaxIter, double recogniserRegParam, Generate generate)
         implements Serializable {
+
+    /**
+     * Who tells the gender and age of a face in Tables 5 and 6: face-api's pretrained age and gender network on the
+     * face's pixels ({@code face-api}), or a logistic regression on Ff learnt from the train split's labelled faces
+     * ({@code logistic-fc7}).
+     */
+    public enum Recogniser { FACE_API, LOGISTIC_FC7 }
 
     /**
      * @param minSeconds  shortest voice accepted (the encoder reads 6 s; AVSpeech segments are 3-10 s)
@@ -37,6 +45,6 @@ public record EvaluateSettings(int figureClips, long figureSeed, int batchSize, 
                 s.get(ConfigKeys.GENERATE_VARIANT), s.get(ConfigKeys.GENERATE_INPUT), s.get(ConfigKeys.GENERATE_OUTPUT));
         return new EvaluateSettings(s.get(ConfigKeys.EVALUATE_FIGURE_CLIPS), s.get(ConfigKeys.EVALUATE_FIGURE_SEED),
                 s.get(ConfigKeys.EVALUATE_BATCH_SIZE), s.get(ConfigKeys.EVALUATE_AGE_LABELS),
-                s.get(ConfigKeys.RECOGNISER_MAX_ITER), s.get(ConfigKeys.RECOGNISER_REG_PARAM), generate);
+                s.get(ConfigKeys.RECOGNISER_KIND), s.get(ConfigKeys.RECOGNISER_MAX_ITER), s.get(ConfigKeys.RECOGNISER_REG_PARAM), generate);
     }
 }

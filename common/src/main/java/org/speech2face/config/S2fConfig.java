@@ -2,6 +2,7 @@ package org.speech2face.config;
 
 import com.typesafe.config.Config;
 import org.speech2face.audio.SpectrogramSpec;
+import org.speech2face.contracts.FeatureNetwork;
 import org.speech2face.data.Split;
 import org.speech2face.video.FaceCropSpec;
 
@@ -21,6 +22,7 @@ public record S2fConfig(
         SparkSettings spark,
         ProfileName profile,
         boolean overwrite,
+        String modelsDir,
         SplitFractions split,
         Ingest ingest,
         Features features,
@@ -56,16 +58,25 @@ public record S2fConfig(
         }
     }
 
-    /** Settings shared by the ingest jobs, and the face and spectrogram recipes they apply. */
-    public record Ingest(int partitions, String localTmp, FaceCropSpec faces, SpectrogramSpec audio)
-            implements Serializable {
+    /**
+     * Settings shared by the ingest jobs, and the face and spectrogram recipes they apply.
+     *
+     * @param detector which face detector ingest-faces runs (the SSD reads its weights from {@link #modelsDir()})
+     */
+    public record Ingest(int partitions, String localTmp, FaceCropSpec faces, FaceDetectorName detector,
+                         SpectrogramSpec audio) implements Serializable {
     }
 
+    /** ingest-faces' face detector: OpenCV's frontal Haar cascade, or face-api's SSD MobileNet v1. */
+    public enum FaceDetectorName { HAAR, SSD_MOBILENET }
+
     /**
-     * VGGFace feature caching. {@code vggfaceWeights} is {@code random:<seed>} or the location of a weights file;
-     * {@code partitions} 0 means the cluster's default parallelism.
+     * Face feature caching. {@code network} is the face network whose features Ff every later stage regresses to;
+     * {@code vggfaceWeights} is {@code random:<seed>} or the location of a weights file (used when the network is
+     * VGGFace); {@code partitions} 0 means the cluster's default parallelism.
      */
-    public record Features(String vggfaceWeights, int batchSize, int partitions) implements Serializable {
+    public record Features(FeatureNetwork network, String vggfaceWeights, int batchSize, int partitions)
+            implements Serializable {
     }
 
     /** The voice gender classifier: where its labels come from and how it is trained. */
@@ -104,16 +115,18 @@ public record S2fConfig(
         SparkSettings spark = new SparkSettings(s.get(SPARK_MASTER), s.get(SPARK_APP_NAME), s.get(SPARK_CONF));
         SplitFractions split = new SplitFractions(s.get(SPLIT_TRAIN), s.get(SPLIT_VAL));
         Ingest ingest = new Ingest(s.get(INGEST_PARTITIONS), s.get(INGEST_LOCAL_TMP), faceCropSpec(s),
-                spectrogramSpec(s));
+                s.get(FACES_DETECTOR), spectrogramSpec(s));
         S2fConfig config = new S2fConfig(
                 s.get(DATA_ROOT),
                 input,
                 spark,
                 s.get(MODEL_PROFILE),
                 s.get(OVERWRITE),
+                s.get(MODELS_DIR),
                 split,
                 ingest,
-                new Features(s.get(VGGFACE_WEIGHTS), s.get(FEATURES_BATCH_SIZE), s.get(FEATURES_PARTITIONS)),
+                new Features(s.get(FEATURES_NETWORK), s.get(VGGFACE_WEIGHTS), s.get(FEATURES_BATCH_SIZE),
+                        s.get(FEATURES_PARTITIONS)),
                 new Gender(s.get(GENDER_LABELS), s.get(GENDER_EPOCHS), s.get(GENDER_BATCH_SIZE),
                         s.get(GENDER_LEARNING_RATE), s.get(GENDER_SEED)),
                 new Priors(s.get(PRIORS_N), s.get(PRIORS_SEED), s.get(PRIORS_GENDER_FROM)),
@@ -129,8 +142,8 @@ public record S2fConfig(
     /** The user-facing sections of the merged config, as HOCON, for show-config and run reports. */
     private static String render(Config c) {
         Config out = com.typesafe.config.ConfigFactory.empty();
-        for (String section : List.of("data", "input", "spark", "model", "overwrite", "split", "ingest", "vggface",
-                "features", "gender", "priors", "training", "encoder", "report", "progress", "evaluate")) {
+        for (String section : List.of("data", "input", "spark", "model", "overwrite", "models", "split", "ingest",
+                "vggface", "features", "gender", "priors", "training", "encoder", "report", "progress", "evaluate")) {
             out = out.withFallback(c.withOnlyPath(section));
         }
         return out.root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true).setJson(false));

@@ -15,7 +15,10 @@ import java.util.Objects;
  * evaluate and generate refuse or flag a model whose artefacts are gone.
  *
  * @param producer    the stage that trained it ({@link Stage#id()})
- * @param vggface     the face features it was trained on: a face_features {@code vggface_id}, e.g. {@code random:42/tiny}
+ * @param vggface     the face features it was trained on: a face_features {@code vggface_id}, which names the feature
+ *                    network and its weights ({@link FeatureNetwork}), e.g. {@code random:42/tiny} (VGGFace) or
+ *                    {@code dlib-resnet128:b413e420d6840b27/tiny}; the field keeps its first name so that every
+ *                    saved checkpoint reads as it is
  * @param decoder     for an encoder, the decoder frozen in its loss ({@code epoch-NNNN:<fingerprint of DFc1>})
  * @param priors      for an encoder, the priors it fused ({@link VariantPriors#ids}, e.g. {@code neutral@10000})
  * @param genderModel for an encoder of a gendered variant, the gender model that picked its clips

@@ -51,6 +51,26 @@ public record RgbImage(int width, int height, byte[] rgb) {
     }
 
     /**
+     * The 8-bit image of RGB planes in [0, 1] ({@code float[3 * side * side]}, channels first, as the face decoder
+     * draws faces and {@code FacePixels} decodes them), rounded to the nearest level as a PNG of it would be.
+     */
+    public static RgbImage fromUnitPlanes(float[] planes, int side) {
+        int plane = side * side;
+        if (side < 1 || planes.length != 3 * plane) {
+            throw new IllegalArgumentException("A " + side + "x" + side + " RGB face has " + 3L * plane
+                    + " values, got " + planes.length + ".");
+        }
+        byte[] rgb = new byte[3 * plane];
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < 3; c++) {
+                long v = Math.round(planes[c * plane + p] * 255.0);
+                rgb[3 * p + c] = (byte) Math.max(0, Math.min(255, v));
+            }
+        }
+        return new RgbImage(side, side, rgb);
+    }
+
+    /**
      * Decodes an image file (JPEG, PNG, anything OpenCV reads).
      *
      * @throws IOException naming the file when it is missing or not an image

@@ -52,4 +52,26 @@ class FeatureConfigTest {
         assertThatThrownBy(() -> load("priors.gender-from = voice")).isInstanceOf(ConfigError.class)
                 .hasMessageContaining("'priors.gender-from'").hasMessageContaining("predicted, labels");
     }
+
+    @Test
+    void theFaceApiSettingsHaveDefaultsAndNameTheirKey() throws IOException {
+        S2fConfig c = load("");
+        assertThat(c.features().network()).isEqualTo(org.speech2face.contracts.FeatureNetwork.VGGFACE);
+        assertThat(c.ingest().detector()).isEqualTo(S2fConfig.FaceDetectorName.HAAR);
+        assertThat(c.evaluate().recogniser()).isEqualTo(EvaluateSettings.Recogniser.FACE_API);
+        String env = System.getenv("S2F_MODELS_DIR");
+        assertThat(c.modelsDir()).as("the same folder s2f models fetch uses").isEqualTo(
+                new java.io.File(env != null ? env : System.getProperty("user.home") + "/.cache/speech2face/models")
+                        .toPath().toAbsolutePath().normalize().toUri().toString().replaceAll("/$", ""));
+        S2fConfig d = load("models.dir = m", "features.network=dlib-resnet128", "ingest.faces.detector=SSD-MOBILENET",
+                "evaluate.recogniser.kind=logistic-fc7");
+        assertThat(d.features().network()).isEqualTo(org.speech2face.contracts.FeatureNetwork.DLIB_RESNET128);
+        assertThat(d.ingest().detector()).isEqualTo(S2fConfig.FaceDetectorName.SSD_MOBILENET);
+        assertThat(d.evaluate().recogniser()).isEqualTo(EvaluateSettings.Recogniser.LOGISTIC_FC7);
+        assertThat(d.modelsDir()).startsWith("file:/").endsWith("/m");
+        assertThat(d.rendered()).contains("models").contains("dlib-resnet128");
+        assertThatThrownBy(() -> load("features.network = dlib")).isInstanceOf(ConfigError.class)
+                .hasMessageStartingWith("Config key 'features.network' must be one of vggface, dlib-resnet128; "
+                        + "got 'dlib' (");
+    }
 }

@@ -41,8 +41,9 @@ final class DetectorBench {
 
     void run() throws IOException, InterruptedException {
         FFmpegLog.quiet();
-        Path models = ModelsDirectory.resolve(args.options().get("models-dir"));
+        Path models;
         try {
+            models = ModelsDirectory.resolve(args.options().get("models-dir"), config.modelsDir());
             ModelFetcher.faceApi(System.getenv()).require(models);
         } catch (ModelFetchException e) {
             throw new CommandFailure(e.getMessage(), e);

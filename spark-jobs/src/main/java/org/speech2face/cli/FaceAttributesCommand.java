@@ -35,7 +35,7 @@ final class FaceAttributesCommand implements Command {
         boolean detect = !args.flags().contains("no-detect");
         Path models;
         try {
-            models = ModelsDirectory.resolve(args.options().get("models-dir"));
+            models = ModelsDirectory.resolve(args.options().get("models-dir"), config.modelsDir());
             ModelFetcher.faceApi(System.getenv()).require(models);
         } catch (ModelFetchException e) {
             throw new CommandFailure(e.getMessage(), e);

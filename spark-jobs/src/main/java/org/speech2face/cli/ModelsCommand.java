@@ -28,7 +28,7 @@ final class ModelsCommand implements Command {
         }
         NpmPackage pkg = NpmPackage.FACE_API;
         try {
-            Path dir = ModelsDirectory.resolve(args.options().get("models-dir"));
+            Path dir = ModelsDirectory.resolve(args.options().get("models-dir"), config.modelsDir());
             ModelFetcher.Result r = ModelFetcher.faceApi(System.getenv()).fetch(dir);
             if (r.downloaded()) {
                 out.printf("Fetched %s %s (%d bytes, integrity %s checked) into %s:%n", pkg.name(), pkg.version(),

@@ -5,10 +5,14 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.speech2face.config.ConfigError;
 import org.speech2face.config.S2fConfig;
+import org.speech2face.faceapi.fetch.ModelFetchException;
+import org.speech2face.faceapi.fetch.ModelFetcher;
+import org.speech2face.faceapi.fetch.ModelsDirectory;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.ingest.CsvFiles;
 import org.speech2face.jobs.ingest.IngestJob;
 import org.speech2face.jobs.ingest.IngestPreview;
+import org.speech2face.jobs.models.FaceApiUser;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,7 +28,9 @@ import java.util.List;
  * for ingest stages {@code input.csv} names at least one file and {@code input.videos} is a folder. With
  * {@code --dry-run} the ingest input is also read through and summarised (rows, parse rejects, clips with and
  * without a video); a dry run writes nothing, so it cannot prove that a folder is writable, only that the
- * operating system says so.
+ * operating system says so. When a stage of the run uses face-api's pretrained networks (the SSD detector, the dlib
+ * feature network, evaluate's recognisers), their files are fetched into {@code models.dir} if they are not there,
+ * and a failure to get them is one sentence (exit 1).
  *
  * <p>When every location is on the local file system this runs before the SparkSession exists; a remote location
  * (hdfs:, s3a:) needs Spark's Hadoop settings, so it runs right after the session is built, still before any job.
@@ -57,6 +63,7 @@ final class Preflight {
      */
     Verdict run(Configuration conf, PrintStream out) throws IOException {
         dataRoot(conf);
+        faceApiModels(out);
         if (!ingest) {
             return Verdict.GO;
         }
@@ -78,6 +85,43 @@ final class Preflight {
         out.println(args.job() + ": input.csv " + files.location() + " (" + files.describe() + ") holds no rows; "
                 + (onlyIngest ? "nothing to do." : "the ingest stages have nothing to do."));
         return onlyIngest ? Verdict.NOTHING_TO_DO : Verdict.GO;
+    }
+
+    /**
+     * When a stage of this run uses face-api's networks, their files are in {@code models.dir}: fetched there (once,
+     * from the npm registry, hash-checked) when missing. A dry run only says whether they are there.
+     */
+    private void faceApiModels(PrintStream out) {
+        List<String> uses = new java.util.ArrayList<>();
+        for (SparkJob job : jobs) {
+            if (job instanceof FaceApiUser u) {
+                u.faceApiUse(config).ifPresent(uses::add);
+            }
+        }
+        if (uses.isEmpty()) {
+            return;
+        }
+        String who = String.join(", ", uses);
+        try {
+            Path dir = ModelsDirectory.fromConfig(config.modelsDir());
+            ModelFetcher fetcher = ModelFetcher.faceApi(System.getenv());
+            if (args.dryRun()) {
+                try {
+                    fetcher.require(dir);
+                } catch (ModelFetchException e) {
+                    out.println("dry run: " + who + " would first fetch face-api's models into " + dir + ".");
+                }
+                return;
+            }
+            ModelFetcher.Result r = fetcher.fetch(dir);
+            if (r.downloaded()) {
+                out.printf("models: fetched face-api's networks (%d files, tarball %.1f MB) into %s for %s.%n",
+                        r.files().size(), r.tarballBytes() / 1e6, dir, who);
+            }
+        } catch (ModelFetchException e) {
+            throw new CommandFailure(who + " uses face-api's pretrained networks, which are not in models.dir: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** data.root is a folder s2f can write, or one it can create; a real run creates it. */

@@ -2,11 +2,16 @@ package org.speech2face.cli;
 
 import org.apache.hadoop.conf.Configuration;
 import org.speech2face.bench.SpectrogramBenchmark;
+import org.speech2face.config.ConfigKey;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.AvSpeechCsv;
 import org.speech2face.data.AvSpeechSegment;
 import org.speech2face.data.RejectException;
 import org.speech2face.data.VideoLocator;
+import org.speech2face.faceapi.SsdMobilenetFaceDetector;
+import org.speech2face.faceapi.fetch.ModelFetchException;
+import org.speech2face.faceapi.fetch.ModelFetcher;
+import org.speech2face.faceapi.fetch.ModelsDirectory;
 import org.speech2face.media.FFmpegLog;
 import org.speech2face.video.FaceIngestor;
 import org.speech2face.video.SegmentFrameSampler;
@@ -47,8 +52,9 @@ final class PreprocessingBench {
         List<AvSpeechSegment> segments = readSegments(config);
         VideoLocator locator = new VideoLocator(config.input().videos(), config.input().videoExtensions(),
                 config.ingest().localTmp());
-        FaceIngestor ingestor = new FaceIngestor(config.ingest().faces());
-        out.println("Face ingest vs plain FFmpeg decode of the same segment (median of " + REPEATS + " runs):");
+        FaceIngestor ingestor = ingestor(config);
+        out.println("Face ingest (" + ConfigKey.OneOf.word(config.ingest().detector()) + " detector) vs plain FFmpeg "
+                + "decode of the same segment (median of " + REPEATS + " runs):");
         out.printf("%-18s %8s %12s %12s %7s%n", "clip", "seconds", "decode ms", "ingest ms", "ratio");
         double decodeTotal = 0;
         double ingestTotal = 0;
@@ -78,6 +84,22 @@ final class PreprocessingBench {
                 r.segmentsPerCpuSecond(), r.segments(), r.cpuSeconds());
         ReferenceScript.run("numpy_spectrogram.py", List.of(), Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_NUM_THREADS", "1"), out);
         out.println("  target: >= 500 segments/s per core; NumPy measured 263 on these machines (docs/benchmarks.md).");
+    }
+
+    /** The face ingestor with {@code ingest.faces.detector}; the SSD's weights from models.dir, checked. */
+    static FaceIngestor ingestor(S2fConfig config) throws IOException {
+        if (config.ingest().detector() == S2fConfig.FaceDetectorName.HAAR) {
+            return new FaceIngestor(config.ingest().faces());
+        }
+        Path models;
+        try {
+            models = ModelsDirectory.fromConfig(config.modelsDir());
+            ModelFetcher.faceApi(System.getenv()).require(models);
+        } catch (ModelFetchException e) {
+            throw new CommandFailure("ingest.faces.detector = ssd-mobilenet needs face-api's SSD weights: "
+                    + e.getMessage(), e);
+        }
+        return new FaceIngestor(config.ingest().faces(), SsdMobilenetFaceDetector.load(models));
     }
 
     /** The configured CSV's well-formed rows (a bad row has no segment to time). */

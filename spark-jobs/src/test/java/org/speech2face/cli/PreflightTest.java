@@ -167,4 +167,22 @@ class PreflightTest {
                 .contains("parse_rejects 3");
         assertThat(root).doesNotExist();
     }
+
+    @Test
+    void aStageUsingFaceApisNetworksGetsThemBeforeSparkOrSaysWhyInOneSentence() throws IOException {
+        Path notAFolder = Files.writeString(tmp.resolve("models"), "not a folder");
+        Path root = tmp.resolve("root");
+        int code = s2f("ingest-faces", sample(root.toString(), NO_SPARK, "ingest.faces.detector=ssd-mobilenet",
+                "models.dir=" + notAFolder));
+        assertThat(code).as(err()).isEqualTo(1);
+        assertThat(err()).isEqualTo("s2f: ingest-faces (ingest.faces.detector = ssd-mobilenet) uses face-api's "
+                + "pretrained networks, which are not in models.dir: Could not write the models to " + notAFolder
+                + " (a file stands where a folder is needed). Choose a writable folder with the config key models.dir, "
+                + "--models-dir or S2F_MODELS_DIR.\n");
+        err.reset();
+        assertThat(s2f("evaluate", "data.root=" + root, NO_SPARK, "models.dir=hdfs://nn/models")).isEqualTo(1);
+        assertThat(err()).startsWith("s2f: evaluate (the independent recogniser, dlib's face descriptor; Tables 5 and"
+                + " 6, the age and gender network) uses face-api's pretrained networks, which are not in models.dir: "
+                + "Config key 'models.dir' must be a folder on the machine that starts s2f").doesNotContain("\tat ");
+    }
 }

@@ -95,13 +95,14 @@ public final class ModelFetcher {
         List<Path> files = verified(dir);
         if (files == null) {
             throw new ModelFetchException("The folder " + dir + " does not hold the " + pkg.name() + " " + pkg.version()
-                    + " models (missing or altered files); run 's2f models fetch' (with the same --models-dir or "
+                    + " models (missing or altered files); run 's2f models fetch' (with the same --models-dir, models.dir or "
                     + ModelsDirectory.ENV + ") while online.");
         }
         return files;
     }
 
-    private Path marker(Path dir) {
+    /** The file in {@code dir} that records the SHA-256 of each model file a fetch wrote. */
+    public Path marker(Path dir) {
         return dir.resolve(pkg.name().replace('@', ' ').replace('/', '-').trim() + "-" + pkg.version() + ".sha256");
     }
 
@@ -273,13 +274,15 @@ public final class ModelFetcher {
     }
 
     private static ModelFetchException writeFailure(Path dir, IOException e) {
+        boolean full = isDiskError(e);
         String why = e instanceof AccessDeniedException ? "permission denied"
-                : isDiskError(e) ? "the disk is full"
+                : full ? "the disk is full"
                 : e instanceof java.nio.file.FileAlreadyExistsException ? "a file stands where a folder is needed"
                 : e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
                 : String.valueOf(e.getMessage());
-        return new ModelFetchException("Could not write the models to " + dir + " (" + why + "). Free some space or"
-                + " choose a writable folder with --models-dir or " + ModelsDirectory.ENV + ".", e);
+        return new ModelFetchException("Could not write the models to " + dir + " (" + why + "). "
+                + (full ? "Free some space or choose" : "Choose") + " a writable folder with the config key models.dir,"
+                + " --models-dir or " + ModelsDirectory.ENV + ".", e);
     }
 
     private static boolean isDiskError(IOException e) {

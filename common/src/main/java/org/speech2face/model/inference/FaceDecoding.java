@@ -9,13 +9,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A trained face decoder at inference: FD(x) and VGGFace(FD(x)) for a batch of face features x (Ff, Sf or a prior).
- * It runs the decoder's training graph as saved, whose frozen VGGFace is exactly the network that made the cached
- * features: one forward pass gives the face and the feature Table 4's primed columns compare with Ff, with no
- * second copy of VGGFace to load or to keep in step. Calls are serialised (a DL4J graph is not thread-safe).
+ * It runs the decoder's training graph as saved, whose frozen feature network (VGGFace, or dlib's descriptor) is
+ * exactly the network that made the cached features: one forward pass gives the face and the feature Table 4's
+ * primed columns compare with Ff, with no second copy of the network to load or to keep in step. The feature width
+ * is the graph's own (its first layer's input). Calls are serialised (a DL4J graph is not thread-safe).
  */
 public final class FaceDecoding {
     private final ComputationGraph graph;
     private final ModelProfile profile;
+    private final int featureDim;
 
     /** @param decoderTrainingGraph a graph built by {@link TrainingGraphs#decoder}, e.g. from a checkpoint */
     public FaceDecoding(ComputationGraph decoderTrainingGraph, ModelProfile profile) {
@@ -27,9 +29,16 @@ public final class FaceDecoding {
         }
         this.graph = decoderTrainingGraph;
         this.profile = profile;
+        this.featureDim = (int) ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) decoderTrainingGraph
+                .getLayer(org.speech2face.model.networks.FaceDecoder.FC1).conf().getLayer()).getNIn();
     }
 
-    /** Generated faces (RGB in [0, 1], channels first, {@code 3 * side * side} each) and their VGGFace fc7. */
+    /** Width of the features this decoder reads. */
+    public int featureDim() {
+        return featureDim;
+    }
+
+    /** Generated faces (RGB in [0, 1], channels first, {@code 3 * side * side} each) and their features. */
     public record Faces(float[][] rgb, float[][] fc7, int side) {
     }
 
@@ -38,9 +47,9 @@ public final class FaceDecoding {
         return profile.faceSize();
     }
 
-    /** FD and VGGFace over a batch of features, one row each of {@code profile.featureDim()} values. */
+    /** FD and the feature network over a batch of features, one row each of {@link #featureDim()} values. */
     public Faces decode(float[][] features) {
-        INDArray x = Nd4j.create(Batches.rows(features, profile.featureDim(), "face feature"));
+        INDArray x = Nd4j.create(Batches.rows(features, featureDim, "face feature"));
         INDArray[] out;
         synchronized (graph) {
             out = graph.output(false, x);

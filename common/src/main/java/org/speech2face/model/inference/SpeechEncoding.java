@@ -36,6 +36,12 @@ public final class SpeechEncoding {
         return variant;
     }
 
+    /** Width of Sf and of the priors: the graph's own (VGGFace fc7's, or dlib's 128). */
+    public int featureDim() {
+        return (int) ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) graph
+                .getLayer(org.speech2face.model.networks.SpeechEncoder.FC2).conf().getLayer()).getNOut();
+    }
+
     /**
      * Sf of each spectrogram ({@code [2][598][257]} flat, see {@link SpectrogramInput#channelsFirst}); {@code priors}
      * holds one prior per spectrogram for a variant with a prior and is ignored (may be null) otherwise.
@@ -50,7 +56,7 @@ public final class SpeechEncoding {
                 throw new IllegalArgumentException("Encoder variant " + variant.id() + " needs one prior per spectrogram; got "
                         + (priors == null ? "none" : priors.length) + " for " + spectrograms.length + ".");
             }
-            in = new INDArray[] {spec, Nd4j.create(Batches.rows(priors, profile.featureDim(), "prior"))};
+            in = new INDArray[] {spec, Nd4j.create(Batches.rows(priors, featureDim(), "prior"))};
         } else {
             in = new INDArray[] {spec};
         }

@@ -48,7 +48,8 @@ public enum LossTerms {
 
     /**
      * Per-example means of {@code sums} (in {@link #names()} order) over {@code examples}, with {@link #TOTAL} =
-     * the sum of the means weighted by {@code weights}.
+     * the sum of the means weighted by {@code weights}. A term of weight 0 is not part of the loss (the dlib profile
+     * drops VGGFace's {@code vgg_term}) and is left out.
      */
     public Map<String, Double> means(double[] sums, long examples, double[] weights) {
         if (sums.length != names.size() || weights.length != names.size()) {
@@ -58,6 +59,9 @@ public enum LossTerms {
         Map<String, Double> out = new LinkedHashMap<>();
         double total = 0;
         for (int i = 0; i < sums.length; i++) {
+            if (weights[i] == 0) {
+                continue;
+            }
             double mean = examples == 0 ? Double.NaN : sums[i] / examples;
             out.put(names.get(i), mean);
             total += weights[i] * mean;

@@ -42,9 +42,15 @@ public final class FaceDecoder {
 
     /** The inference graph: Ff in, face out. */
     public static ComputationGraphConfiguration configuration(ModelProfile profile, DataType dataType, long seed) {
+        return configuration(profile, profile.featureDim(), dataType, seed);
+    }
+
+    /** The inference graph for features of {@code featureDim} values (another feature network than VGGFace). */
+    public static ComputationGraphConfiguration configuration(ModelProfile profile, int featureDim, DataType dataType,
+                                                              long seed) {
         GraphBuilder b = Networks.base(dataType, seed, null).graphBuilder().addInputs(INPUT);
         add(b, INPUT, profile);
-        return b.setOutputs(OUTPUT).setInputTypes(InputType.feedForward(profile.featureDim())).build();
+        return b.setOutputs(OUTPUT).setInputTypes(InputType.feedForward(featureDim)).build();
     }
 
     /** Adds FD on top of vertex {@code input} (a feature vector); returns the output vertex name. */

@@ -43,9 +43,14 @@ public final class SpeechEncoder {
 
     /** Input types, in input order: the spectrogram, then the prior when the fusion uses one. */
     public static InputType[] inputTypes(ModelProfile profile, PriorFusion fusion) {
+        return inputTypes(profile, fusion, profile.featureDim());
+    }
+
+    /** {@link #inputTypes(ModelProfile, PriorFusion)} for Sf and priors of {@code featureDim} values. */
+    public static InputType[] inputTypes(ModelProfile profile, PriorFusion fusion, int featureDim) {
         InputType spec = InputType.convolutional(ModelProfile.SPECTROGRAM_FRAMES, ModelProfile.SPECTROGRAM_BINS,
                 ModelProfile.SPECTROGRAM_CHANNELS);
-        return fusion.usesPrior() ? new InputType[] {spec, InputType.feedForward(profile.featureDim())}
+        return fusion.usesPrior() ? new InputType[] {spec, InputType.feedForward(featureDim)}
                 : new InputType[] {spec};
     }
 
@@ -64,6 +69,11 @@ public final class SpeechEncoder {
 
     /** Adds SE reading the graph inputs {@link #INPUT} (and {@link #PRIOR}); returns the name of Sf's vertex. */
     static String add(GraphBuilder b, ModelProfile profile, PriorFusion fusion) {
+        return add(b, profile, fusion, profile.featureDim());
+    }
+
+    /** {@link #add(GraphBuilder, ModelProfile, PriorFusion)} predicting Sf of {@code featureDim} values. */
+    static String add(GraphBuilder b, ModelProfile profile, PriorFusion fusion, int featureDim) {
         int[] w = profile.encoderWidths();
         b.addLayer(CHANNELS_LAST, new ChannelLayout(CNN2DFormat.NHWC), INPUT);
         String last = convBn(b, "se_conv1", CHANNELS_LAST, 7, 2, 1, w[0], false);
@@ -76,7 +86,7 @@ public final class SpeechEncoder {
         last = relu(b, "se_relu5", pool(b, "se_pool3", last, 5, 3, 3, 2));
         b.addLayer(CHANNELS_FIRST, new ChannelLayout(CNN2DFormat.NCHW), last);
         b.addLayer(CBAM, new Cbam.Builder().reduction(profile.cbamReduction()).build(), CHANNELS_FIRST);
-        int features = profile.featureDim();
+        int features = featureDim;
         // the ReLU as its own layer: a convolution with the identity activation skips DL4J's forward recomputation
         b.addLayer("se_fc1", new FastConvolution.Builder(1, 1).nOut(features).activation(Activation.IDENTITY).build(), CBAM);
         String fc1 = relu(b, "se_fc1_relu", "se_fc1");

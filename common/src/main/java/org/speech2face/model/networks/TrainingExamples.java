@@ -24,7 +24,12 @@ public final class TrainingExamples {
      *             {@link ModelProfile#faceSize()}
      */
     public static MultiDataSet decoder(float[] ff, float[] face, ModelProfile profile) {
-        requireLength("Ff", ff, profile.featureDim());
+        return decoder(ff, face, profile, profile.featureDim());
+    }
+
+    /** {@link #decoder(float[], float[], ModelProfile)} for Ff of {@code featureDim} values (e.g. dlib's 128). */
+    public static MultiDataSet decoder(float[] ff, float[] face, ModelProfile profile, int featureDim) {
+        requireLength("Ff", ff, featureDim);
         int side = profile.faceSize();
         requireLength("The face", face, 3 * side * side);
         INDArray f = row(ff);
@@ -41,11 +46,17 @@ public final class TrainingExamples {
      */
     public static MultiDataSet encoder(float[] spectrogram, float[] prior, float[] ff, ModelProfile profile,
                                        PriorFusion fusion) {
+        return encoder(spectrogram, prior, ff, profile, fusion, profile.featureDim());
+    }
+
+    /** {@link #encoder(float[], float[], float[], ModelProfile, PriorFusion)} for Ff of {@code featureDim} values. */
+    public static MultiDataSet encoder(float[] spectrogram, float[] prior, float[] ff, ModelProfile profile,
+                                       PriorFusion fusion, int featureDim) {
         int frames = ModelProfile.SPECTROGRAM_FRAMES;
         int bins = ModelProfile.SPECTROGRAM_BINS;
         float[] chw = SpectrogramInput.channelsFirst(spectrogram, frames, bins);
         INDArray spec = Nd4j.create(chw, new long[] {1, SpectrogramInput.CHANNELS, frames, bins}, DataType.FLOAT);
-        requireLength("Ff", ff, profile.featureDim());
+        requireLength("Ff", ff, featureDim);
         if (fusion.usesPrior() != (prior != null)) {
             throw new IllegalArgumentException("Fusion '" + fusion.id() + "' " + (fusion.usesPrior()
                     ? "needs a prior face feature, but none was given." : "takes no prior, but one was given."));
@@ -54,7 +65,7 @@ public final class TrainingExamples {
         if (prior == null) {
             inputs = new INDArray[] {spec};
         } else {
-            requireLength("The prior", prior, profile.featureDim());
+            requireLength("The prior", prior, featureDim);
             inputs = new INDArray[] {spec, row(prior)};
         }
         return new MultiDataSet(inputs, new INDArray[] {row(ff)});

@@ -162,7 +162,9 @@ class ModelFetcherTest {
         Path file = Files.writeString(tmp.resolve("plain-file"), "x");
         assertThatThrownBy(() -> fetcher(pkg).fetch(file.resolve("models")))
                 .hasMessageContaining("Could not write the models to " + file.resolve("models"))
-                .hasMessageContaining("(Not a directory)");
+                .hasMessageContaining("(Not a directory)")
+                .hasMessageContaining("Choose a writable folder with the config key models.dir")
+                .hasMessageNotContaining("space");
     }
 
     @Test
@@ -175,7 +177,8 @@ class ModelFetcherTest {
                 + " made; " + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
         try {
             assertThatThrownBy(() -> fetcher(pkg).fetch(mount.resolve("models")))
-                    .hasMessageContaining("Could not write the models to").hasMessageContaining("the disk is full");
+                    .hasMessageContaining("Could not write the models to").hasMessageContaining("the disk is full")
+                    .hasMessageContaining("Free some space or choose a writable folder");
         } finally {
             new ProcessBuilder("umount", mount.toString()).start().waitFor(20, TimeUnit.SECONDS);
         }

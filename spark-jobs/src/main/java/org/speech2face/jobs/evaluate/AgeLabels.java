@@ -44,14 +44,18 @@ public final class AgeLabels {
             return a;
         }
         try {
-            double years = Double.parseDouble(a);
-            if (!(years >= 0 && years < 150)) {
-                return null;
-            }
-            return years < 35 ? YOUNG : years <= 65 ? MID_AGE : ELDER;
+            return ofYears(Double.parseDouble(a));
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** The group of an age in years (young under 35, mid-age 35 to 65, elder over 65); null outside [0, 150). */
+    public static String ofYears(double years) {
+        if (!(years >= 0 && years < 150)) {
+            return null;
+        }
+        return years < 35 ? YOUNG : years <= 65 ? MID_AGE : ELDER;
     }
 
     /** {@code youtube_id, age_label} of the valid rows (the first row per video); a missing file is an error. */

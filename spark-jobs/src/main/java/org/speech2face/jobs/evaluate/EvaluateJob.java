@@ -11,6 +11,8 @@ import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.EvaluateSettings;
+import org.speech2face.config.S2fConfig;
+import org.speech2face.jobs.models.FaceApiUser;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.SeededSample;
 import org.speech2face.jobs.JobContext;
@@ -29,17 +31,20 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.apache.spark.sql.functions.col;
 
 /**
  * {@code evaluate}: the paper's section 4.3 on the test split, for the trained decoder and every trained speech
- * encoder variant: Table 4 (distances of Sf and of VGGFace(FD(Sf)) to Ff, with the Face-to-Face reference row),
- * Tables 5 and 6 (gender and age of the generated faces by a {@link FaceAttributeRecogniser}) and Figures 2, 5 and 6,
- * all under {@code reports/}. Scoring runs on executors, one model at a time, each loading its networks once;
- * every run recomputes everything and replaces the previous report.
+ * encoder variant: Table 4 (distances of Sf and of VGGFace(FD(Sf)) to Ff, with the Face-to-Face reference row, and
+ * beside them the independent recogniser's cosine and Recall@1/5/10 by SF2F's protocol against chance), Tables 5 and
+ * 6 (gender and age of the generated faces by a {@link FaceAttributeRecogniser}) and Figures 2, 5 and 6, all under
+ * {@code reports/}. Every table has a prior-only row: each voice answered with the prior face of its predicted
+ * gender, the score a model must beat to show it learned anything from the voice. Scoring runs on executors, one
+ * model at a time, each loading its networks once; every run recomputes everything and replaces the previous report.
  */
-public final class EvaluateJob implements SparkJob {
+public final class EvaluateJob implements SparkJob, FaceApiUser {
     /** What evaluate counts; the clips each model was scored on are in the report's figures ({@code clips_<model>}). */
     public enum Counts implements Counter {
         TEST_CLIPS
@@ -55,6 +60,11 @@ public final class EvaluateJob implements SparkJob {
     @Override
     public String summary() {
         return "Tables 4-6 and Figs. 2, 5, 6 on the test split for every trained SE variant -> reports/";
+    }
+
+    @Override
+    public Optional<String> faceApiUse(S2fConfig config) {
+        return Optional.of(EvaluationPlan.faceApiUse(config.evaluate()));
     }
 
     @Override
@@ -118,9 +128,10 @@ public final class EvaluateJob implements SparkJob {
         Dataset<Row> covered = clips;
         long n = testClips;
         TrainedModels.Ref encoder = null;
-        if (plan.encoders().containsKey(model)) {
-            EncoderVariant v = EncoderVariant.parse(model);
-            encoder = plan.encoders().get(model);
+        boolean priorOnly = model.equals(ClipScores.PRIOR_ONLY);
+        if (plan.encoders().containsKey(model) || priorOnly) {
+            EncoderVariant v = priorOnly ? ClipScorer.BY_GENDER : EncoderVariant.parse(model);
+            encoder = priorOnly ? null : plan.encoders().get(model);
             List<String> genders = new ArrayList<>();
             for (String g : List.of(VoiceGender.MALE, VoiceGender.FEMALE)) {
                 if (VariantPriors.covers(v, g)) {
@@ -133,8 +144,8 @@ public final class EvaluateJob implements SparkJob {
             }
             report.figure("clips_" + model, n);
             if (n == 0) {
-                report.note("Variant " + model + " covers no test clip (it needs a voice predicted "
-                        + String.join(" or ", genders) + "); it has no row.");
+                report.note((priorOnly ? "The prior-only row" : "Variant " + model) + " covers no test clip (it "
+                        + "needs a voice predicted " + String.join(" or ", genders) + "); it has no row.");
                 return;
             }
         }
@@ -142,7 +153,7 @@ public final class EvaluateJob implements SparkJob {
         int partitions = (int) Math.max(1, Math.min(ctx.spark().sparkContext().defaultParallelism(),
                 (n + batch - 1) / batch));
         ClipScorer scorer = new ClipScorer(model, plan.decoder(), encoder, plan.priors(), plan.recognisers(),
-                new HashSet<>(figureClips), batch, new HadoopConf(ctx.hadoopConf()));
+                plan.faceApi(), new HashSet<>(figureClips), batch, new HadoopConf(ctx.hadoopConf()));
         ctx.spark().sparkContext().setJobDescription("evaluate: score " + model + " on " + n + " test clips");
         covered.repartition(partitions).mapPartitions(scorer, Encoders.row(ClipScores.SCHEMA))
                 .write().mode(SaveMode.Append).parquet(out.toString());

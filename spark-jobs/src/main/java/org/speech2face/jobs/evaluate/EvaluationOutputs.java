@@ -10,6 +10,7 @@ import org.speech2face.jobs.io.AtomicFiles;
 import org.speech2face.jobs.io.DatasetCommitter;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.contracts.EncoderVariant;
+import org.speech2face.contracts.FeatureNetwork;
 import org.speech2face.model.inference.FaceDecoding;
 import org.speech2face.video.FaceImages;
 
@@ -45,10 +46,12 @@ final class EvaluationOutputs {
             throws IOException {
         Configuration conf = ctx.hadoopConf();
         Path reports = ctx.layout().dataset(DataLayout.REPORTS);
-        int dim = plan.decoder().modelProfile().featureDim();
+        int dim = FeatureNetwork.ofFeatureId(plan.vggfaceId()).featureDim(plan.decoder().modelProfile().featureDim());
         List<String> table4Models = new ArrayList<>(plan.models());
         table4Models.remove(ClipScores.ORIGINAL);
-        List<Row> t4 = Table4.rows(scores, table4Models, plan.refs(), dim, plan.vggfaceId(), ctx.runId());
+        ctx.spark().sparkContext().setJobDescription("evaluate: Recall@K against the gallery of real faces");
+        RetrievalScores retrieval = RetrievalScores.of(scores, plan.models());
+        List<Row> t4 = Table4.rows(scores, table4Models, plan.refs(), dim, plan.vggfaceId(), ctx.runId(), retrieval);
         Map<String, List<Row>> attributes = new LinkedHashMap<>();
         for (FaceAttributeRecogniser r : plan.recognisers()) {
             attributes.put(r.attribute(), AttributeTable.rows(scores, r.attribute(), r.groups(), plan.models(),
@@ -73,12 +76,17 @@ final class EvaluationOutputs {
                 new Path(reports, name).toString())));
         committer.commit(staging, new DatasetCommitter.Plan(ctx.runId(), deletes, moves));
 
-        ReportTable table4 = Table4.table(t4, dim, plan.decoder().profile());
+        ReportTable table4 = Table4.table(t4, dim, plan.decoder().profile(), retrieval);
         tableFiles(reports, TABLE4, List.of(table4, Table4.paper()),
-                Table4.json(t4, table4, plan.decoder().profile(), dim, plan.vggfaceId()), conf);
+                Table4.json(t4, table4, plan.decoder().profile(), dim, plan.vggfaceId(), retrieval), conf);
         report.table(table4.title(), table4.header(), table4.rows());
         t4.forEach(r -> report.figure("cos_deg_" + r.getString(0), r.isNullAt(4) ? null : round(r.getDouble(4)))
-                .figure("cos_gen_deg_" + r.getString(0), r.isNullAt(7) ? null : round(r.getDouble(7))));
+                .figure("cos_gen_deg_" + r.getString(0), r.isNullAt(7) ? null : round(r.getDouble(7)))
+                .figure("rec_cos_" + r.getString(0), r.isNullAt(13) ? null : round(r.getDouble(13)))
+                .figure("recall_1_" + r.getString(0), r.isNullAt(14) ? null : round(r.getDouble(14))));
+        if (retrieval.gallery() != null) {
+            report.figure("gallery_identities", retrieval.gallery().size());
+        }
         attributeFiles(reports, plan, attributes, report, conf);
         figures(ctx, plan, scores, figureClips, originals, new Path(reports, FIGURES), report);
     }
@@ -102,7 +110,9 @@ final class EvaluationOutputs {
             notes.add("Recogniser: " + recogniser.description() + ".");
             notes.add("Each cell: the share of the model's test clips whose generated face is recognised as the "
                     + "labelled " + attribute + " of the speaker (correct / labelled clips). The first row is the "
-                    + "recogniser on the real test faces; Face-to-Face is the upper limit for generated faces.");
+                    + "recogniser on the real test faces; Face-to-Face is the upper limit for generated faces; "
+                    + "prior-only (each voice answered with its predicted gender's prior face) is the score a model "
+                    + "must beat.");
             if (attribute.equals("gender")) {
                 notes.add(PAPER_TABLE5);
             }

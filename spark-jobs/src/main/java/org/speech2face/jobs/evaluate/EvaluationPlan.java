@@ -9,6 +9,7 @@ import org.speech2face.config.EvaluateSettings;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.contracts.GenderDataset;
+import org.speech2face.jobs.models.FaceApiFiles;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.contracts.PriorSelection;
@@ -25,14 +26,25 @@ import static org.apache.spark.sql.functions.lit;
 
 /**
  * What one evaluate run scores, decided on the driver before any task starts: the decoder checkpoint and the
- * VGGFace weights it was trained against (which pick the features, priors and encoders that can be compared with
- * it), the usable encoder variants, the priors, the attribute recognisers and the test clips.
+ * feature network it was trained against (which picks the features, priors and encoders that can be compared with
+ * it), the usable encoder variants, the priors, the attribute recognisers, face-api's networks for the independent
+ * recogniser and the test clips.
  *
- * @param models Table 4's models in order: original (only with a recogniser), face-to-face, then the variants
+ * @param vggfaceId the feature id of the decoder's features (VGGFace's or dlib's)
+ * @param faceApi   face-api's networks as shipped to the executors; null in a dry run
+ * @param models    Table 4's models in order: original (the real faces: the recognisers and the retrieval gallery),
+ *                  face-to-face, prior-only (when priors/ holds the male and female priors), then the variants
  */
 record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, TrainedModels.Ref> encoders,
-                      VariantPriors priors, List<FaceAttributeRecogniser> recognisers, List<String> models,
-                      Dataset<Row> testClips) {
+                      VariantPriors priors, List<FaceAttributeRecogniser> recognisers, FaceApiFiles faceApi,
+                      List<String> models, Dataset<Row> testClips) {
+
+    /** What evaluate uses face-api's networks for, under {@code config}. */
+    static String faceApiUse(EvaluateSettings es) {
+        return "evaluate (the independent recogniser, dlib's face descriptor"
+                + (es.recogniser() == EvaluateSettings.Recogniser.FACE_API
+                ? "; Tables 5 and 6, the age and gender network)" : ")");
+    }
 
     static EvaluationPlan make(JobContext ctx, RunReport report) throws IOException {
         DataLayout layout = ctx.layout();
@@ -49,6 +61,8 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
             report.note("The decoder was trained with the " + decoder.profile() + " profile while model.profile is "
                     + ctx.config().profile().name().toLowerCase(java.util.Locale.ROOT) + "; evaluated as trained.");
         }
+        EvaluateSettings es = ctx.config().evaluate();
+        FaceApiFiles faceApi = ctx.dryRun() ? null : FaceApiFiles.ship(ctx, faceApiUse(es));
         Path priorsDir = layout.dataset(DataLayout.PRIORS);
         PriorSelection selected = ctx.fs(priorsDir).exists(priorsDir)
                 ? EvaluationInputs.priors(ctx, vggfaceId) : PriorSelection.NONE;
@@ -60,39 +74,66 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
                 .ifPresent(id -> encoders.put(id, ref)));
         if (encoders.isEmpty()) {
             report.note("No trained speech encoder can be evaluated (run train-encoder): Table 4 has the "
-                    + "Face-to-Face row only.");
+                    + "Face-to-Face and prior-only rows only.");
         }
         report.figure("variants", String.join(", ", encoders.keySet()));
 
         List<FaceAttributeRecogniser> recognisers = new ArrayList<>();
-        Dataset<Row> genderLabels = labels(ctx, true, report);
-        Dataset<Row> ageLabels = labels(ctx, false, report);
-        EvaluateSettings es = ctx.config().evaluate();
-        if (ctx.dryRun()) {
-            report.note("Dry run: the attribute recognisers are not trained.");
-        } else {
-            recogniser(ctx, vggfaceId, genderLabels, "g_youtube_id", "gender_label", "gender",
-                    List.of(VoiceGender.MALE, VoiceGender.FEMALE), es, report).ifPresent(recognisers::add);
+        Dataset<Row> genderLabels;
+        boolean genderLabelled = true;
+        try {
+            genderLabels = EvaluationInputs.genderLabels(ctx);
+        } catch (IllegalArgumentException e) {
+            report.note("Table 5 is not available: " + e.getMessage());
+            genderLabelled = false;
+            genderLabels = ctx.spark().emptyDataFrame().select(lit(null).cast("string").as("g_youtube_id"),
+                    lit(null).cast("string").as("gender_label"));
         }
-        if (es.ageLabels() != null && !ctx.dryRun()) {
-            recogniser(ctx, vggfaceId, ageLabels, "a_youtube_id", "age_label", "age", AgeLabels.GROUPS, es, report)
-                    .ifPresent(recognisers::add);
+        if (es.ageLabels() == null) {
+            report.note("Table 6 is not available: no age labels are configured (evaluate.age-labels = none); the "
+                    + "bundled sample has only gender labels.");
+        }
+        Dataset<Row> ageLabels = EvaluationInputs.ageLabels(ctx);
+        if (ctx.dryRun()) {
+            report.note("Dry run: the attribute recognisers are not prepared.");
+        } else if (es.recogniser() == EvaluateSettings.Recogniser.FACE_API) {
+            if (genderLabelled) {
+                recognisers.add(FaceApiRecogniser.gender(faceApi));
+            }
+            if (es.ageLabels() != null) {
+                recognisers.add(FaceApiRecogniser.age(faceApi));
+            }
+            recognisers.forEach(r -> report.note("Recogniser " + r.description() + "."));
+        } else {
+            if (genderLabelled) {
+                recogniser(ctx, vggfaceId, genderLabels, "g_youtube_id", "gender_label", "gender",
+                        List.of(VoiceGender.MALE, VoiceGender.FEMALE), es, report).ifPresent(recognisers::add);
+            }
+            if (es.ageLabels() != null) {
+                recogniser(ctx, vggfaceId, ageLabels, "a_youtube_id", "age_label", "age", AgeLabels.GROUPS, es,
+                        report).ifPresent(recognisers::add);
+            }
         }
         List<String> models = new ArrayList<>();
-        if (!recognisers.isEmpty()) {
-            models.add(ClipScores.ORIGINAL);
-        }
+        models.add(ClipScores.ORIGINAL);
         models.add(ClipScores.FACE_TO_FACE);
+        if (priors.supports(ClipScorer.BY_GENDER)) {
+            models.add(ClipScores.PRIOR_ONLY);
+        } else {
+            report.note("No prior-only row: priors/ holds no male and female prior of " + vggfaceId
+                    + " (run face-prior).");
+        }
         models.addAll(encoders.keySet());
         Dataset<Row> clips = EvaluationInputs.testClips(ctx, vggfaceId, genderLabels, ageLabels);
-        return new EvaluationPlan(decoder, vggfaceId, encoders, priors, List.copyOf(recognisers), List.copyOf(models),
-                clips);
+        return new EvaluationPlan(decoder, vggfaceId, encoders, priors, List.copyOf(recognisers), faceApi,
+                List.copyOf(models), clips);
     }
 
     /** The checkpoint of each model: the decoder's for the two rows without an encoder. */
     Map<String, TrainedModels.Ref> refs() {
         Map<String, TrainedModels.Ref> refs = new LinkedHashMap<>(encoders);
         refs.put(ClipScores.FACE_TO_FACE, decoder);
+        refs.put(ClipScores.PRIOR_ONLY, decoder);
         refs.put(ClipScores.ORIGINAL, decoder);
         return refs;
     }
@@ -119,24 +160,6 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
         return Optional.of(v.id());
     }
 
-    /** Gender labels (g_youtube_id, gender_label) or age labels (a_youtube_id, age_label); none with a note. */
-    private static Dataset<Row> labels(JobContext ctx, boolean gender, RunReport report) throws IOException {
-        if (gender) {
-            try {
-                return EvaluationInputs.genderLabels(ctx);
-            } catch (IllegalArgumentException e) {
-                report.note("Table 5 is not available: " + e.getMessage());
-                return ctx.spark().emptyDataFrame().select(lit(null).cast("string").as("g_youtube_id"),
-                        lit(null).cast("string").as("gender_label"));
-            }
-        }
-        if (ctx.config().evaluate().ageLabels() == null) {
-            report.note("Table 6 is not available: no age labels are configured (evaluate.age-labels = none); the "
-                    + "bundled sample has only gender labels.");
-        }
-        return EvaluationInputs.ageLabels(ctx);
-    }
-
     private static Optional<FaceAttributeRecogniser> recogniser(JobContext ctx, String vggfaceId, Dataset<Row> labels,
                                                                 String idColumn, String labelColumn, String attribute,
                                                                 List<String> groups, EvaluateSettings es,
@@ -144,7 +167,7 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
         ctx.spark().sparkContext().setJobDescription("evaluate: train the " + attribute + " recogniser");
         Optional<LogisticAttributeRecogniser> r = LogisticAttributeRecogniser.train(
                 EvaluationInputs.labelledTrainFaces(ctx, vggfaceId, labels, idColumn, labelColumn), attribute, groups,
-                es.recogniserMaxIter(), es.recogniserRegParam());
+                es.recogniserMaxIter(), es.recogniserRegParam(), vggfaceId);
         if (r.isEmpty()) {
             report.note("No " + attribute + " recogniser: the train split's labelled faces do not cover two of "
                     + groups + ", so the " + attribute + " table is not available.");

@@ -1,17 +1,23 @@
 package org.speech2face.jobs.evaluate;
 
 import java.io.Serializable;
+
+import org.speech2face.faceapi.RgbImage;
 import java.util.List;
 
 /**
  * Recognises one attribute of a face (gender for Table 5, age group for Table 6), the way the paper used the Face++
- * API on generated faces. Pluggable: an implementation may look at the pixels, at VGGFace's fc7 of them, or at both,
- * and is shipped to executors with the task, so it must be serialisable and thread-safe.
+ * API on generated faces. Pluggable: an implementation may look at the pixels ({@link FaceApiRecogniser}), at the
+ * feature network's Ff of them ({@link LogisticAttributeRecogniser}), or at both, and is shipped to executors with the
+ * task, so it must be serialisable and thread-safe.
  */
 public interface FaceAttributeRecogniser extends Serializable {
 
-    /** A face to recognise: RGB in [0, 1], channels first, {@code side x side}, and VGGFace's fc7 of those pixels. */
-    record Face(float[] rgb, int side, float[] vggFaceFc7) {
+    /**
+     * A face to recognise: its pixels (a generated face at the decoder's side, or a real crop as ingest stored it) and
+     * the feature network's Ff of the face (VGGFace fc7, or the dlib descriptor).
+     */
+    record Face(RgbImage image, float[] features) {
     }
 
     /** {@code gender} or {@code age}. */

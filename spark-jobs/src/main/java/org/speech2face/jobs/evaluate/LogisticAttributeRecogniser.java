@@ -24,11 +24,11 @@ import java.util.Optional;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * A face attribute recogniser learnt with Spark MLlib: (multinomial, when more than two groups) logistic regression
- * on VGGFace fc7, trained on the real faces of the train split with their labels. VGGFace's fc7 is the face
- * descriptor the generated faces are judged by throughout Table 4, so a linear read-out of gender or age from it is
- * the natural stand-in for the commercial API the paper used. It is only as good as the features: with random
- * VGGFace weights it learns whatever separates those training images.
+ * A face attribute recogniser learnt with Spark MLlib ({@code evaluate.recogniser.kind = logistic-fc7}): (multinomial,
+ * when more than two groups) logistic regression on Ff (VGGFace fc7, or the dlib descriptor), trained on the real
+ * faces of the train split with their labels. Ff is the feature the generated faces are judged by throughout Table 4,
+ * so a linear read-out of gender or age from it is a stand-in for the commercial API the paper used. It is only as
+ * good as the features: with random VGGFace weights it learns whatever separates those training images.
  */
 public final class LogisticAttributeRecogniser implements FaceAttributeRecogniser {
     private static final long serialVersionUID = 1L;
@@ -53,7 +53,7 @@ public final class LogisticAttributeRecogniser implements FaceAttributeRecognise
      * Empty when fewer than two groups have a face: there is nothing to tell apart.
      */
     public static Optional<LogisticAttributeRecogniser> train(Dataset<Row> faces, String attribute, List<String> groups,
-                                                              int maxIter, double regParam) {
+                                                              int maxIter, double regParam, String featureId) {
         List<String> g = List.copyOf(groups);
         Dataset<Row> labelled = faces.filter(col("label").isin(g.toArray())).select("label", "fc7_dim", "fc7")
                 .map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> RowFactory.create(
@@ -77,8 +77,8 @@ public final class LogisticAttributeRecogniser implements FaceAttributeRecognise
         List<String> parts = new ArrayList<>();
         counts.forEach((name, n) -> parts.add(n + " " + name));
         String description = String.format(Locale.ROOT, "%s: logistic regression (Spark MLlib, %d iterations, L2 %s) "
-                        + "on VGGFace fc7 of %d labelled train faces (%s); accuracy on them %.1f%%", attribute, maxIter,
-                regParam, counts.values().stream().mapToLong(Long::longValue).sum(), String.join(", ", parts),
+                        + "on Ff (%s) of %d labelled train faces (%s); accuracy on them %.1f%%", attribute, maxIter,
+                regParam, featureId, counts.values().stream().mapToLong(Long::longValue).sum(), String.join(", ", parts),
                 100 * accuracy);
         return Optional.of(new LogisticAttributeRecogniser(attribute, g, model, description));
     }
@@ -100,7 +100,7 @@ public final class LogisticAttributeRecogniser implements FaceAttributeRecognise
 
     @Override
     public String recognise(Face face) {
-        return groups.get((int) model.predict(toVector(face.vggFaceFc7())));
+        return groups.get((int) model.predict(toVector(face.features())));
     }
 
     private static Vector toVector(float[] v) {

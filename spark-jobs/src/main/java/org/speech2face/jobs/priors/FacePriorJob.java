@@ -14,7 +14,7 @@ import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.Split;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
-import org.speech2face.jobs.models.VggFaceSource;
+import org.speech2face.jobs.models.ConfiguredFeatures;
 import org.speech2face.jobs.io.GenderLabels;
 import org.speech2face.model.io.GenderModelStore;
 import org.speech2face.jobs.io.DatasetCommitter;
@@ -27,7 +27,6 @@ import org.speech2face.jobs.report.RunReportWriter;
 import org.speech2face.jobs.io.GenderPredictions;
 import org.speech2face.jobs.io.SourceDataset;
 import org.speech2face.model.priors.FacePriors;
-import org.speech2face.model.networks.ModelProfile;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,10 +83,9 @@ public final class FacePriorJob implements SparkJob {
             committer.recover(layout.stagingRoot(name()));
         }
 
-        VggFaceSource vgg;
+        ConfiguredFeatures vgg;
         try {
-            vgg = VggFaceSource.resolve(cfg.features().vggfaceWeights(), ModelProfile.parse(cfg.profile().name()),
-                    ctx.hadoopConf());
+            vgg = ConfiguredFeatures.of(cfg, ctx.hadoopConf());
         } catch (IllegalArgumentException e) {
             if (!ctx.dryRun()) {
                 throw e;

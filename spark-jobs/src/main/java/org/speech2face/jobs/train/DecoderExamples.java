@@ -34,7 +34,7 @@ final class DecoderExamples {
     private DecoderExamples() {
     }
 
-    static ExampleSet read(JobContext ctx, String featureId, ModelProfile profile) {
+    static ExampleSet read(JobContext ctx, String featureId, ModelProfile profile, int featureDim) {
         Dataset<Row> features = SourceDataset.read(ctx, DataLayout.FACE_FEATURES, FaceFeaturesDataset.SCHEMA,
                 "face-features");
         Dataset<Row> faces = SourceDataset.read(ctx, DataLayout.FACES, FacesDataset.SCHEMA, "ingest-faces")
@@ -51,11 +51,11 @@ final class DecoderExamples {
         counts.put(Counts.FEATURES_WITHOUT_FACE, usable - withFace);
         Dataset<Row> train = joined.filter(col("split").equalTo(Split.TRAIN.code()));
         Dataset<Row> val = joined.filter(col("split").equalTo(Split.VAL.code()));
-        return new ExampleSet(train, val, counts, new ToExample(profile));
+        return new ExampleSet(train, val, counts, new ToExample(profile, featureDim));
     }
 
     /** A joined row to (Ff; face, Ff). */
-    private record ToExample(ModelProfile profile) implements Function<Row, MultiDataSet> {
+    private record ToExample(ModelProfile profile, int featureDim) implements Function<Row, MultiDataSet> {
         @Override
         public MultiDataSet call(Row r) {
             float[] face;
@@ -65,7 +65,7 @@ final class DecoderExamples {
                 throw new IllegalStateException("The face of clip " + r.getAs("clip_id") + " in faces/ has features "
                         + "but cannot be decoded: " + e.getMessage(), e);
             }
-            return TrainingExamples.decoder(FaceFeaturesDataset.fc7(r), face, profile);
+            return TrainingExamples.decoder(FaceFeaturesDataset.fc7(r), face, profile, featureDim);
         }
     }
 }

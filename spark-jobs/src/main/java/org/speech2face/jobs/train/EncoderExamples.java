@@ -50,7 +50,7 @@ final class EncoderExamples {
     }
 
     static Read read(JobContext ctx, String featureId, EncoderVariant variant, EncoderPriors priors,
-                     ModelProfile profile) throws IOException {
+                     ModelProfile profile, int featureDim) throws IOException {
         Dataset<Row> specs = SourceDataset.read(ctx, DataLayout.SPECTROGRAMS, SpectrogramsDataset.SCHEMA, "ingest-audio")
                 .select("clip_id", "split", "frames", "bins", "spec");
         Dataset<Row> shaped = specs.filter(col("frames").equalTo(ModelProfile.SPECTROGRAM_FRAMES)
@@ -85,18 +85,18 @@ final class EncoderExamples {
         }
         Dataset<Row> train = joined.filter(col("split").equalTo(Split.TRAIN.code()));
         Dataset<Row> val = joined.filter(col("split").equalTo(Split.VAL.code()));
-        return new Read(new ExampleSet(train, val, counts, new ToExample(profile, variant, priors.priors())), genderModel);
+        return new Read(new ExampleSet(train, val, counts, new ToExample(profile, variant, priors.priors(), featureDim)), genderModel);
     }
 
     /** A joined row to (spectrogram[, prior]; Ff). */
-    private record ToExample(ModelProfile profile, EncoderVariant variant, VariantPriors priors)
+    private record ToExample(ModelProfile profile, EncoderVariant variant, VariantPriors priors, int featureDim)
             implements Function<Row, MultiDataSet> {
         @Override
         public MultiDataSet call(Row r) {
             float[] spec = FloatTensorCodec.decode(r.getAs("spec"), r.<Integer>getAs("frames"), r.<Integer>getAs("bins"),
                     SpectrogramInput.CHANNELS);
             return TrainingExamples.encoder(spec, priors.forClip(variant, r.getAs("predicted")),
-                    FaceFeaturesDataset.fc7(r), profile, variant.fusion());
+                    FaceFeaturesDataset.fc7(r), profile, variant.fusion(), featureDim);
         }
     }
 }

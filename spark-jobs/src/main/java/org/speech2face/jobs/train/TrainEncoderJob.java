@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.FeatureNetwork;
 import org.speech2face.contracts.Provenance;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.report.Counter;
@@ -52,10 +53,10 @@ public final class TrainEncoderJob extends TrainingJob {
     @Override
     protected Prepared prepare(JobContext ctx, ModelProfile profile) throws IOException {
         EncoderVariant variant = ctx.config().training().encoderVariant();
-        Vgg vgg = vggFace(ctx, profile);
+        Vgg vgg = vggFace(ctx, profile, false);
         Decoder decoder = decoder(ctx, profile, vgg.featureId());
         EncoderPriors priors = EncoderPriors.read(ctx, variant, vgg.featureId());
-        EncoderExamples.Read read = EncoderExamples.read(ctx, vgg.featureId(), variant, priors, profile);
+        EncoderExamples.Read read = EncoderExamples.read(ctx, vgg.featureId(), variant, priors, profile, vgg.dim());
         Provenance provenance = Provenance.encoder(vgg.featureId(), decoder.id(), priors.ids(), read.genderModel(),
                 Versions.s2f());
         long seed = ctx.config().training().seed();
@@ -69,7 +70,10 @@ public final class TrainEncoderJob extends TrainingJob {
         figures.put("prior", variant.prior().id());
         figures.put("fusion", variant.fusion().id());
         List<String> notes = new ArrayList<>();
-        notes.add("DFc1 is frozen from " + decoder.location() + "; VFc3 is fc8 of " + vgg.featureId() + ".");
+        notes.add(vgg.network() == FeatureNetwork.DLIB_RESNET128
+                ? "DFc1 is frozen from " + decoder.location() + "; Ff is dlib's descriptor (" + vgg.featureId()
+                + "), which has no identity classifier, so the tri-item loss has no VFc3 term (weight 0)."
+                : "DFc1 is frozen from " + decoder.location() + "; VFc3 is fc8 of " + vgg.featureId() + ".");
         return new Prepared(target, read.examples(), figures, notes);
     }
 
@@ -100,10 +104,14 @@ public final class TrainEncoderJob extends TrainingJob {
     /** SE's training graph with fresh seeded weights and the frozen DFc1 and VFc3 in its loss. */
     private static ComputationGraph fresh(ModelProfile profile, EncoderVariant variant, long seed, ComputationGraph decoder,
                                           Vgg vgg) {
-        ComputationGraph g = new ComputationGraph(TrainingGraphs.encoder(profile, variant.fusion(), Networks.paperAdam(),
-                DataType.FLOAT, seed));
+        ComputationGraph g = new ComputationGraph(TrainingGraphs.encoder(profile, variant.fusion(), vgg.network(),
+                Networks.paperAdam(), DataType.FLOAT, seed));
         g.init();
-        TrainingGraphs.loadFrozenLossLayers(g, decoder, vgg.graph());
+        if (vgg.network() == FeatureNetwork.DLIB_RESNET128) {
+            TrainingGraphs.loadFrozenDecoderLayer(g, decoder);
+        } else {
+            TrainingGraphs.loadFrozenLossLayers(g, decoder, vgg.graph());
+        }
         return g;
     }
 }

@@ -18,6 +18,12 @@ import org.speech2face.config.TrainingSettings;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
+import org.speech2face.contracts.FeatureNetwork;
+import org.speech2face.faceapi.fetch.ModelFetchException;
+import org.speech2face.faceapi.fetch.ModelFetcher;
+import org.speech2face.faceapi.fetch.ModelsDirectory;
+import org.speech2face.faceapi.nets.FaceDescriptorNet;
+import org.speech2face.jobs.models.ConfiguredFeatures;
 import org.speech2face.jobs.models.VggFaceSource;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.Counter;
@@ -186,17 +192,45 @@ abstract class TrainingJob implements SparkJob {
         return report;
     }
 
-    /** VGGFace of the configured weights, loaded on the driver, and the id face_features/ rows carry for them. */
-    record Vgg(ComputationGraph graph, String featureId, boolean random) {
+    /**
+     * The configured feature network, loaded on the driver, and the id face_features/ rows carry for it: VGGFace's
+     * graph (whose fc7 is Ff and fc8 VFc3), or dlib's descriptor (from models.dir, checked against its pinned sums),
+     * each only when {@code load} asks for it.
+     *
+     * @param graph      VGGFace, or null for dlib
+     * @param descriptor dlib's descriptor, or null for VGGFace or when not loaded
+     * @param dim        the width of Ff
+     */
+    record Vgg(FeatureNetwork network, ComputationGraph graph, FaceDescriptorNet descriptor, String featureId,
+               boolean random, int dim) {
     }
 
-    static Vgg vggFace(JobContext ctx, ModelProfile profile) {
+    static Vgg vggFace(JobContext ctx, ModelProfile profile, boolean loadDescriptor) {
+        if (ctx.config().features().network() == FeatureNetwork.DLIB_RESNET128) {
+            ConfiguredFeatures f = ConfiguredFeatures.of(ctx.config(), ctx.hadoopConf());
+            FaceDescriptorNet descriptor = null;
+            if (loadDescriptor) {
+                try {
+                    java.nio.file.Path dir = ModelsDirectory.fromConfig(ctx.config().modelsDir());
+                    ModelFetcher.faceApi(System.getenv()).require(dir);
+                    descriptor = FaceDescriptorNet.load(dir);
+                } catch (ModelFetchException e) {
+                    throw new IllegalArgumentException("The dlib feature network (features.network = dlib-resnet128) "
+                            + "needs face-api's pretrained descriptor: " + e.getMessage(), e);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("Could not read dlib's descriptor weights from models.dir: "
+                            + e.getMessage(), e);
+                }
+            }
+            return new Vgg(f.network(), null, descriptor, f.featureId(), false, f.dim());
+        }
         String weights = ctx.config().features().vggfaceWeights();
         Configuration conf = ctx.hadoopConf();
         try {
             VggFaceWeights.Loaded l = VggFaceWeights.load(weights, profile, conf);
             VggFaceSource source = new VggFaceSource(weights, profile, l.id(), new HadoopConf(conf));
-            return new Vgg(l.graph(), source.featureId(), source.isRandom());
+            return new Vgg(FeatureNetwork.VGGFACE, l.graph(), null, source.featureId(), source.isRandom(),
+                    profile.featureDim());
         } catch (IOException e) {
             throw new IllegalArgumentException("Could not read the VGGFace weights " + weights + " (vggface.weights): "
                     + e.getMessage(), e);
