@@ -7,15 +7,16 @@ import java.util.Locale;
  * stable contract (dashboards and reruns key on them), so a code is never renamed, only added.
  *
  * <p>A <em>retryable</em> reject says nothing about the row's content (the input was missing or could not be read, or
- * something unexpected happened): a plain rerun tries the row again. Any other reject is about the content, and stays
- * until the input changes or the user asks for it to be retried.
+ * something unexpected happened); any other reject is about the content. Today every rejected key keeps its outcome:
+ * later runs skip it, and the user reruns fixed rows with {@code overwrite=true}. The flag is the contract a rerun by
+ * outcome will key on.
  */
 public enum RejectReason {
     MALFORMED_ROW(false, "Fix the CSV line the message names; the fixed line is a new row and is ingested on the next run."),
     DUPLICATE_ROW(false, "Nothing: the first row with this clip_id was kept. Remove the repeated line to silence it."),
     UNSAFE_ID(false, "Fix the youtube_id: 11 characters of A-Z, a-z, 0-9, '_' or '-'. No file is looked up for it."),
-    MISSING_FILE(true, "Download <youtube_id>.<ext> into input.videos; the next run picks the row up."),
-    CORRUPT_FILE(false, "Download the video again; a changed file (size or modification time) is retried."),
+    MISSING_FILE(true, "Download <youtube_id>.<ext> into input.videos, then rerun the stage on those rows with --set overwrite=true."),
+    CORRUPT_FILE(false, "Download the video again, then rerun the stage on its rows with --set overwrite=true."),
     TRUNCATED(false, "Download the file again: it ends before the length its container declares, as an "
             + "interrupted download does."),
     NOT_MEDIA(false, "Replace the file with the real video or recording: this one is something else (an image, a "
@@ -23,12 +24,12 @@ public enum RejectReason {
     FRAME_TOO_SMALL(false, "Download the video at a real resolution: its frames are too small to show a face."),
     OUTSIDE_ROOT(false, "Copy the video into input.videos rather than linking to it from elsewhere, or point "
             + "input.videos at the folder that holds it."),
-    NO_AUDIO_STREAM(false, "Use a download with an audio track; a changed file is retried."),
-    NO_VIDEO_STREAM(false, "Use a download with a video track; a changed file is retried."),
+    NO_AUDIO_STREAM(false, "Use a download with an audio track, then rerun the stage on its rows with --set overwrite=true."),
+    NO_VIDEO_STREAM(false, "Use a download with a video track, then rerun the stage on its rows with --set overwrite=true."),
     SEGMENT_OUT_OF_RANGE(false, "Check the row's start and end against the video's length, or download the full video."),
     NO_FACE(false, "Check the row's (x, y) hint; set ingest.faces.hint-only-crop = true to crop around the hint anyway."),
     UNDECODABLE_IMAGE(false, "Re-run ingest-faces for the clip (overwrite=true with --limit or a CSV of that row)."),
-    INTERNAL_ERROR(true, "Nothing at first: the next run retries the row. If it keeps failing, report the message."),
+    INTERNAL_ERROR(true, "Rerun the stage on the row with --set overwrite=true; if it keeps failing, report the message."),
     TOO_SHORT(false, "Give a voice of at least evaluate.generate.min-seconds."),
     SILENT_AUDIO(false, "Give a recording with speech louder than evaluate.generate.silence-dbfs.");
 
