@@ -77,7 +77,7 @@ public final class EvaluateJob implements SparkJob, FaceApiUser {
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
         DatasetCommitter committer = new DatasetCommitter(ctx.fs(layout.rootPath()));
         if (!ctx.dryRun()) {
-            committer.recover(layout.stagingRoot(name()));
+            committer.recover(layout.stagingRoot(name())).notes().forEach(report::note);
         }
         EvaluationPlan plan;
         try {

@@ -33,6 +33,26 @@ public final class DatasetCommitter {
     public record Plan(String runId, List<String> deletes, List<Move> moves) {
     }
 
+    /**
+     * What {@link #recover} found of earlier runs: those killed while committing (now finished) and those killed
+     * before (their staging deleted). The next run's report names both, so a killed run is never silent.
+     */
+    public record Recovery(List<String> finished, List<String> abandoned) {
+        /** One sentence per kind of leftover, for the run report; none when there were no leftovers. */
+        public List<String> notes() {
+            List<String> notes = new ArrayList<>();
+            if (!finished.isEmpty()) {
+                notes.add("Run(s) " + String.join(", ", finished) + " were killed during their commit; this run "
+                        + "finished it, so their rows are in the dataset.");
+            }
+            if (!abandoned.isEmpty()) {
+                notes.add("Run(s) " + String.join(", ", abandoned) + " stopped before committing; their staged "
+                        + "output was deleted and this run redoes their rows.");
+            }
+            return notes;
+        }
+    }
+
     private final FileSystem fs;
 
     public DatasetCommitter(FileSystem fs) {
@@ -42,13 +62,14 @@ public final class DatasetCommitter {
     /**
      * Finishes committed runs and deletes abandoned ones under a stage's staging root.
      *
-     * @return how many committed runs were finished
+     * @return the runs finished and the runs abandoned, by run id
      */
-    public int recover(Path stagingRoot) throws IOException {
+    public Recovery recover(Path stagingRoot) throws IOException {
+        List<String> finished = new ArrayList<>();
+        List<String> abandoned = new ArrayList<>();
         if (!fs.exists(stagingRoot)) {
-            return 0;
+            return new Recovery(finished, abandoned);
         }
-        int finished = 0;
         for (FileStatus run : fs.listStatus(stagingRoot)) {
             if (!run.isDirectory()) {
                 continue;
@@ -57,14 +78,15 @@ public final class DatasetCommitter {
             if (fs.exists(marker)) {
                 LOG.warn("Finishing the commit of interrupted run {}.", run.getPath().getName());
                 execute(run.getPath(), readPlan(marker));
-                finished++;
+                finished.add(run.getPath().getName());
             } else {
                 LOG.warn("Deleting staging of run {}, which stopped before committing; its rows will be redone.",
                         run.getPath().getName());
                 fs.delete(run.getPath(), true);
+                abandoned.add(run.getPath().getName());
             }
         }
-        return finished;
+        return new Recovery(finished, abandoned);
     }
 
     /** Writes the plan atomically, then carries it out. */

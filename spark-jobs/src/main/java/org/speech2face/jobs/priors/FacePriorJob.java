@@ -80,7 +80,7 @@ public final class FacePriorJob implements SparkJob {
         FileSystem fs = ctx.fs(layout.rootPath());
         DatasetCommitter committer = new DatasetCommitter(fs);
         if (!ctx.dryRun()) {
-            committer.recover(layout.stagingRoot(name()));
+            committer.recover(layout.stagingRoot(name())).notes().forEach(report::note);
         }
 
         ConfiguredFeatures vgg;

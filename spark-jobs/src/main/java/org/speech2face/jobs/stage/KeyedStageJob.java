@@ -118,10 +118,7 @@ public abstract class KeyedStageJob implements SparkJob {
         preflight(ctx);
 
         if (!ctx.dryRun()) {
-            int finished = committer.recover(layout.stagingRoot(stage));
-            if (finished > 0) {
-                report.note("Finished the commit of " + finished + " interrupted earlier run(s).");
-            }
+            committer.recover(layout.stagingRoot(stage)).notes().forEach(report::note);
         }
         ctx.spark().sparkContext().setJobDescription(stage + ": read and plan the input");
         Dataset<Row> planned = plan(ctx);

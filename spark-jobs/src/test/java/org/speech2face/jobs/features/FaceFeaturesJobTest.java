@@ -194,6 +194,31 @@ class FaceFeaturesJobTest {
         assertThat(dataFiles(root.resolve("face_features"))).isEqualTo(before);
     }
 
+    /**
+     * What a run killed inside its commit leaves: its staging folder with the commit plan (here one killed after its
+     * last move, before deleting the folder), and one killed before committing leaves staging without a plan. The
+     * next run names both in its report, clears them and writes nothing twice.
+     */
+    @Test
+    void theNextRunNamesRunsKilledDuringOrBeforeTheirCommit() throws Exception {
+        Path staging = root.resolve("_staging").resolve("face-features");
+        Files.createDirectories(staging.resolve("killed-in-commit"));
+        Files.writeString(staging.resolve("killed-in-commit").resolve("_COMMIT"),
+                "{\"runId\":\"killed-in-commit\",\"deletes\":[],\"moves\":[]}");
+        Files.createDirectories(staging.resolve("killed-before-commit").resolve("data"));
+        Files.writeString(staging.resolve("killed-before-commit").resolve("data").resolve("part-0.parquet"), "partial");
+        Set<Path> before = dataFiles(root.resolve("face_features"));
+
+        RunReport next = run(spark, new FaceFeaturesJob(), cfg);
+
+        assertThat(next.notes()).anyMatch(n -> n.contains("killed-in-commit") && n.contains("killed during their commit"));
+        assertThat(next.notes()).anyMatch(n -> n.contains("killed-before-commit") && n.contains("before committing"));
+        assertThat(staging.resolve("killed-in-commit")).doesNotExist();
+        assertThat(staging.resolve("killed-before-commit")).doesNotExist();
+        assertThat(next.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isEqualTo(7);
+        assertThat(dataFiles(root.resolve("face_features"))).isEqualTo(before);
+    }
+
     @Test
     void otherWeightsReplaceTheOldFeaturesWithoutDuplicates() throws Exception {
         Path other = Files.createTempDirectory("s2f-ff2");

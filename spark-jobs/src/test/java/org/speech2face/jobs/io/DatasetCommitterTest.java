@@ -52,7 +52,7 @@ class DatasetCommitterTest {
     @Test
     void recoverDeletesRunsThatNeverCommitted() throws IOException {
         Path staging = stage("run2", "part-0.parquet");
-        assertThat(committer.recover(stagingRoot)).isZero();
+        assertThat(committer.recover(stagingRoot)).isEqualTo(new DatasetCommitter.Recovery(List.of(), List.of("run2")));
         assertThat(fs.exists(staging)).isFalse();
         assertThat(committer.partFiles(target)).isEmpty();
     }
@@ -70,7 +70,7 @@ class DatasetCommitterTest {
                 new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(plan));
         fs.rename(new Path(staging, "data/part-0.parquet"), new Path(target, "run3-part-0.parquet"));
 
-        assertThat(committer.recover(stagingRoot)).isEqualTo(1);
+        assertThat(committer.recover(stagingRoot)).isEqualTo(new DatasetCommitter.Recovery(List.of("run3"), List.of()));
         assertThat(committer.partFiles(target)).extracting(Path::getName)
                 .containsExactlyInAnyOrder("run3-part-0.parquet", "run3-part-1.parquet");
         assertThat(fs.exists(stagingRoot.suffix("/run3"))).isFalse();
