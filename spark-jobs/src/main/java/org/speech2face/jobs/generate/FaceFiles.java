@@ -2,12 +2,11 @@ package org.speech2face.jobs.generate;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.speech2face.jobs.io.AtomicFiles;
 
 import java.io.IOException;
-import java.util.UUID;
 
 /**
  * Generated face PNGs, written where the user asked for them: whole or not at all (a hidden temporary name renamed
@@ -25,23 +24,6 @@ public final class FaceFiles {
             fs = checksummed.getRawFileSystem();
             fs.delete(crc, false);
         }
-        Path parent = target.getParent();
-        fs.mkdirs(parent);
-        Path tmp = new Path(parent, "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FSDataOutputStream out = fs.create(tmp, false)) {
-                out.write(png);
-            }
-            if (fs.exists(target) && !fs.delete(target, false)) {
-                throw new IOException("Could not replace " + fs.makeQualified(target) + ".");
-            }
-            if (!fs.rename(tmp, target)) {
-                throw new IOException("Could not rename " + tmp + " to " + target + ".");
-            }
-        } finally {
-            if (fs.exists(tmp)) {
-                fs.delete(tmp, false);
-            }
-        }
+        AtomicFiles.bytes(target, png, fs);
     }
 }

@@ -30,7 +30,11 @@ public final class AtomicFiles {
     }
 
     public static void bytes(Path target, byte[] content, Configuration conf) throws IOException {
-        FileSystem fs = target.getFileSystem(conf);
+        bytes(target, content, target.getFileSystem(conf));
+    }
+
+    /** As above, on a file system the caller chose (e.g. a raw local one that writes no checksum files). */
+    public static void bytes(Path target, byte[] content, FileSystem fs) throws IOException {
         fs.mkdirs(target.getParent());
         Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
         try {
