@@ -91,7 +91,7 @@ class TrainingGraphsTest {
             INDArray[] inputs = fusion.usesPrior() ? new INDArray[] {spec, ff.mean(true, 0).repeat(0, 4)} : new INDArray[] {spec};
             MultiDataSet batch = new MultiDataSet(inputs, new INDArray[] {ff});
             double before = g.score(batch);
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 4; i++) {
                 g.fit(batch);
             }
             double after = g.score(batch);
