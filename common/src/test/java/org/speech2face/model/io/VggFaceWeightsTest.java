@@ -67,6 +67,31 @@ class VggFaceWeightsTest {
         return g;
     }
 
+    private static ComputationGraph tinyVgg;
+    private static byte[] tinyVggZip;
+
+    /** The tiny-profile zoo-style VGG (seed 21) that most tests load, built and serialised once for the class. */
+    private static synchronized ComputationGraph tinyVgg() throws IOException {
+        if (tinyVgg == null) {
+            ComputationGraph g = zooStyleVgg(new int[] {8, 16, 32, 64, 64}, 13, 21);
+            Path zip = Files.createTempFile("vggface-tiny", ".zip");
+            try {
+                ModelSerializer.writeModel(g, zip.toFile(), false);
+                tinyVggZip = Files.readAllBytes(zip);
+            } finally {
+                Files.delete(zip);
+            }
+            tinyVgg = g;
+        }
+        return tinyVgg;
+    }
+
+    /** {@link #tinyVgg()}'s zip under {@code name}, as its own file in this test's folder. */
+    private Path saveTinyVggZip(String name) throws IOException {
+        tinyVgg();
+        return Files.write(tmp.resolve(name), tinyVggZip);
+    }
+
     private Path saveZip(ComputationGraph g, String name) throws IOException {
         Path zip = tmp.resolve(name);
         ModelSerializer.writeModel(g, zip.toFile(), false);
@@ -95,8 +120,8 @@ class VggFaceWeightsTest {
 
     @Test
     void zooZipLoadsThroughTheChecksumAndReproducesTheSourceNetwork() throws IOException {
-        ComputationGraph source = zooStyleVgg(new int[] {8, 16, 32, 64, 64}, 13, 21);
-        Path zip = saveZip(source, "vggface-tiny.zip");
+        ComputationGraph source = tinyVgg();
+        Path zip = saveTinyVggZip("vggface-tiny.zip");
         long adler = adler32(zip);
 
         VggFaceWeights.Loaded loaded = VggFaceWeights.fromZooZip(zip.toUri().toString(), ModelProfile.TINY, CONF, adler);
@@ -135,7 +160,7 @@ class VggFaceWeightsTest {
 
     @Test
     void theRealZooChecksumIsEnforced() throws IOException {
-        Path zip = saveZip(zooStyleVgg(new int[] {8, 16, 32, 64, 64}, 13, 21), "vgg16_dl4j_vggface_inference.v1.zip");
+        Path zip = saveTinyVggZip("vgg16_dl4j_vggface_inference.v1.zip");
         assertThatThrownBy(() -> VggFaceWeights.load(zip.toUri().toString(), ModelProfile.TINY, CONF))
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("Adler32 " + adler32(zip)).hasMessageContaining("expected 2706403553");
@@ -147,7 +172,7 @@ class VggFaceWeightsTest {
         assertThatThrownBy(() -> VggFaceWeights.fromZooZip(missing, ModelProfile.TINY, CONF, 1L))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("nope.zip").hasMessageContaining("does not exist");
 
-        Path good = saveZip(zooStyleVgg(new int[] {8, 16, 32, 64, 64}, 13, 21), "good.zip");
+        Path good = saveTinyVggZip("good.zip");
         byte[] bytes = Files.readAllBytes(good);
         Path truncated = tmp.resolve("truncated.zip");
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
@@ -184,7 +209,7 @@ class VggFaceWeightsTest {
         assertThatThrownBy(() -> VggFaceWeights.fromZooZip(shallow.toUri().toString(), ModelProfile.TINY, CONF, adler32(shallow)))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("12 convolutions");
 
-        Path paperSized = saveZip(zooStyleVgg(new int[] {8, 16, 32, 64, 64}, 13, 21), "for-tiny.zip");
+        Path paperSized = saveTinyVggZip("for-tiny.zip");
         assertThatThrownBy(() -> VggFaceWeights.fromZooZip(paperSized.toUri().toString(), ModelProfile.PAPER, CONF, adler32(paperSized)))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("paper profile");
     }
