@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.speech2face.faceapi.FaceApiModels;
 import org.speech2face.faceapi.RgbImage;
 import org.speech2face.faceapi.nets.FaceDescriptorNet;
 
@@ -25,9 +24,7 @@ class DlibDescriptorTest {
 
     @BeforeEach // not @BeforeAll: a skip there would be reported as no test at all
     void weights() throws IOException {
-        if (net == null) {
-            net = FaceDescriptorNet.load(FaceApiModels.dir());
-        }
+        net = DescriptorWeights.net();
     }
 
     @Test

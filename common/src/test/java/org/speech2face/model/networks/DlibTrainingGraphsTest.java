@@ -19,7 +19,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.speech2face.contracts.FeatureNetwork;
 import org.speech2face.contracts.PriorFusion;
-import org.speech2face.faceapi.FaceApiModels;
 import org.speech2face.faceapi.nets.FaceDescriptorNet;
 import org.speech2face.model.loss.LossTerms;
 import org.speech2face.model.loss.TriItemLoss;
@@ -37,9 +36,7 @@ class DlibTrainingGraphsTest {
 
     @BeforeEach // not @BeforeAll: a skip there would be reported as no test at all
     void weights() throws IOException {
-        if (net == null) {
-            net = FaceDescriptorNet.load(FaceApiModels.dir());
-        }
+        net = DescriptorWeights.net();
     }
 
     static INDArray realFaces() {
