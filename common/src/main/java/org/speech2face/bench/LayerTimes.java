@@ -19,16 +19,19 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.speech2face.contracts.PriorFusion;
 import org.speech2face.model.layers.NativeBackend;
+import org.speech2face.model.networks.FaceDecoder;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.Networks;
+import org.speech2face.model.networks.SpeechEncoder;
 import org.speech2face.model.networks.TrainingGraphs;
 
 /**
- * Where the FD training step's time goes: forward and backward seconds of every vertex of the decoder training
- * graph, walked in DL4J's order outside {@code fit} (no workspaces, so memory here says nothing). Used to find the
- * biggest cost first; {@code legacy} times the graph as built before issue 18 ({@link LegacyDecoder}) for a same-run
- * comparison.
+ * Where a training step's time goes: forward and backward seconds of every vertex of the decoder (or encoder)
+ * training graph, walked in DL4J's order outside {@code fit} (no workspaces, so memory here says nothing). Used to
+ * find the biggest cost first; {@code legacy} times the decoder graph as built before issue 18
+ * ({@link LegacyDecoder}) for a same-run comparison.
  */
 public final class LayerTimes {
     /** Seconds per pass of one vertex, averaged over the timed repetitions. */
@@ -38,14 +41,34 @@ public final class LayerTimes {
     private LayerTimes() {
     }
 
-    /** Times {@code reps} forward+backward passes after one warm-up pass; returns one row per vertex. */
+    /** {@link #measure(ComputationGraphConfiguration, Map, Map, int)} for the decoder training graph {@code conf}. */
     public static List<Row> measure(ComputationGraphConfiguration conf, ModelProfile p, int batch, int reps) {
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        g.initGradientsView();
         Nd4j.getRandom().setSeed(1);
         INDArray ff = Nd4j.randn(DataType.FLOAT, batch, p.featureDim());
         INDArray faces = Nd4j.rand(DataType.FLOAT, batch, 3, p.faceSize(), p.faceSize());
+        return measure(conf, Map.of(FaceDecoder.INPUT, ff), Map.of(TrainingGraphs.IMAGE_LOSS, faces,
+                TrainingGraphs.FEATURE_LOSS, ff), reps);
+    }
+
+    /** The encoder training graph (fusion none) at {@code p}: random spectrograms in, random Ff as labels. */
+    public static List<Row> measureEncoder(ModelProfile p, int batch, int reps) {
+        Nd4j.getRandom().setSeed(1);
+        INDArray spectrogram = Nd4j.randn(DataType.FLOAT, batch, ModelProfile.SPECTROGRAM_CHANNELS,
+                ModelProfile.SPECTROGRAM_FRAMES, ModelProfile.SPECTROGRAM_BINS);
+        INDArray ff = Nd4j.randn(DataType.FLOAT, batch, p.featureDim());
+        return measure(TrainingGraphs.encoder(p, PriorFusion.NONE, Networks.paperAdam(), DataType.FLOAT, 1),
+                Map.of(SpeechEncoder.INPUT, spectrogram), Map.of(TrainingGraphs.TRI_LOSS, ff), reps);
+    }
+
+    /**
+     * Times {@code reps} forward+backward passes of {@code conf} after one warm-up pass, with {@code inputs} and the
+     * output layers' {@code labels} by vertex name; returns one row per vertex.
+     */
+    public static List<Row> measure(ComputationGraphConfiguration conf, Map<String, INDArray> inputs,
+                                    Map<String, INDArray> labels, int reps) {
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        g.initGradientsView();
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         int[] order = g.topologicalSortOrder();
         GraphVertex[] v = g.getVertices();
@@ -55,7 +78,7 @@ public final class LayerTimes {
             for (int idx : order) {
                 GraphVertex x = v[idx];
                 if (x.isInputVertex()) {
-                    acts.put(x.getVertexName(), ff);
+                    acts.put(x.getVertexName(), inputs.get(x.getVertexName()));
                     continue;
                 }
                 VertexIndices[] ins = x.getInputVertices();
@@ -73,7 +96,7 @@ public final class LayerTimes {
                     continue;
                 }
                 if (x.isOutputVertex()) {
-                    ((IOutputLayer) x.getLayer()).setLabels(TrainingGraphs.IMAGE_LOSS.equals(x.getVertexName()) ? faces : ff);
+                    ((IOutputLayer) x.getLayer()).setLabels(labels.get(x.getVertexName()));
                 } else if (eps.containsKey(x.getVertexName())) {
                     x.setEpsilon(eps.get(x.getVertexName()));
                 } else {
@@ -109,7 +132,7 @@ public final class LayerTimes {
                         r.forward(), r.backward()));
             }
             String part = r.vertex().startsWith("fd_") ? "face decoder" : r.vertex().startsWith("vgg_") ? "VGGFace (frozen)"
-                    : "losses";
+                    : r.vertex().startsWith("se_") ? "speech encoder" : "losses";
             double[] s = parts.computeIfAbsent(part, k -> new double[2]);
             s[0] += r.forward();
             s[1] += r.backward();
@@ -123,11 +146,18 @@ public final class LayerTimes {
         out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s", "total", total[0], total[1]));
     }
 
-    /** {@code java ... LayerTimes [paper|tiny] [batch] [reps] [current|legacy]}. */
+    /** {@code java ... LayerTimes [paper|tiny] [batch] [reps] [current|legacy|encoder]}. */
     public static void main(String[] args) {
         ModelProfile p = args.length > 0 ? ModelProfile.parse(args[0]) : ModelProfile.PAPER;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        if (args.length > 3 && args[3].equals("encoder")) {
+            System.out.println(NativeBackend.describe());
+            System.out.printf(Locale.ROOT, "SE training graph (fusion none), %s, batch %d, %s%n", p.id(), batch,
+                    ProcessStats.describeLoad());
+            print(measureEncoder(p, batch, reps), 0.005, System.out::println);
+            return;
+        }
         boolean legacy = args.length > 3 && args[3].equals("legacy");
         ComputationGraphConfiguration conf = TrainingGraphs.decoder(p, Networks.paperAdam(), DataType.FLOAT, 1);
         System.out.println(NativeBackend.describe());

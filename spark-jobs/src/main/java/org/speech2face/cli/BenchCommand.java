@@ -21,7 +21,7 @@ final class BenchCommand implements Command {
                 + "'bench models [paper|tiny] [se,fd,vgg] [steps] [warm-up]' (SE and FD training steps and VGGFace forward beside PyTorch, each in its own process), "
                 + "'bench training [decoder|encoder] [tiny|paper]' (samples/s on one and two executors, cost of an "
                 + "averaging round; paper: the decoder before and after issue 18 on two executors), "
-                + "'bench layers [paper|tiny] [batch] [current|legacy]' (seconds per layer of the FD training step), "
+                + "'bench layers [paper|tiny] [batch] [current|legacy|encoder]' (seconds per layer of the FD, or SE, training step), "
                 + "'bench detectors' (Haar vs SSD MobileNet: detection rate and crop agreement, rotated and turned faces)";
     }
 
@@ -57,14 +57,14 @@ final class BenchCommand implements Command {
         }
     }
 
-    /** {@code bench layers [paper|tiny] [batch] [current|legacy]}: seconds per vertex of the FD training step. */
+    /** {@code bench layers [paper|tiny] [batch] [current|legacy|encoder]}: seconds per vertex of a training step. */
     private static void layers(List<String> words, PrintStream out) {
         ModelProfile profile = words.size() > 1 ? ModelProfile.parse(words.get(1)) : ModelProfile.PAPER;
         int batch = words.size() > 2 ? positiveInt(words.get(2)) : 8;
         String variant = words.size() > 3 ? words.get(3) : "current";
-        if (!variant.equals("current") && !variant.equals("legacy")) {
-            throw new CliArgs.UsageError("bench layers times the 'current' or the 'legacy' decoder graph; got '"
-                    + variant + "'.");
+        if (!variant.equals("current") && !variant.equals("legacy") && !variant.equals("encoder")) {
+            throw new CliArgs.UsageError("bench layers times the 'current' or the 'legacy' decoder graph, or the "
+                    + "'encoder' graph; got '" + variant + "'.");
         }
         LayerTimes.main(new String[] {profile.id(), String.valueOf(batch), "1", variant});
     }
