@@ -1,5 +1,6 @@
 package org.speech2face.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,8 +35,11 @@ import org.speech2face.model.networks.TrainingGraphs;
  * ({@link LegacyDecoder}) for a same-run comparison.
  */
 public final class LayerTimes {
-    /** Seconds per pass of one vertex, averaged over the timed repetitions. */
-    public record Row(String vertex, double forward, double backward) {
+    /**
+     * Seconds per pass of one vertex, averaged over the timed repetitions: wall clock, and the process's CPU time
+     * (all threads), which depends much less on what else the machine is running.
+     */
+    public record Row(String vertex, double forward, double backward, double forwardCpu, double backwardCpu) {
     }
 
     private LayerTimes() {
@@ -86,8 +90,9 @@ public final class LayerTimes {
                     x.setInput(i, acts.get(v[ins[i].getVertexIndex()].getVertexName()), mgr);
                 }
                 long t0 = System.nanoTime();
+                long c0 = cpuNanos();
                 acts.put(x.getVertexName(), x.doForward(true, mgr));
-                add(t, x.getVertexName(), 0, r > 0 ? (System.nanoTime() - t0) / 1e9 : 0);
+                add(t, x.getVertexName(), 0, r > 0, t0, c0);
             }
             Map<String, INDArray> eps = new HashMap<>();
             for (int k = order.length - 1; k >= 0; k--) {
@@ -103,8 +108,9 @@ public final class LayerTimes {
                     continue;
                 }
                 long t0 = System.nanoTime();
+                long c0 = cpuNanos();
                 Pair<Gradient, INDArray[]> res = x.doBackward(false, mgr);
-                add(t, x.getVertexName(), 1, r > 0 ? (System.nanoTime() - t0) / 1e9 : 0);
+                add(t, x.getVertexName(), 1, r > 0, t0, c0);
                 VertexIndices[] ins = x.getInputVertices();
                 for (int i = 0; i < ins.length; i++) {
                     INDArray e = res.getSecond()[i];
@@ -115,12 +121,20 @@ public final class LayerTimes {
             }
         }
         List<Row> rows = new ArrayList<>();
-        t.forEach((name, s) -> rows.add(new Row(name, s[0] / reps, s[1] / reps)));
+        t.forEach((name, s) -> rows.add(new Row(name, s[0] / reps, s[1] / reps, s[2] / reps, s[3] / reps)));
         return rows;
     }
 
-    private static void add(Map<String, double[]> t, String name, int pass, double seconds) {
-        t.computeIfAbsent(name, k -> new double[2])[pass] += seconds;
+    private static void add(Map<String, double[]> t, String name, int pass, boolean timed, long wallStart, long cpuStart) {
+        double[] s = t.computeIfAbsent(name, k -> new double[4]);
+        if (timed) {
+            s[pass] += (System.nanoTime() - wallStart) / 1e9;
+            s[2 + pass] += (cpuNanos() - cpuStart) / 1e9;
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Prints the rows above {@code minSeconds}, then totals by part (FD, its loss, VGGFace). */
@@ -128,22 +142,27 @@ public final class LayerTimes {
         Map<String, double[]> parts = new LinkedHashMap<>();
         for (Row r : rows) {
             if (r.forward() + r.backward() >= minSeconds) {
-                out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s", r.vertex(),
-                        r.forward(), r.backward()));
+                out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s   CPU %7.3f s + %7.3f s",
+                        r.vertex(), r.forward(), r.backward(), r.forwardCpu(), r.backwardCpu()));
             }
             String part = r.vertex().startsWith("fd_") ? "face decoder" : r.vertex().startsWith("vgg_") ? "VGGFace (frozen)"
                     : r.vertex().startsWith("se_") ? "speech encoder" : "losses";
-            double[] s = parts.computeIfAbsent(part, k -> new double[2]);
+            double[] s = parts.computeIfAbsent(part, k -> new double[4]);
             s[0] += r.forward();
             s[1] += r.backward();
+            s[2] += r.forwardCpu();
+            s[3] += r.backwardCpu();
         }
-        double[] total = new double[2];
+        double[] total = new double[4];
         parts.forEach((part, s) -> {
-            out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s", part, s[0], s[1]));
-            total[0] += s[0];
-            total[1] += s[1];
+            out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s   CPU %7.3f s + %7.3f s",
+                    part, s[0], s[1], s[2], s[3]));
+            for (int i = 0; i < 4; i++) {
+                total[i] += s[i];
+            }
         });
-        out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s", "total", total[0], total[1]));
+        out.accept(String.format(Locale.ROOT, "  %-16s forward %7.3f s  backward %7.3f s   CPU %7.3f s + %7.3f s",
+                "total", total[0], total[1], total[2], total[3]));
     }
 
     /** {@code java ... LayerTimes [paper|tiny] [batch] [reps] [current|legacy|encoder]}. */
