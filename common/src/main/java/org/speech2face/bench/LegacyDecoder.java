@@ -24,7 +24,7 @@ import org.speech2face.model.layers.FrozenDense;
  * frozen VGGFace convolutions and fully connected layers that compute weight gradients for FrozenLayerWithBackprop
  * to throw away, and DL4J's copying ReLU after the decoder's batch norms. Made from today's configuration, so every other layer is the same.
  * The runtime changes (explicit 'Same' padding, ReLU's derivative from the output, the image loss without SameDiff)
- * apply to both.
+ * apply to both, and so does the frozen layers' NoOp updater (no Adam moments for VGGFace: memory, not arithmetic).
  */
 public final class LegacyDecoder {
     private static final ObjectMapper JSON = new ObjectMapper();
