@@ -135,8 +135,10 @@ shared_settings() {
     "spark.driver.defaultJavaOptions=$(java_options "$driver_mib" "$off_mib" "$driver_ext")"
     "spark.executor.defaultJavaOptions=$(java_options "$heap_mib" "$off_mib" "$exec_ext")"
     # libgomp busy-waits by default; with a task per core that makes ND4J many times slower.
-    spark.executorEnv.OMP_WAIT_POLICY=PASSIVE)
-  DRIVER_ENV=(OMP_WAIT_POLICY=PASSIVE)
+    spark.executorEnv.OMP_WAIT_POLICY=PASSIVE
+    # glibc would keep the buffers oneDNN frees in its arenas (about 1 GB of a paper-size decoder step; see bin/s2f)
+    spark.executorEnv.MALLOC_ARENA_MAX=2 spark.executorEnv.MALLOC_MMAP_THRESHOLD_=1048576)
+  DRIVER_ENV=(OMP_WAIT_POLICY=PASSIVE MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576)
   if [ "$EVENT_LOG_DIR" != none ]; then
     # Every run, finished or failed, can be opened in the Spark History Server (docs/deploy-kubernetes.md).
     SPARK_CONF+=(spark.eventLog.enabled=true "spark.eventLog.dir=$EVENT_LOG_DIR" spark.eventLog.compress=true)

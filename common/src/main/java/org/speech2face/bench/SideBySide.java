@@ -222,6 +222,12 @@ public final class SideBySide {
     private static Outcome measure(List<String> command, Consumer<String> out) throws InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE"); // libgomp's busy-wait hurts both sides on shared cores
+        if (!command.get(0).endsWith("java")) {
+            // the reference runs with glibc's default allocator settings, as PyTorch users run it; bin/s2f's are
+            // this project's (see there) and stay on its side
+            pb.environment().remove("MALLOC_ARENA_MAX");
+            pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
+        }
         Measurement result = null;
         RuntimeDescription runtime = null;
         String last = "no output";

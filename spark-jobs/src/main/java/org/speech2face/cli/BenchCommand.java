@@ -5,6 +5,7 @@ import org.speech2face.jobs.train.TrainingBenchmark;
 import org.speech2face.bench.LayerTimes;
 import org.speech2face.bench.ModelBenchmark;
 import org.speech2face.bench.SideBySide;
+import org.speech2face.bench.StepMemory;
 import org.speech2face.model.networks.ModelProfile;
 
 import java.io.PrintStream;
@@ -21,7 +22,8 @@ final class BenchCommand implements Command {
                 + "'bench models [paper|tiny] [se,fd,vgg] [steps] [warm-up]' (SE and FD training steps and VGGFace forward beside PyTorch, each in its own process), "
                 + "'bench training [decoder|encoder] [tiny|paper]' (samples/s on one and two executors, cost of an "
                 + "averaging round; paper: the decoder before and after issue 18 on two executors), "
-                + "'bench layers [paper|tiny] [batch] [current|legacy]' (seconds per layer of the FD training step), "
+                + "'bench layers [paper|tiny] [batch] [current|legacy|encoder]' (seconds per layer of the FD, or SE, training step), "
+                + "'bench memory [paper|tiny] [batch] [steps]' (resident memory of the FD training step, stage by stage), "
                 + "'bench detectors' (Haar vs SSD MobileNet: detection rate and crop agreement, rotated and turned faces)";
     }
 
@@ -35,7 +37,10 @@ final class BenchCommand implements Command {
             case "detectors" -> new DetectorBench(args, config, out).run();
             case "training" -> training(args, words, out);
             case "layers" -> layers(words, out);
-            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models, training, layers, detectors; got '"
+            case "memory" -> StepMemory.main(new String[] {words.size() > 1 ? ModelProfile.parse(words.get(1)).id() : "paper",
+                    String.valueOf(words.size() > 2 ? positiveInt(words.get(2)) : 16),
+                    String.valueOf(words.size() > 3 ? positiveInt(words.get(3)) : 2)});
+            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models, training, layers, memory, detectors; got '"
                     + what + "'.");
         }
         return 0;
@@ -57,14 +62,14 @@ final class BenchCommand implements Command {
         }
     }
 
-    /** {@code bench layers [paper|tiny] [batch] [current|legacy]}: seconds per vertex of the FD training step. */
+    /** {@code bench layers [paper|tiny] [batch] [current|legacy|encoder]}: seconds per vertex of a training step. */
     private static void layers(List<String> words, PrintStream out) {
         ModelProfile profile = words.size() > 1 ? ModelProfile.parse(words.get(1)) : ModelProfile.PAPER;
         int batch = words.size() > 2 ? positiveInt(words.get(2)) : 8;
         String variant = words.size() > 3 ? words.get(3) : "current";
-        if (!variant.equals("current") && !variant.equals("legacy")) {
-            throw new CliArgs.UsageError("bench layers times the 'current' or the 'legacy' decoder graph; got '"
-                    + variant + "'.");
+        if (!variant.equals("current") && !variant.equals("legacy") && !variant.equals("encoder")) {
+            throw new CliArgs.UsageError("bench layers times the 'current' or the 'legacy' decoder graph, or the "
+                    + "'encoder' graph; got '" + variant + "'.");
         }
         LayerTimes.main(new String[] {profile.id(), String.valueOf(batch), "1", variant});
     }

@@ -42,7 +42,7 @@ public class FastConvolution extends ConvolutionLayer {
     /**
      * True for a convolution whose weights are frozen (VGGFace inside the decoder's training graph): the backward
      * pass then computes the input gradient alone, as one transposed convolution, and leaves the weight gradient
-     * zero. DL4J's FrozenLayerWithBackprop would otherwise have the weight gradient computed and thrown away: half
+     * zero, its memory given back ({@link ZeroPages}). DL4J's FrozenLayerWithBackprop would otherwise have the weight gradient computed and thrown away: half
      * of VGGFace's backward FLOPs. Written only when true, so every configuration saved before it existed reads
      * (and hashes) as it did, with the old behaviour.
      */
@@ -135,6 +135,9 @@ public class FastConvolution extends ConvolutionLayer {
             int[] pad = ConvolutionPadding.explicit(c, input, epsilon);
             boolean plain = pad != null && epsilon.dataType() == DataType.FLOAT && input.dataType() == DataType.FLOAT;
             if (!plain) {
+                if (c.isFrozenWeights()) {
+                    return frozenFallback(null, epsilon, workspaceMgr);
+                }
                 lastBackward = Backward.DL4J;
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
@@ -146,8 +149,10 @@ public class FastConvolution extends ConvolutionLayer {
                         workspaceMgr), input, c, pad, workspaceMgr);
                 if (inputGrad != null) {
                     lastBackward = Backward.INPUT_GRADIENT_ONLY;
-                    return frozenGradient(c, inputGrad);
+                    weightNoiseParams.clear();
+                    return new Pair<>(new DefaultGradient(), backpropDropOutIfPresent(inputGrad));
                 }
+                return frozenFallback(helperBackprop(c, epsilon, pad, workspaceMgr), epsilon, workspaceMgr);
             }
             if (c.isInputGradient()) {
                 Pair<Gradient, INDArray> ret = helperBackprop(c, epsilon, pad, workspaceMgr);
@@ -169,19 +174,39 @@ public class FastConvolution extends ConvolutionLayer {
             return new Pair<>(g, workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c'));
         }
 
-        /** The weights are constants here: zero parameter gradients, and the input gradient. */
-        private Pair<Gradient, INDArray> frozenGradient(FastConvolution c, INDArray inputGrad) {
-            Gradient g = new DefaultGradient();
-            INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            weightGrad.assign(0);
-            g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
-            if (c.hasBias()) {
-                INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-                biasGrad.assign(0);
-                g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        /**
+         * A frozen layer's full backward pass, when the input gradient alone cannot be had (another activation):
+         * the weight gradient it wrote is zeroed again, since no wrapper does that here ({@link #getGradientsViewArray}).
+         */
+        private Pair<Gradient, INDArray> frozenFallback(Pair<Gradient, INDArray> helper, INDArray epsilon,
+                                                        LayerWorkspaceMgr workspaceMgr) {
+            lastBackward = helper != null ? Backward.HELPER : Backward.DL4J;
+            Pair<Gradient, INDArray> ret = helper != null ? helper : super.backpropGradient(epsilon, workspaceMgr);
+            ZeroPages.release(gradientsFlattened);
+            return new Pair<>(new DefaultGradient(), ret.getSecond());
+        }
+
+        @Override
+        public void setBackpropGradientsViewArray(INDArray gradients) {
+            super.setBackpropGradientsViewArray(gradients);
+            if (((FastConvolution) layerConf()).isFrozenWeights()) {
+                ZeroPages.release(gradients);
             }
-            weightNoiseParams.clear();
-            return new Pair<>(g, backpropDropOutIfPresent(inputGrad));
+        }
+
+        /**
+         * None for frozen weights: their gradient is zero for good, and DL4J's FrozenLayerWithBackprop zeroes the view
+         * it gets here after every backward pass, which would make the memory {@link ZeroPages} gave back resident.
+         */
+        @Override
+        public INDArray getGradientsViewArray() {
+            return ((FastConvolution) layerConf()).isFrozenWeights() ? null : super.getGradientsViewArray();
+        }
+
+        /** Frozen weights: nothing to divide (the updater would write the zeros back, and the memory with them). */
+        @Override
+        public boolean updaterDivideByMinibatch(String paramName) {
+            return !((FastConvolution) layerConf()).isFrozenWeights() && super.updaterDivideByMinibatch(paramName);
         }
 
         /**

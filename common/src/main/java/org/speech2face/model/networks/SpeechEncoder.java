@@ -5,12 +5,12 @@ import org.speech2face.model.layers.ChannelLayout;
 import org.speech2face.model.layers.FastBatchNormalization;
 import org.speech2face.model.layers.FastConvolution;
 import org.speech2face.model.layers.FastSubsampling;
+import org.speech2face.model.layers.InPlaceRelu;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -123,8 +123,12 @@ public final class SpeechEncoder {
         return bn;
     }
 
+    /**
+     * ReLU in place: every ReLU here reads a map nothing else reads (a pool's, a batch norm's or Fc1's output), and
+     * DL4J's ActivationLayer would copy it, forward and backward.
+     */
     private static String relu(GraphBuilder b, String name, String in) {
-        b.addLayer(name, new ActivationLayer.Builder().activation(Activation.RELU).build(), in);
+        b.addLayer(name, new InPlaceRelu(), in);
         return name;
     }
 

@@ -4,6 +4,7 @@ import org.speech2face.model.layers.ChannelLayout;
 import org.speech2face.model.layers.CopyingRelu;
 import org.speech2face.model.layers.FastConvolution;
 import org.speech2face.model.layers.FastSubsampling;
+import org.speech2face.model.layers.FrozenDense;
 import org.speech2face.model.layers.VggFacePreprocess;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +14,14 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.NoOp;
 
 /**
  * VGGFace (Parkhi et al. 2015): the VGG16 trunk with fc6, fc7 and fc8, laid out so that AR-SPM's two read-outs are
@@ -108,7 +111,17 @@ public final class VggFace {
         return FC7;
     }
 
+    /**
+     * Frozen: parameters never updated, input gradients only, fc6 and fc7 without a resident weight gradient, and no
+     * optimiser state. FrozenLayerWithBackprop keeps its layer's updater, so without the explicit NoOp the graph's
+     * Adam would hold moments for all 134 million VGGFace parameters (1.07 GB of zeros at paper size).
+     */
     private static Layer frozen(boolean frozen, Layer layer) {
-        return frozen ? new FrozenLayerWithBackprop(layer) : layer;
+        if (!frozen) {
+            return layer;
+        }
+        ((BaseLayer) layer).setIUpdater(new NoOp());
+        ((BaseLayer) layer).setBiasUpdater(null);
+        return new FrozenLayerWithBackprop(layer instanceof DenseLayer d ? FrozenDense.of(d) : layer);
     }
 }

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -26,12 +27,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * The decoder training graph's layer kinds, as the project's fast layers, compute what stock DL4J computes: a
  * stride-2 transposed convolution (DL4J alignment), batch norm with an in-place ReLU, a 'Same' 5x5 convolution (whose backward pass now takes explicit
- * padding and skips the forward recomputation), and frozen ReLU convolutions (input gradient only, from the kept
- * output) as VGGFace sits in the loss. Outputs, every gradient, and parameters after SGD steps.
+ * padding and skips the forward recomputation), and frozen ReLU convolutions and fully connected layers (input gradient
+ * only, from the kept output) as VGGFace sits in the loss. Outputs, every gradient, and parameters after SGD steps.
  */
 class DecoderLayersTest {
 
-    /** deconv -> BN -> ReLU -> Same conv -> BN -> ReLU -> frozen ReLU conv x2 -> out; fast or stock layers. */
+    /**
+     * deconv -> BN -> ReLU -> Same conv -> BN -> ReLU -> frozen ReLU conv x2 -> frozen dense (ReLU, identity) -> out;
+     * fast or stock layers.
+     */
     static ComputationGraph graph(boolean fast) {
         GraphBuilder b = new NeuralNetConfiguration.Builder().seed(4).updater(new Sgd(1e-2)).dataType(DataType.FLOAT)
                 .graphBuilder().addInputs("in");
@@ -50,8 +54,12 @@ class DecoderLayersTest {
                 : new ConvolutionLayer.Builder(3, 3)).padding(1, 1).nOut(4).activation(Activation.RELU).build()), "relu2");
         b.addLayer("frozen2", new FrozenLayerWithBackprop((fast ? new FastConvolution.Builder(3, 3).frozenWeights(true)
                 : new ConvolutionLayer.Builder(3, 3)).padding(1, 1).nOut(4).activation(Activation.RELU).build()), "frozen1");
+        DenseLayer fc1 = new DenseLayer.Builder().nOut(6).activation(Activation.RELU).build();
+        DenseLayer fc2 = new DenseLayer.Builder().nOut(5).activation(Activation.IDENTITY).build();
+        b.addLayer("frozenFc1", new FrozenLayerWithBackprop(fast ? FrozenDense.of(fc1) : fc1), "frozen2");
+        b.addLayer("frozenFc2", new FrozenLayerWithBackprop(fast ? FrozenDense.of(fc2) : fc2), "frozenFc1");
         b.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3)
-                .activation(Activation.IDENTITY).build(), "frozen2");
+                .activation(Activation.IDENTITY).build(), "frozenFc2");
         ComputationGraphConfiguration conf = b.setOutputs("out").setInputTypes(InputType.convolutional(6, 7, 3)).build();
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
@@ -78,6 +86,7 @@ class DecoderLayersTest {
                 .isEqualTo(FastConvolution.Backward.INPUT_GRADIENT_ONLY);
         assertThat(runtime(fast, "frozen2").lastBackward()).isEqualTo(FastConvolution.Backward.INPUT_GRADIENT_ONLY);
         INDArray frozenBefore = fast.getLayer("frozen1").getParam("W").dup();
+        INDArray frozenFcBefore = fast.getLayer("frozenFc1").params().dup();
         MultiDataSet ds = new MultiDataSet(xy[0], xy[1]);
         for (int i = 0; i < 3; i++) {
             fast.fit(ds);
@@ -85,6 +94,8 @@ class DecoderLayersTest {
         }
         assertThat(FastDeconvolutionTest.maxDiff(fast.params(), stock.params())).as("after 3 SGD steps").isLessThan(1e-4);
         assertThat(fast.getLayer("frozen1").getParam("W")).as("frozen weights stay").isEqualTo(frozenBefore);
+        assertThat(fast.getLayer("frozenFc1").params()).as("frozen dense weights stay").isEqualTo(frozenFcBefore);
+        assertThat(fast.getLayer("frozenFc1").getGradientsViewArray()).as("no gradient view to zero").isNull();
     }
 
     static FastConvolution.Runtime runtime(ComputationGraph g, String name) {

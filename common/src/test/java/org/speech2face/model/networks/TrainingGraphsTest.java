@@ -14,6 +14,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.speech2face.model.layers.FrozenDense;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -46,6 +48,7 @@ class TrainingGraphsTest {
         TrainingGraphs.loadFrozenVggFace(g, vgg);
         INDArray vggBefore = g.getLayer("vgg_conv3_2").params().dup();
         INDArray fdBefore = g.getLayer("fd_deconv3").params().dup();
+        INDArray fc6Before = g.getLayer(VggFace.FC6).params().dup();
 
         MultiDataSet batch = new MultiDataSet(new INDArray[] {ff}, new INDArray[] {faces, ff});
         double before = g.score(batch);
@@ -55,6 +58,21 @@ class TrainingGraphsTest {
         double after = g.score(batch);
         assertThat(after).as("loss %s -> %s", before, after).isLessThan(before * 0.9);
         assertThat(g.getLayer("vgg_conv3_2").params()).isEqualTo(vggBefore);
+        assertThat(g.getLayer(VggFace.FC6).params()).isEqualTo(fc6Before);
+        long vggParams = VggFace.parameterLayerNames().stream().filter(n -> g.getVertex(n) != null)
+                .mapToLong(n -> g.getLayer(n).numParams()).sum();
+        assertThat(vggParams).isPositive();
+        long runningStats = 0; // batch norm's running mean and variance are not trained by Adam
+        for (org.deeplearning4j.nn.api.Layer l : g.getLayers()) {
+            if (l.conf().getLayer().getLayerName().startsWith("fd_bn")) {
+                for (Map.Entry<String, INDArray> e : l.paramTable().entrySet()) {
+                    runningStats += e.getKey().equals("gamma") || e.getKey().equals("beta") ? 0 : e.getValue().length();
+                }
+            }
+        }
+        assertThat(runningStats).isPositive();
+        assertThat(g.getUpdater().getStateViewArray().length()).as("Adam's moments for the decoder's parameters alone")
+                .isEqualTo(2 * (g.numParams() - vggParams - runningStats));
         assertThat(g.getLayer("fd_deconv3").params()).isNotEqualTo(fdBefore);
 
         INDArray[] out = g.output(ff);
@@ -115,7 +133,8 @@ class TrainingGraphsTest {
             assertThat(back.toJson()).isEqualTo(json);
         }
         assertThat(confs[0].toJson()).contains(FaceImageLoss.class.getName(), CosineDistanceLoss.class.getName(),
-                Cbam.class.getName(), VggFacePreprocess.class.getName(), "FrozenLayerWithBackprop");
+                Cbam.class.getName(), VggFacePreprocess.class.getName(), "FrozenLayerWithBackprop",
+                FrozenDense.class.getName(), NoOp.class.getName());
         assertThat(confs[1].toJson()).contains(TriItemLoss.class.getName(), "\"beta1\" : 0.5", "\"epsilon\" : 1.0E-4", "Sgd");
 
         // the rebuilt tiny encoder computes the same loss from the same parameters
