@@ -10,8 +10,6 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.annotation.JsonInclude;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -30,7 +28,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 377 ms -> 15 ms.
  */
 public class FastConvolution extends ConvolutionLayer {
-    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
     private static final ActivationIdentity IDENTITY = new ActivationIdentity();
 
     /**
@@ -119,7 +116,7 @@ public class FastConvolution extends ConvolutionLayer {
             // ReLU's derivative is (z > 0), which is (relu(z) > 0): the output spares recomputing z in backprop. It
             // lives in the activation workspace, which DL4J keeps until the backward pass is done. Kept whatever
             // 'training' says: FrozenLayerWithBackprop runs its layer in inference mode, backward pass included.
-            reluOutput = PLAIN_RELU.equals(layerConf().getActivationFn()) ? out : null;
+            reluOutput = ReluFromOutput.keep(layerConf().getActivationFn(), out);
             return out;
         }
 
@@ -214,17 +211,7 @@ public class FastConvolution extends ConvolutionLayer {
          * null for other activations (their derivative needs z, which only a second forward pass gives).
          */
         private INDArray preActivationGradient(FastConvolution c, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-            if (c.getActivationFn() instanceof ActivationIdentity) {
-                return epsilon;
-            }
-            if (reluOutput == null || !java.util.Arrays.equals(reluOutput.shape(), epsilon.shape())) {
-                return null;
-            }
-            INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
-                    epsilon.shape(), 'c');
-            Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(reluOutput, epsilon).addOutputs(delta)
-                    .addFloatingPointArguments(0.0).build());
-            return delta;
+            return ReluFromOutput.preActivationGradient(c.getActivationFn(), reluOutput, epsilon, workspaceMgr);
         }
 
         /**

@@ -14,11 +14,8 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -29,7 +26,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * million parameters, 0.41 GB of gradient. Same parameters, same layout and same forward pass as DenseLayer.
  */
 public class FrozenDense extends DenseLayer {
-    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
 
     /** For Jackson. */
     public FrozenDense() {
@@ -86,7 +82,7 @@ public class FrozenDense extends DenseLayer {
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             INDArray out = super.activate(training, workspaceMgr);
             // relu'(z) = (relu(z) > 0); the output lives in the activation workspace until the backward pass is done
-            reluOutput = PLAIN_RELU.equals(layerConf().getActivationFn()) ? out : null;
+            reluOutput = ReluFromOutput.keep(layerConf().getActivationFn(), out);
             return out;
         }
 
@@ -99,14 +95,9 @@ public class FrozenDense extends DenseLayer {
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             assertInputSet(true);
-            INDArray delta;
-            if (layerConf().getActivationFn() instanceof ActivationIdentity) {
-                delta = epsilon;
-            } else if (reluOutput != null && java.util.Arrays.equals(reluOutput.shape(), epsilon.shape())) {
-                delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(), epsilon.shape(), 'c');
-                Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(reluOutput, epsilon).addOutputs(delta)
-                        .addFloatingPointArguments(0.0).build());
-            } else {
+            INDArray delta = ReluFromOutput.preActivationGradient(layerConf().getActivationFn(), reluOutput, epsilon,
+                    workspaceMgr);
+            if (delta == null) {
                 INDArray z = preOutput(true, workspaceMgr);
                 delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
             }

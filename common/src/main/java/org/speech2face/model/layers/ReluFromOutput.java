@@ -1,0 +1,46 @@
+package org.speech2face.model.layers;
+
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * dL/dz of a layer from dL/d(activation) without z: ReLU's derivative is (z > 0), which is (relu(z) > 0), so the layer's
+ * own output (kept in the activation workspace, which DL4J keeps until the backward pass is done) spares the second
+ * forward pass DL4J runs to get z.
+ */
+final class ReluFromOutput {
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
+
+    private ReluFromOutput() {
+    }
+
+    /** The output to keep for {@link #preActivationGradient}: the output itself for a plain ReLU, else null. */
+    static INDArray keep(IActivation fn, INDArray output) {
+        return PLAIN_RELU.equals(fn) ? output : null;
+    }
+
+    /**
+     * dL/dz: epsilon itself for the identity, epsilon masked by the kept output for a plain ReLU; null for any other
+     * activation, or when nothing of the right shape was kept (the caller then needs z).
+     */
+    static INDArray preActivationGradient(IActivation fn, INDArray kept, INDArray epsilon,
+                                          LayerWorkspaceMgr workspaceMgr) {
+        if (fn instanceof ActivationIdentity) {
+            return epsilon;
+        }
+        if (kept == null || !java.util.Arrays.equals(kept.shape(), epsilon.shape())) {
+            return null;
+        }
+        INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
+                epsilon.shape(), 'c');
+        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(kept, epsilon).addOutputs(delta)
+                .addFloatingPointArguments(0.0).build());
+        return delta;
+    }
+}
