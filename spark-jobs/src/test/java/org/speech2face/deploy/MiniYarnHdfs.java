@@ -37,13 +37,16 @@ final class MiniYarnHdfs implements AutoCloseable {
     private static final String NAME = "s2f-yarn";
 
     final Path confDir;
+    private final int nodeManagers;
     private final MiniDFSCluster dfs;
     private final MiniYARNCluster yarn;
     private final Configuration clientConf;
     private final YarnClient client;
 
-    private MiniYarnHdfs(Path confDir, MiniDFSCluster dfs, MiniYARNCluster yarn, Configuration clientConf) {
+    private MiniYarnHdfs(Path confDir, int nodeManagers, MiniDFSCluster dfs, MiniYARNCluster yarn,
+            Configuration clientConf) {
         this.confDir = confDir;
+        this.nodeManagers = nodeManagers;
         this.dfs = dfs;
         this.yarn = yarn;
         this.clientConf = clientConf;
@@ -106,7 +109,7 @@ final class MiniYarnHdfs implements AutoCloseable {
             both.addResource(new org.apache.hadoop.fs.Path(confDir.resolve("core-site.xml").toUri()));
             both.addResource(new org.apache.hadoop.fs.Path(confDir.resolve("yarn-site.xml").toUri()));
             both.get("fs.defaultFS"); // load now, while the files are certainly there
-            return new MiniYarnHdfs(confDir, dfs, yarn, new Configuration(both));
+            return new MiniYarnHdfs(confDir, nodeManagers, dfs, yarn, new Configuration(both));
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (yarn != null) {
                 yarn.stop();
@@ -217,10 +220,32 @@ final class MiniYarnHdfs implements AutoCloseable {
             client.stop();
         } finally {
             try {
+                stopNodeManagersAtOnce();
                 yarn.stop();
             } finally {
                 dfs.shutdown();
             }
+        }
+    }
+
+    /**
+     * A NodeManager's stop waits 10 s for the log deletions it scheduled (hours ahead, so it always waits them out);
+     * stopped one after the other, as {@code yarn.stop()} does, that is 10 s per node. {@code yarn.stop()} then finds
+     * them stopped.
+     */
+    private void stopNodeManagersAtOnce() {
+        List<Thread> stops = new ArrayList<>();
+        for (int i = 0; i < nodeManagers; i++) {
+            Thread t = new Thread(yarn.getNodeManager(i)::stop, "stop-nodemanager-" + i);
+            t.start();
+            stops.add(t);
+        }
+        try {
+            for (Thread t : stops) {
+                t.join(Duration.ofMinutes(1).toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

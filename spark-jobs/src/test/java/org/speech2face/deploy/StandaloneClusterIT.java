@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -18,6 +19,7 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -48,6 +53,8 @@ class StandaloneClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private Path jar;
     private StandaloneClusterRun run;
+    /** The failing pipeline's run, started once the main run has ended, while the other tests read its outputs. */
+    private CompletableFuture<StandaloneClusterRun> failing;
     private SparkSession spark;
 
     @BeforeAll
@@ -58,12 +65,45 @@ class StandaloneClusterIT {
         // A fresh run, but Spark's jars are kept: start-cluster.sh resolves them again only when versions change.
         deleteTree(dir, Set.of(dir.resolve("standalone/spark"), dir.resolve("standalone/spark-dist-pom.xml")));
         Files.createDirectories(dir);
-        // Two epochs per trained net: the cluster path is what this test is about, and the suite has a time budget.
-        run = new StandaloneClusterRun(ProjectFiles.ROOT, dir).run(jar, TIMEOUT, "--set", "training.epochs=2",
-                "--set", "gender.epochs=4");
+        // The assertions read datasets through a local Spark session; it starts while the cluster runs (whose
+        // drivers spend much of their time waiting on the master) rather than after.
+        Thread localSpark = new Thread(SharedSpark::session, "start-local-spark");
+        localSpark.setDaemon(true);
+        localSpark.start();
+        // One epoch per trained net: the cluster path is what this test is about (no assertion here depends on how
+        // many epochs ran, and the notebooks plot one as well as several), and the suite has a time budget.
+        run = new StandaloneClusterRun(ProjectFiles.ROOT, dir).run(jar, TIMEOUT, "--set", "training.epochs=1",
+                "--set", "gender.epochs=1");
         System.out.printf("run-pipeline.sh: exit %d after %.0f s; log %s%n", run.exitCode, run.seconds, run.log);
+        // The failing run's cluster mostly waits (daemons starting, the submit client polling); it overlaps the
+        // notebooks and the dataset checks instead of adding its time to theirs. Its own ports and state folder.
+        failing = CompletableFuture.supplyAsync(() -> {
+            try {
+                Path failingDir = Path.of("target/e2e-failing").toAbsolutePath();
+                deleteTree(failingDir, Set.of());
+                StandaloneClusterRun f = new StandaloneClusterRun(ProjectFiles.ROOT, failingDir);
+                f.reuseSparkJarsOf(run);
+                return f.run(jar, Duration.ofMinutes(5), "--set", "no.such.key=1");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }, r -> new Thread(r, "failing-pipeline-run").start());
     }
 
+    /** Whatever the tests did, the failing run has ended (and stopped its cluster) before the class ends. */
+    @AfterAll
+    void awaitTheFailingRun() throws Exception {
+        if (failing != null) {
+            try {
+                failing.get(6, TimeUnit.MINUTES);
+            } catch (ExecutionException ignored) {
+                // reported by the test that asserts on it
+            }
+        }
+    }
 
     private SparkSession spark() throws IOException {
         if (spark == null) {
@@ -82,12 +122,7 @@ class StandaloneClusterIT {
 
     @Test
     void aStageThatFailsFailsTheScriptWhichStillStopsTheCluster() throws Exception {
-        Path dir = Path.of("target/e2e-failing").toAbsolutePath();
-        deleteTree(dir, Set.of());
-        StandaloneClusterRun failing = new StandaloneClusterRun(ProjectFiles.ROOT, dir);
-        failing.reuseSparkJarsOf(run);
-
-        failing.run(jar, Duration.ofMinutes(5), "--set", "no.such.key=1");
+        StandaloneClusterRun failing = this.failing.get(6, TimeUnit.MINUTES);
 
         assertThat(failing.exitCode).as(failing.logTail(80)).isEqualTo(1);
         // submit.sh quotes the end of the failed driver's stderr: s2f's own one-line config error.

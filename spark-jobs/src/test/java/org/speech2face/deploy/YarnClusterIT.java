@@ -46,7 +46,7 @@ class YarnClusterIT {
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(8);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROOT = "/s2f-it";
-    private static final int EPOCHS = 3;
+    private static final int EPOCHS = 2;
     /** Small containers: 1 GiB heap + 512 MiB off-heap + 1 GiB overhead = 2560 MB, for the AM and each executor. */
     private static final List<String> SIZES = List.of("--executor-memory", "1g", "--executor-cores", "1",
             "--driver-memory", "1g", "--offheap", "512m");
@@ -99,7 +99,12 @@ class YarnClusterIT {
 
         // One executor for the stages before training (two cores here; every executor JVM loads the natives), two
         // for training, so that one can be lost.
-        preprocess = submit("preprocess", 1).await(STAGE_TIMEOUT);
+        YarnSubmission first = submit("preprocess", 1);
+        // The assertions read datasets through a local Spark session; it starts while this JVM waits for YARN.
+        Thread localSpark = new Thread(SharedSpark::session, "start-local-spark");
+        localSpark.setDaemon(true);
+        localSpark.start();
+        preprocess = first.await(STAGE_TIMEOUT);
         features = submit("face-features", 1).await(STAGE_TIMEOUT);
         decoder = submit("train-decoder", 2);
         killed = killAnExecutorOnceTheFirstEpochIsSaved(decoder);
