@@ -53,7 +53,7 @@ class StandaloneClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private Path jar;
     private StandaloneClusterRun run;
-    /** The failing pipeline's run, started once the main run has ended, while the other tests read its outputs. */
+    /** The failing pipeline's run: started once the main run has ended, while the other tests read its outputs. */
     private CompletableFuture<StandaloneClusterRun> failing;
     private SparkSession spark;
 
