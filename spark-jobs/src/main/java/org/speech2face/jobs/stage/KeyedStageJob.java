@@ -29,7 +29,10 @@ import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * The shape every keyed stage shares, ingest and feature stages alike: plan the input's rows, skip keys already
@@ -136,8 +139,10 @@ public abstract class KeyedStageJob implements SparkJob {
         planned = planned.persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> parseRejects = planned.filter(col("reason_code").isNotNull());
         Dataset<Row> candidates = planned.filter(col("reason_code").isNull());
-        long toDo = planned.count();
-        long toProcess = candidates.count();
+        // One pass over the persisted plan counts both.
+        Row todo = planned.agg(count(lit(1)), sum(when(col("reason_code").isNull(), 1L).otherwise(0L))).first();
+        long toDo = todo.getLong(0);
+        long toProcess = todo.isNullAt(1) ? 0 : todo.getLong(1);
         report.count(Counts.ROWS_IN, rowsIn).count(Counts.SKIPPED_EXISTING, rowsIn - toDo)
                 .count(Counts.TO_PROCESS, toProcess).count(Counts.STALE_REPLACED, stale);
         LOG.info("{}: {} rows in, {} already done, {} to process ({} replacing stale rows), {} rejected while "

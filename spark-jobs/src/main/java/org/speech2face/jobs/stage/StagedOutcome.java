@@ -72,12 +72,16 @@ final class StagedOutcome {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         long lost = missing.count();
         all = all.unionByName(missing).persist(StorageLevel.MEMORY_AND_DISK());
-        long total = all.count();
+        // The total is the sum of the counts by reason, and there are samples only when there are rejects: each
+        // further action would be one more Spark job on every run.
         Map<String, Long> byReason = new LinkedHashMap<>();
+        long total = 0;
         for (Row r : all.groupBy("reason_code").count().orderBy("reason_code").collectAsList()) {
             byReason.put(r.getString(0), r.getLong(1));
+            total += r.getLong(1);
         }
-        List<Row> samples = new ArrayList<>(all.orderBy("line", RejectsDataset.KEY).limit(100).collectAsList());
+        List<Row> samples = total == 0 ? List.of()
+                : new ArrayList<>(all.orderBy("line", RejectsDataset.KEY).limit(100).collectAsList());
         if (total > 0) {
             all.write().parquet(rejectsPath.toString());
         }

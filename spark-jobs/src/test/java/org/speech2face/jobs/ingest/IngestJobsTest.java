@@ -111,6 +111,11 @@ class IngestJobsTest {
         RunReport audio = run(new IngestAudioJob(), cfg);
         for (RunReport r : List.of(faces, audio)) {
             assertThat(r.count(KeyedStageJob.Counts.WRITTEN) + r.count(KeyedStageJob.Counts.REJECTED)).as(r.stage()).isEqualTo(rows);
+            // The executors get every row but those the plan rejects (bad CSV rows, unsafe ids, duplicates).
+            long planRejects = List.of("malformed_row", "unsafe_id", "duplicate_row").stream()
+                    .mapToLong(code -> r.rejectsByReason().getOrDefault(code, 0L)).sum();
+            assertThat(planRejects).as(r.stage()).isPositive();
+            assertThat(r.count(KeyedStageJob.Counts.TO_PROCESS)).as(r.stage()).isEqualTo(rows - planRejects);
         }
         Map<String, Long> f = reasons(root, "ingest-faces");
         Map<String, Long> a = reasons(root, "ingest-audio");
