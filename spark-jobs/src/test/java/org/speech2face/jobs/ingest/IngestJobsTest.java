@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.testing.TestSpark;
@@ -112,8 +113,8 @@ class IngestJobsTest {
         for (RunReport r : List.of(faces, audio)) {
             assertThat(r.count(KeyedStageJob.Counts.WRITTEN) + r.count(KeyedStageJob.Counts.REJECTED)).as(r.stage()).isEqualTo(rows);
             // The executors get every row but those the plan rejects (bad CSV rows, unsafe ids, duplicates).
-            long planRejects = List.of("malformed_row", "unsafe_id", "duplicate_row").stream()
-                    .mapToLong(code -> r.rejectsByReason().getOrDefault(code, 0L)).sum();
+            long planRejects = List.of(RejectReason.MALFORMED_ROW, RejectReason.UNSAFE_ID, RejectReason.DUPLICATE_ROW)
+                    .stream().mapToLong(reason -> r.rejectsByReason().getOrDefault(reason.code(), 0L)).sum();
             assertThat(planRejects).as(r.stage()).isPositive();
             assertThat(r.count(KeyedStageJob.Counts.TO_PROCESS)).as(r.stage()).isEqualTo(rows - planRejects);
         }
