@@ -18,7 +18,10 @@ public final class SparkSessions {
                 .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
                 .set("spark.sql.parquet.compression.codec", "snappy")
-                .set("spark.ui.showConsoleProgress", "false");
+                .set("spark.ui.showConsoleProgress", "false")
+                // Every dataset is a path-based Delta table.
+                .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
         // spark-submit sets the master itself; the config's value is only used when none is given.
         if (!conf.contains("spark.master")) {
             conf.setMaster(settings.master());
