@@ -112,6 +112,29 @@ public final class VideoLocator implements Serializable {
     }
 
     /**
+     * The clip's file as {@code <bytes>:<modification ms>}, or null when there is none: a reject about a video's
+     * content stays until this changes (the video was downloaded again), so a rerun does not decode it again.
+     */
+    public String fingerprint(String youtubeId, Configuration hadoopConf) throws IOException {
+        if (!YoutubeId.isSafe(youtubeId)) {
+            return null;
+        }
+        Path root = new Path(videosRoot);
+        FileSystem fs = root.getFileSystem(hadoopConf);
+        for (String ext : extensions) {
+            try {
+                FileStatus status = fs.getFileStatus(new Path(root, youtubeId + "." + ext));
+                if (status.isFile()) {
+                    return status.getLen() + ":" + status.getModificationTime();
+                }
+            } catch (FileNotFoundException absent) {
+                // try the next extension
+            }
+        }
+        return null;
+    }
+
+    /**
      * Refuses a local file that resolves (through symbolic links) to a place outside the folder {@code root}: a link
      * in a videos or voices folder must not let a job read what the configuration does not name.
      *

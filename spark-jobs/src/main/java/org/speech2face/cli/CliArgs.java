@@ -1,5 +1,7 @@
 package org.speech2face.cli;
 
+import org.speech2face.jobs.RerunSelection;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +20,9 @@ import java.util.TreeSet;
 public record CliArgs(String job, List<String> positional, String confFile, List<String> sets, boolean dryRun,
                       OptionalLong limit, boolean help, Map<String, String> options, Set<String> flags) {
     /** Options a job reads by name, without the leading dashes. */
-    static final List<String> JOB_OPTIONS = List.of("input", "output", "variant", "models-dir");
+    static final List<String> JOB_OPTIONS = List.of("input", "output", "variant", "models-dir", "only", "where");
     /** Switches a job reads by name, without the leading dashes. */
-    static final List<String> JOB_FLAGS = List.of("reference", "no-detect", "json");
+    static final List<String> JOB_FLAGS = List.of("reference", "no-detect", "json", "retry-rejects");
 
 
     /** A command line that cannot be understood; the message says which word and why. */
@@ -94,5 +96,16 @@ public record CliArgs(String job, List<String> positional, String confFile, List
             throw new UsageError(option + " needs a value.");
         }
         return argv[i];
+    }
+
+    /** The rows --retry-rejects, --only and --where ask a keyed stage to redo; a bad value is a usage error. */
+    public RerunSelection rerun() {
+        try {
+            String only = options.get("only");
+            return new RerunSelection(flags.contains("retry-rejects"),
+                    only == null ? List.of() : RerunSelection.parseKeys(only), options.get("where"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 }

@@ -6,6 +6,7 @@ import org.speech2face.config.ConfigError;
 import org.speech2face.config.ConfigLoader;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.RerunSelection;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.SparkSessions;
 import org.speech2face.jobs.report.RunReport;
@@ -75,6 +76,7 @@ public final class S2f {
      * before the session when every location is local, else as soon as it exists.
      */
     static int runJobs(List<SparkJob> jobs, CliArgs args, S2fConfig config, PrintStream out) throws Exception {
+        RerunSelection rerun = args.rerun();
         Preflight preflight = new Preflight(jobs, args, config);
         if (preflight.local() && preflight.run(new Configuration(), out) == Preflight.Verdict.NOTHING_TO_DO) {
             return 0;
@@ -89,7 +91,7 @@ public final class S2f {
                 return 0;
             }
             String runId = JobContext.newRunId();
-            JobContext ctx = new JobContext(spark, config, runId, args.dryRun(), args.limit());
+            JobContext ctx = new JobContext(spark, config, runId, args.dryRun(), args.limit(), rerun);
             for (SparkJob job : jobs) {
                 RunReport report = job.run(ctx);
                 out.println(summary(report));
@@ -122,6 +124,10 @@ public final class S2f {
         b.append("  --profile NAME   short for --set model.profile=NAME\n");
         b.append("  --dry-run        plan and report what would be done; read no media, write nothing\n");
         b.append("  --limit N        only the first N rows of the CSV (in file order)\n");
+        b.append("  --retry-rejects  also redo rows rejected for their content (by default only new rows and\n");
+        b.append("                   rows whose reject is retryable, or whose input file changed, are redone)\n");
+        b.append("  --only KEYS      redo exactly these clip_ids (comma-separated), whatever their outcome\n");
+        b.append("  --where SQL      redo exactly the planned rows matching this condition (e.g. youtube_id = 'x')\n");
         b.append("  generate --input VOICE|FOLDER --output FACE.png|FOLDER [--variant ID]\n");
         b.append("  show-config [--reference]   the effective config, or the reference of every key\n\njobs:\n");
         for (String name : Commands.names()) {

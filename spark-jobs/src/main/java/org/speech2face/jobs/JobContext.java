@@ -16,9 +16,14 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What every stage of one s2f invocation shares: the session, the validated config, a run id that names staging
- * folders and reports, and the launcher's --dry-run and --limit switches.
+ * folders and reports, and the launcher's --dry-run, --limit and rerun switches.
  */
-public record JobContext(SparkSession spark, S2fConfig config, String runId, boolean dryRun, OptionalLong limit) {
+public record JobContext(SparkSession spark, S2fConfig config, String runId, boolean dryRun, OptionalLong limit,
+                         RerunSelection rerun) {
+
+    public JobContext(SparkSession spark, S2fConfig config, String runId, boolean dryRun, OptionalLong limit) {
+        this(spark, config, runId, dryRun, limit, RerunSelection.NONE);
+    }
 
     public static String newRunId() {
         return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))

@@ -1,6 +1,7 @@
 package org.speech2face.cli;
 
 import org.junit.jupiter.api.Test;
+import org.speech2face.jobs.RerunSelection;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -56,5 +57,27 @@ class CliArgsTest {
         out.reset();
         assertThat(S2f.run(new String[]{"show-config", "--set", "model.profile=paper"}, o, e)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("profile=paper");
+    }
+
+    @Test
+    void rerunSwitchesSelectRowsAndBadOnesAreRefusedBeforeSpark() {
+        RerunSelection none = CliArgs.parse("ingest-faces").rerun();
+        assertThat(none.selects()).isFalse();
+        assertThat(none.retryRejects()).isFalse();
+        RerunSelection r = CliArgs.parse("ingest-faces", "--retry-rejects", "--only", "aaaaaaaaaaa_0, bbbbbbbbbbb_100",
+                "--where", "youtube_id = 'ccccccccccc'").rerun();
+        assertThat(r.retryRejects()).isTrue();
+        assertThat(r.only()).containsExactly("aaaaaaaaaaa_0", "bbbbbbbbbbb_100");
+        assertThat(r.where()).isEqualTo("youtube_id = 'ccccccccccc'");
+        assertThat(r.selects()).isTrue();
+        assertThatThrownBy(() -> CliArgs.parse("x", "--only", "a,,b").rerun()).isInstanceOf(CliArgs.UsageError.class)
+                .hasMessageContaining("'a,,b'");
+        assertThatThrownBy(() -> CliArgs.parse("x", "--where", "youtube_id = = 'x").rerun())
+                .isInstanceOf(CliArgs.UsageError.class).hasMessageContaining("--where 'youtube_id = = 'x'");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(S2f.run(new String[]{"ingest-faces", "--where", "((", "--set", "data.root=/nonexistent-s2f"},
+                new PrintStream(new ByteArrayOutputStream()), e)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--where '((' is not a SQL condition");
     }
 }

@@ -162,8 +162,8 @@ class PreflightTest {
                 .contains("dry run: 3 rejected while parsing {duplicate_row=1, malformed_row=1, unsafe_id=1}\n")
                 .contains("dry run: 3 clips to ingest: 2 with a video under " + videos + ", 1 without one (missing_file)\n");
         // The Spark plan of each stage agrees with what was counted without Spark, and adds what is already done.
-        assertThat(out()).contains("ingest-faces (dry run): rows_in 6, skipped_existing 0, to_process 3,")
-                .contains("ingest-audio (dry run): rows_in 6, skipped_existing 0, to_process 3,")
+        assertThat(out()).contains("ingest-faces (dry run): rows_in 6, unchanged 0, new 6, retried 0, replaced 0, to_process 3,")
+                .contains("ingest-audio (dry run): rows_in 6, unchanged 0, new 6, retried 0, replaced 0, to_process 3,")
                 .contains("parse_rejects 3");
         assertThat(root).doesNotExist();
     }

@@ -1,5 +1,7 @@
 package org.speech2face.deploy;
 
+import org.speech2face.testing.Tables;
+
 import com.amazonaws.services.s3.AmazonS3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -147,7 +149,7 @@ class S3PreprocessIT {
     void aSecondRunFindsEveryClipDone() throws Exception {
         for (String stage : STAGES) {
             JsonNode report = secondReports.get(stage);
-            assertThat(report.get("counts").path("skipped_existing").asLong()).as(stage).isEqualTo(ROWS);
+            assertThat(report.get("counts").path("unchanged").asLong()).as(stage).isEqualTo(ROWS);
             assertThat(report.get("counts").path("written").asLong()).as(stage).isZero();
         }
     }
@@ -174,7 +176,7 @@ class S3PreprocessIT {
         JsonNode c = report.get("counts");
         // The summary line names each counter with its value; compare the ones both the line and the report have.
         String line = printed.lines().filter(l -> l.startsWith(stage + ": ")).reduce((a, b) -> b).orElse("");
-        for (String counter : List.of("rows_in", "skipped_existing", "to_process", "written", "rejected")) {
+        for (String counter : List.of("rows_in", "unchanged", "to_process", "written", "rejected")) {
             assertThat(c.get(counter)).as("counter %s in %s's report", counter, stage).isNotNull();
             assertThat(line).as("%s's summary line", stage).contains(" " + counter + " " + c.get(counter).asLong() + ",");
         }
@@ -184,13 +186,15 @@ class S3PreprocessIT {
     private SparkSession session() {
         SparkSession.Builder b = SparkSession.builder().master("local[1]").appName("s3-read-back")
                 .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.ui.enabled", "false");
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
         s3.s3aSettings().forEach((k, v) -> b.config("spark.hadoop." + k, v));
         return b.getOrCreate();
     }
 
-    /** The one place this test reads a dataset (Parquet today). */
+    /** The one place this test reads a dataset (through Delta). */
     private static Dataset<Row> read(SparkSession spark, String path) {
-        return spark.read().parquet(path);
+        return Tables.read(spark, path);
     }
 }

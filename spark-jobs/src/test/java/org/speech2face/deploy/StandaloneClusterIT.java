@@ -1,5 +1,7 @@
 package org.speech2face.deploy;
 
+import org.speech2face.testing.Tables;
+
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -175,7 +177,7 @@ class StandaloneClusterIT {
                 assertThat(stdout).as("summary line of " + stage).anyMatch(l -> l.startsWith(stage + ": "));
             }
             if (c.has("rows_in")) {
-                long sum = c.path("skipped_existing").asLong() + c.path("written").asLong() + c.path("rejected").asLong();
+                long sum = c.path("unchanged").asLong() + c.path("written").asLong() + c.path("rejected").asLong();
                 assertThat(sum).as(stage + ": skipped + written + rejected").isEqualTo(c.get("rows_in").asLong());
                 assertThat(c.path("accounted").asLong(sum)).as(stage + ": accounted").isEqualTo(sum);
             }
@@ -205,16 +207,24 @@ class StandaloneClusterIT {
         assertThat(rows("prior_convergence")).isEqualTo(reports.get("face-prior").get("counts").get("convergence_rows").asLong());
         assertThat(run.dataRoot.resolve("models/gender/gender-classifier.zip")).isNotEmptyFile();
 
-        Row face = spark().read().parquet(dataset("faces")).select("image").first();
+        Row face = Tables.read(spark(), dataset("faces")).select("image").first();
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(face.getAs(0)));
         assertThat(img.getWidth()).isEqualTo(224);
         assertThat(img.getHeight()).isEqualTo(224);
-        Row spec = spark().read().parquet(dataset("spectrograms")).select("frames", "bins", "spec").first();
+        Row spec = Tables.read(spark(), dataset("spectrograms")).select("frames", "bins", "spec").first();
         assertThat(((byte[]) spec.getAs(2)).length).isEqualTo(spec.getInt(0) * spec.getInt(1) * 2 * Float.BYTES);
 
-        // Whatever later stages write (models, reports): every Parquet folder under the data root reads.
-        for (Path dir : parquetFolders()) {
-            assertThat(spark().read().parquet(dir.toString()).count()).as(dir.toString()).isNotNegative();
+        // Whatever later stages write (models, reports): every Parquet file under the data root belongs to a Delta
+        // table, and every table reads.
+        List<Path> tables = deltaTables();
+        assertThat(tables).isNotEmpty();
+        for (Path dir : tables) {
+            assertThat(Tables.read(spark(), dir.toString()).count()).as(dir.toString()).isNotNegative();
+        }
+        try (Stream<Path> s = Files.walk(run.dataRoot)) {
+            assertThat(s.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .filter(p -> !p.toString().contains("/_staging/")))
+                    .as("Parquet files outside a Delta table").allMatch(p -> tables.stream().anyMatch(p::startsWith));
         }
     }
 
@@ -253,12 +263,13 @@ class StandaloneClusterIT {
     }
 
     private long rows(String name) throws IOException {
-        return spark().read().parquet(dataset(name)).count();
+        return Tables.read(spark(), dataset(name)).count();
     }
 
     private long rejects(String stage) throws IOException {
-        Path dir = run.dataRoot.resolve("rejects/stage=" + stage);
-        return Files.exists(dir) ? spark().read().parquet("file:" + dir).count() : 0;
+        Path dir = run.dataRoot.resolve("rejects");
+        return Files.exists(dir.resolve("_delta_log")) ? Tables.read(spark(), "file:" + dir)
+                .filter(org.apache.spark.sql.functions.col("stage").equalTo(stage)).count() : 0;
     }
 
     /** Every stage's {@code _reports/latest.json} under the data root, by stage. */
@@ -274,10 +285,9 @@ class StandaloneClusterIT {
         return out;
     }
 
-    private List<Path> parquetFolders() throws IOException {
-        Pattern part = Pattern.compile(".*\\.parquet$");
+    private List<Path> deltaTables() throws IOException {
         try (Stream<Path> s = Files.walk(run.dataRoot)) {
-            return s.filter(p -> part.matcher(p.getFileName().toString()).matches())
+            return s.filter(p -> p.getFileName().toString().equals("_delta_log"))
                     .filter(p -> !p.toString().contains("/_staging/")).map(Path::getParent).distinct().toList();
         }
     }

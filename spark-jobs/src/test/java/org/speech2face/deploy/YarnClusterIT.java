@@ -1,5 +1,7 @@
 package org.speech2face.deploy;
 
+import org.speech2face.testing.Tables;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.fs.FileSystem;
@@ -152,7 +154,7 @@ class YarnClusterIT {
         for (String[] stage : List.of(new String[]{"ingest-faces", "faces"}, new String[]{"ingest-audio", "spectrograms"})) {
             JsonNode c = latestReport(stage[1]).get("counts");
             assertThat(c.get("rows_in").asLong()).as(stage[0]).isEqualTo(csvLines);
-            assertThat(c.get("written").asLong() + c.get("rejected").asLong() + c.path("skipped_existing").asLong())
+            assertThat(c.get("written").asLong() + c.get("rejected").asLong() + c.path("unchanged").asLong())
                     .as(stage[0] + ": written + rejected + skipped").isEqualTo(csvLines);
             assertThat(rows(stage[1])).as(stage[1] + " rows on HDFS").isEqualTo(c.get("written").asLong()).isPositive();
             assertThat(latestReport(stage[1]).get("rejects_by_reason").path("missing_file").asLong()).isEqualTo(1);
@@ -304,6 +306,6 @@ class YarnClusterIT {
         if (spark == null) {
             spark = SharedSpark.session();
         }
-        return spark.read().parquet(cluster.hdfsUri() + ROOT + "/" + dataset).count();
+        return Tables.read(spark, cluster.hdfsUri() + ROOT + "/" + dataset).count();
     }
 }

@@ -17,7 +17,6 @@ import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.SeededSample;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
-import org.speech2face.jobs.io.DatasetCommitter;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.RunReport;
@@ -75,10 +74,6 @@ public final class EvaluateJob implements SparkJob, FaceApiUser {
         RunReport report = new RunReport(name(), ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(reports.toString())
                 .config(ctx.config().rendered());
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
-        DatasetCommitter committer = new DatasetCommitter(ctx.fs(layout.rootPath()));
-        if (!ctx.dryRun()) {
-            committer.recover(layout.stagingRoot(name())).notes().forEach(report::note);
-        }
         EvaluationPlan plan;
         try {
             plan = EvaluationPlan.make(ctx, report);
@@ -114,8 +109,9 @@ public final class EvaluateJob implements SparkJob, FaceApiUser {
             originals.put(r.getString(0), r.getAs(1));
         }
         clips.unpersist();
-        EvaluationOutputs.write(ctx, plan, scores, figureClips, originals, staging, committer, report);
+        EvaluationOutputs.write(ctx, plan, scores, figureClips, originals, report);
         scores.unpersist();
+        ctx.fs(staging).delete(staging, true);
         report.finish();
         Path md = RunReportWriter.write(report, layout.runReports(DataLayout.REPORTS), ctx.hadoopConf());
         LOG.info("evaluate: {} models on {} test clips; report {}", plan.models().size(), testClips, md);

@@ -6,6 +6,7 @@ import org.apache.spark.sql.Row;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.Split;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.io.DeltaTables;
 import org.speech2face.jobs.io.GenderLabels;
 import org.speech2face.model.io.GenderModelStore;
 import org.speech2face.contracts.FaceFeaturesDataset;
@@ -106,7 +107,7 @@ final class EvaluationInputs {
      * (then only variants without a gendered prior have clips to evaluate).
      */
     private static Dataset<Row> predictedGender(JobContext ctx) throws IOException {
-        if (!ctx.fs(ctx.layout().dataset(DataLayout.GENDER)).exists(ctx.layout().dataset(DataLayout.GENDER))) {
+        if (!DeltaTables.exists(ctx.spark(), ctx.layout().dataset(DataLayout.GENDER))) {
             return ctx.spark().emptyDataFrame().select(lit(null).cast("string").as("p_clip"),
                     lit(null).cast("string").as("predicted"));
         }

@@ -7,7 +7,7 @@ import org.apache.spark.sql.Row;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.io.AtomicFiles;
-import org.speech2face.jobs.io.DatasetCommitter;
+import org.speech2face.jobs.io.DeltaTables;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.contracts.FeatureNetwork;
@@ -42,7 +42,7 @@ final class EvaluationOutputs {
     }
 
     static void write(JobContext ctx, EvaluationPlan plan, Dataset<Row> scores, List<String> figureClips,
-                      Map<String, byte[]> originals, Path staging, DatasetCommitter committer, RunReport report)
+                      Map<String, byte[]> originals, RunReport report)
             throws IOException {
         Configuration conf = ctx.hadoopConf();
         Path reports = ctx.layout().dataset(DataLayout.REPORTS);
@@ -58,23 +58,23 @@ final class EvaluationOutputs {
                     ctx.runId()));
         }
         ctx.spark().sparkContext().setJobDescription("evaluate: write the tables");
-        Map<String, Path> staged = new LinkedHashMap<>();
-        staged.put(TABLE4, write(ctx, t4, Table4.SCHEMA, new Path(staging, TABLE4)));
+        // Each table is replaced atomically on its own; a run that dies between two leaves the others as the last
+        // run wrote them, and the next run replaces all four.
+        DeltaTables.replace(ctx.spark(), ctx.spark().createDataFrame(t4, Table4.SCHEMA).coalesce(1),
+                new Path(reports, TABLE4));
+        List<String> written = new ArrayList<>(List.of(TABLE4, CLIP_SCORES));
         for (Map.Entry<String, List<Row>> e : attributes.entrySet()) {
             String name = e.getKey().equals("gender") ? TABLE5 : TABLE6;
-            staged.put(name, write(ctx, e.getValue(), AttributeTable.SCHEMA, new Path(staging, name)));
+            DeltaTables.replace(ctx.spark(), ctx.spark().createDataFrame(e.getValue(), AttributeTable.SCHEMA)
+                    .coalesce(1), new Path(reports, name));
+            written.add(name);
         }
-        Path clipScores = new Path(staging, CLIP_SCORES);
-        scores.drop("face").coalesce(1).write().parquet(clipScores.toString());
-        staged.put(CLIP_SCORES, clipScores);
-        List<String> deletes = new ArrayList<>();
-        for (String name : List.of(TABLE4, TABLE5, TABLE6, CLIP_SCORES)) {
-            committer.partFiles(new Path(reports, name)).forEach(p -> deletes.add(p.toString()));
+        DeltaTables.replace(ctx.spark(), scores.drop("face").coalesce(1), new Path(reports, CLIP_SCORES));
+        for (String name : List.of(TABLE5, TABLE6)) {
+            if (!written.contains(name)) {
+                DeltaTables.clear(ctx.spark(), new Path(reports, name));
+            }
         }
-        List<DatasetCommitter.Move> moves = new ArrayList<>();
-        staged.forEach((name, from) -> moves.add(new DatasetCommitter.Move(from.toString(),
-                new Path(reports, name).toString())));
-        committer.commit(staging, new DatasetCommitter.Plan(ctx.runId(), deletes, moves));
 
         ReportTable table4 = Table4.table(t4, dim, plan.decoder().profile(), retrieval);
         tableFiles(reports, TABLE4, List.of(table4, Table4.paper()),
@@ -140,7 +140,7 @@ final class EvaluationOutputs {
             png(dir, "fig5_loss.png", loss, report, conf);
         }
         Path priorsDir = ctx.layout().dataset(DataLayout.PRIORS);
-        BufferedImage priors = !ctx.fs(priorsDir).exists(priorsDir) ? null : EvaluationFigures.priors(
+        BufferedImage priors = !DeltaTables.exists(ctx.spark(), priorsDir) ? null : EvaluationFigures.priors(
                 EvaluationInputs.allPriors(ctx, plan.vggfaceId()), new FaceDecoding(plan.decoder().graph(
                         ClipScorer.DECODER_KIND, conf), plan.decoder().modelProfile()));
         if (priors == null) {
@@ -148,11 +148,6 @@ final class EvaluationOutputs {
         } else {
             png(dir, "fig2_priors.png", priors, report, conf);
         }
-    }
-
-    private static Path write(JobContext ctx, List<Row> rows, org.apache.spark.sql.types.StructType schema, Path to) {
-        ctx.spark().createDataFrame(rows, schema).coalesce(1).write().parquet(to.toString());
-        return to;
     }
 
     private static void tableFiles(Path reports, String name, List<ReportTable> tables, Map<String, Object> json,

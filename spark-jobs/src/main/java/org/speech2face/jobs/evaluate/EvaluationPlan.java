@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.speech2face.config.EvaluateSettings;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.io.DeltaTables;
 import org.speech2face.contracts.GenderDataset;
 import org.speech2face.jobs.models.FaceApiFiles;
 import org.speech2face.jobs.report.RunReport;
@@ -64,7 +65,7 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
         EvaluateSettings es = ctx.config().evaluate();
         FaceApiFiles faceApi = ctx.dryRun() ? null : FaceApiFiles.ship(ctx, faceApiUse(es));
         Path priorsDir = layout.dataset(DataLayout.PRIORS);
-        PriorSelection selected = ctx.fs(priorsDir).exists(priorsDir)
+        PriorSelection selected = DeltaTables.exists(ctx.spark(), priorsDir)
                 ? EvaluationInputs.priors(ctx, vggfaceId) : PriorSelection.NONE;
         VariantPriors priors = selected.variantPriors();
         TrainedModels.Encoders found = TrainedModels.encoders(layout, ctx.hadoopConf(), ClipScorer.ENCODER_KIND);

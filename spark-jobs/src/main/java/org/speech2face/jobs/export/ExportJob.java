@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.NpyFormat;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.io.DeltaTables;
+import org.speech2face.jobs.io.SourceDataset;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.contracts.FacesDataset;
 import org.speech2face.contracts.GenderDataset;
@@ -162,7 +164,7 @@ public final class ExportJob implements SparkJob {
     /** The dataset read with its contract's schema, or empty when the stage that makes it has not run. */
     private static Optional<Dataset<Row>> optional(JobContext ctx, String name, StructType schema) throws IOException {
         Path dir = ctx.layout().dataset(name);
-        return ctx.fs(dir).exists(dir) ? Optional.of(ctx.spark().read().schema(schema).parquet(dir.toString()))
+        return DeltaTables.exists(ctx.spark(), dir) ? Optional.of(SourceDataset.read(ctx, name, schema, name))
                 : Optional.empty();
     }
 

@@ -6,6 +6,7 @@ import org.speech2face.jobs.models.FaceApiFiles;
 import org.speech2face.jobs.models.FaceApiUser;
 import org.speech2face.jobs.models.VggFaceSource;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -102,8 +103,8 @@ public final class FaceFeaturesJob extends KeyedStageJob implements FaceApiUser 
     }
 
     @Override
-    protected Dataset<Row> reusableKeys(JobContext ctx, Dataset<Row> existing) {
-        return existing.filter(col("vggface_id").equalTo(weightsId(ctx)));
+    protected Column reusable(JobContext ctx) {
+        return col("vggface_id").equalTo(weightsId(ctx));
     }
 
     @Override

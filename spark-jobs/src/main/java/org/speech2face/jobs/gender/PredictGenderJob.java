@@ -2,6 +2,7 @@ package org.speech2face.jobs.gender;
 
 import org.speech2face.model.io.GenderModelStore;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -84,8 +85,8 @@ public final class PredictGenderJob extends KeyedStageJob {
     }
 
     @Override
-    protected Dataset<Row> reusableKeys(JobContext ctx, Dataset<Row> existing) {
-        return existing.filter(col("gender_model_id").equalTo(modelId(ctx)));
+    protected Column reusable(JobContext ctx) {
+        return col("gender_model_id").equalTo(modelId(ctx));
     }
 
     @Override

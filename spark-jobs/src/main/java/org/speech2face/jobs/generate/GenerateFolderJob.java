@@ -1,6 +1,7 @@
 package org.speech2face.jobs.generate;
 
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -146,9 +147,9 @@ public final class GenerateFolderJob extends KeyedStageJob {
     }
 
     @Override
-    protected Dataset<Row> reusableKeys(JobContext ctx, Dataset<Row> existing) {
+    protected Column reusable(JobContext ctx) {
         String model = recipe == null ? "unavailable" : recipe.modelId();
-        return existing.filter(col("model_id").equalTo(model).and(col("output_dir").equalTo(outputDir(ctx).toString())));
+        return col("model_id").equalTo(model).and(col("output_dir").equalTo(outputDir(ctx).toString()));
     }
 
     @Override

@@ -1,7 +1,11 @@
 package org.speech2face.jobs.ingest;
 
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
@@ -13,6 +17,7 @@ import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.KeyedStageJob;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
 
 /**
  * The ingest stages: the plan is the AVSpeech CSV (parsed, deduplicated), and each clip is decoded from its
@@ -38,6 +43,18 @@ public abstract class IngestJob extends KeyedStageJob {
         ctx.spark().sparkContext().setJobDescription(name() + ": read and plan " + cfg.input().csv());
         files = CsvFiles.list(cfg.input().csv(), ctx.hadoopConf());
         return CsvInput.read(ctx.spark(), files, ctx.limit(), cfg.split());
+    }
+
+    /** The video's size and mtime, looked up on executors and only for rows rejected for their content. */
+    @Override
+    protected Column inputFingerprint(JobContext ctx) {
+        S2fConfig cfg = ctx.config();
+        VideoLocator locator = new VideoLocator(cfg.input().videos(), cfg.input().videoExtensions(),
+                cfg.ingest().localTmp());
+        HadoopConf conf = new HadoopConf(ctx.hadoopConf());
+        UserDefinedFunction fingerprint = udf((UDF1<String, String>) id -> locator.fingerprint(id, conf.get()),
+                DataTypes.StringType).asNondeterministic();
+        return fingerprint.apply(col("youtube_id"));
     }
 
     @Override

@@ -100,8 +100,18 @@ final class ProcessPartition implements MapPartitionsFunction<Row, Row> {
             }
 
             private void reject(Row planned, String key, AvSpeechSegment seg, RejectReason reason, String message) {
-                sink.write(key, seg.youtubeId(), seg.line(), reason.code(), message, planned.getString(1));
+                sink.write(key, seg.youtubeId(), seg.line(), reason.code(), message, planned.getString(1),
+                        reason.retryable() ? null : fingerprint(seg.youtubeId()));
                 rejected.add(1);
+            }
+
+            /** The video's size and mtime, so a content reject is retried once the file is replaced. */
+            private String fingerprint(String youtubeId) {
+                try {
+                    return locator.fingerprint(youtubeId, conf.get());
+                } catch (IOException e) {
+                    return null;
+                }
             }
 
             private java.nio.file.Path localVideo(String youtubeId) throws RejectException, IOException {

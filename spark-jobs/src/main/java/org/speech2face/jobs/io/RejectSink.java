@@ -36,6 +36,12 @@ public final class RejectSink implements AutoCloseable {
     }
 
     public void write(String key, String youtubeId, Long line, String reasonCode, String message, String input) {
+        write(key, youtubeId, line, reasonCode, message, input, null);
+    }
+
+    /** A reject about the content of an input file, with the file's {@code <bytes>:<mtime ms>} (may be null). */
+    public void write(String key, String youtubeId, Long line, String reasonCode, String message, String input,
+                      String inputFingerprint) {
         Map<String, Object> rec = new LinkedHashMap<>();
         rec.put(RejectsDataset.KEY, key);
         rec.put("youtube_id", youtubeId);
@@ -44,6 +50,7 @@ public final class RejectSink implements AutoCloseable {
         rec.put("message", message);
         rec.put("input", input);
         rec.put("run_id", runId);
+        rec.put(RejectsDataset.FINGERPRINT, inputFingerprint);
         try {
             if (out == null) {
                 TaskContext tc = TaskContext.get();

@@ -8,8 +8,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.speech2face.jobs.JobContext;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -22,23 +20,20 @@ public final class SourceDataset {
     }
 
     /**
-     * The dataset {@code name} under the data root, read with {@code schema} (so an empty folder reads as no rows).
+     * The Delta table {@code name} under the data root, its columns in {@code schema}'s order.
      * When it does not exist: no rows in a dry run, else an error that names the stage that makes it.
      */
     public static Dataset<Row> read(JobContext ctx, String name, StructType schema, String producedBy) {
         Path dir = ctx.layout().dataset(name);
-        try {
-            if (!ctx.fs(dir).exists(dir)) {
-                if (ctx.dryRun()) {
-                    return ctx.spark().createDataFrame(List.of(), schema);
-                }
-                throw new IllegalStateException("There is no " + name + "/ dataset under " + ctx.config().dataRoot()
-                        + "; run " + producedBy + " first.");
+        if (!DeltaTables.exists(ctx.spark(), dir)) {
+            if (ctx.dryRun()) {
+                return ctx.spark().createDataFrame(List.of(), schema);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not look for " + dir + ".", e);
+            throw new IllegalStateException("There is no " + name + "/ dataset under " + ctx.config().dataRoot()
+                    + "; run " + producedBy + " first.");
         }
-        return ctx.spark().read().schema(schema).parquet(dir.toString());
+        return DeltaTables.read(ctx.spark(), dir).select(java.util.Arrays.stream(schema.fieldNames())
+                .map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new));
     }
 
     /**

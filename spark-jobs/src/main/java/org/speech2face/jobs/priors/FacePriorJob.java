@@ -17,7 +17,7 @@ import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.models.ConfiguredFeatures;
 import org.speech2face.jobs.io.GenderLabels;
 import org.speech2face.model.io.GenderModelStore;
-import org.speech2face.jobs.io.DatasetCommitter;
+import org.speech2face.jobs.io.DeltaTables;
 import org.speech2face.contracts.FaceFeaturesDataset;
 import org.speech2face.contracts.GenderDataset;
 import org.speech2face.contracts.PriorsDataset;
@@ -77,11 +77,6 @@ public final class FacePriorJob implements SparkJob {
         RunReport report = new RunReport(name(), ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(target.toString())
                 .config(cfg.rendered());
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
-        FileSystem fs = ctx.fs(layout.rootPath());
-        DatasetCommitter committer = new DatasetCommitter(fs);
-        if (!ctx.dryRun()) {
-            committer.recover(layout.stagingRoot(name())).notes().forEach(report::note);
-        }
 
         ConfiguredFeatures vgg;
         try {
@@ -162,18 +157,11 @@ public final class FacePriorJob implements SparkJob {
             }
         }
 
-        Path staging = layout.staging(name(), ctx.runId());
-        Path data = new Path(staging, "priors");
-        Path conv = new Path(staging, "convergence");
-        ctx.spark().createDataFrame(priors, PriorsDataset.SCHEMA).coalesce(1).write().parquet(data.toString());
-        ctx.spark().createDataFrame(convergence, PriorsDataset.CONVERGENCE).coalesce(1).write()
-                .parquet(conv.toString());
-        List<String> deletes = new ArrayList<>();
-        committer.partFiles(target).forEach(p -> deletes.add(p.toString()));
-        committer.partFiles(convergenceTarget).forEach(p -> deletes.add(p.toString()));
-        committer.commit(staging, new DatasetCommitter.Plan(ctx.runId(), deletes, List.of(
-                new DatasetCommitter.Move(data.toString(), target.toString()),
-                new DatasetCommitter.Move(conv.toString(), convergenceTarget.toString()))));
+        // Two tables, each replaced in one commit: the priors last, so a run that dies between the two leaves the
+        // previous priors beside new convergence rows (diagnostics only), and the next run replaces both.
+        DeltaTables.replace(ctx.spark(), ctx.spark().createDataFrame(convergence, PriorsDataset.CONVERGENCE)
+                .coalesce(1), convergenceTarget);
+        DeltaTables.replace(ctx.spark(), ctx.spark().createDataFrame(priors, PriorsDataset.SCHEMA).coalesce(1), target);
 
         report.count(Counts.WRITTEN, priors.size()).count(Counts.CONVERGENCE_ROWS, convergence.size())
                 .figure("aggregate_seconds", Math.round(seconds * 1000) / 1000.0)

@@ -1,13 +1,13 @@
 package org.speech2face.jobs.stage;
 
-import org.speech2face.jobs.io.ExistingKeys;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,43 +16,50 @@ import org.speech2face.contracts.DataLayout;
 import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
-import org.speech2face.jobs.io.DatasetCommitter;
 import org.speech2face.contracts.RejectsDataset;
 import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.ProgressLogger;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 /**
- * The shape every keyed stage shares, ingest and feature stages alike: plan the input's rows, skip keys already
- * written or rejected, process the rest on executors, stage output and rejects, and commit both at once. The
- * invariant the report checks: rows in = skipped + written + rejected.
+ * The shape every keyed stage shares, ingest and feature stages alike: plan the input's rows, decide by each key's
+ * last outcome which to do ({@link OutcomePlan}), process those on executors into a staging folder, and MERGE the
+ * rejects and then the rows into their Delta tables by key ({@link StageCommit}). The invariant the report checks:
+ * rows in = unchanged + written + rejected.
  *
  * <p>A subclass plans (a frame with the {@link #PLAN_COLUMNS}, {@code reason_code} set on rows already known to be
- * bad) and processes the candidates into Parquet under a staging folder. Output rows whose key is planned again
- * (under {@code overwrite}, or because {@link #reusableKeys} disowns them, e.g. features of other weights) are
- * replaced, never duplicated.
+ * bad) and processes the candidates into Parquet under the staging folder. Output rows whose key is done again
+ * (under {@code overwrite}, {@code --only}/{@code --where}, or because {@link #reusable} disowns them, e.g. features
+ * of other weights) are replaced, never duplicated.
  */
 public abstract class KeyedStageJob implements SparkJob {
     private static final Logger LOG = LoggerFactory.getLogger(KeyedStageJob.class);
+    /** A staging folder this old belongs to a run that died before committing, not to one still running. */
+    private static final long STALE_STAGING_MS = 24L * 3_600_000;
 
-    /** What a keyed stage counts; {@code rows_in = skipped_existing + written + rejected = accounted}. */
+    /**
+     * What a keyed stage counts: {@code rows_in = unchanged + new + retried + replaced}, and
+     * {@code rows_in = unchanged + written + rejected = accounted}.
+     */
     public enum Counts implements Counter {
         /** Input rows planned (after --limit). */
         ROWS_IN,
-        /** Rows whose key was written or rejected by an earlier run. */
-        SKIPPED_EXISTING,
+        /** Rows whose last outcome stands: written from the current inputs, or rejected for their content. */
+        UNCHANGED,
+        /** Rows done this run whose key no run had seen. */
+        NEW,
+        /** Rows done this run whose last outcome was a reject (retryable, input changed, or asked for). */
+        RETRIED,
+        /** Rows done this run that had an output row (overwrite, --only/--where, or made from other weights). */
+        REPLACED,
         /** Rows handed to the executors. */
         TO_PROCESS,
         /** Existing output rows made from other inputs (other weights, an older model) that this run replaces. */
@@ -61,7 +68,7 @@ public abstract class KeyedStageJob implements SparkJob {
         PARSE_REJECTS,
         WRITTEN,
         REJECTED,
-        /** skipped + written + rejected; the run fails if it is not rows_in. */
+        /** unchanged + written + rejected; the run fails if it is not rows_in. */
         ACCOUNTED
     }
 
@@ -92,9 +99,20 @@ public abstract class KeyedStageJob implements SparkJob {
     protected abstract void process(JobContext ctx, Dataset<Row> candidates, long count, Path data, Path taskRejects,
                                     LongAccumulator written, LongAccumulator rejected) throws Exception;
 
-    /** The existing output rows a re-run keeps; by default all. Rows not kept count as stale and are redone. */
-    protected Dataset<Row> reusableKeys(JobContext ctx, Dataset<Row> existingOutput) {
-        return existingOutput;
+    /**
+     * Which existing output rows a rerun keeps, as a predicate over the output table; by default all. Rows it
+     * refuses (made from other weights, an older model) count as stale and are redone.
+     */
+    protected Column reusable(JobContext ctx) {
+        return lit(true);
+    }
+
+    /**
+     * The current {@code <bytes>:<mtime>} of a planned row's input file, as a column over the plan, or null when
+     * the stage's input is not a file; a reject about a file's content stands only while this is unchanged.
+     */
+    protected Column inputFingerprint(JobContext ctx) {
+        return null;
     }
 
     /** Checks what must hold before anything is read (e.g. that the weights exist); throws a clear error if not. */
@@ -111,47 +129,42 @@ public abstract class KeyedStageJob implements SparkJob {
         DataLayout layout = ctx.layout();
         String stage = name();
         Path target = layout.dataset(datasetName());
-        Path rejectsDir = layout.rejects(stage);
+        Path rejectsTable = layout.dataset(DataLayout.REJECTS);
         Path staging = layout.staging(stage, ctx.runId());
         FileSystem fs = ctx.fs(layout.rootPath());
-        DatasetCommitter committer = new DatasetCommitter(fs);
-        RunReport report = new RunReport(stage, ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(target.toString())
-                .config(cfg.rendered());
+        RunReport report = new RunReport(stage, ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun())
+                .output(target.toString()).config(cfg.rendered());
         ctx.spark().sparkContext().setJobGroup(stage, stage + ": " + summary(), false);
         preflight(ctx);
 
-        if (!ctx.dryRun()) {
-            committer.recover(layout.stagingRoot(stage)).notes().forEach(report::note);
-        }
         ctx.spark().sparkContext().setJobDescription(stage + ": read and plan the input");
-        Dataset<Row> planned = plan(ctx);
-        long rowsIn = planned.count();
-        long stale = 0;
-        if (!cfg.overwrite()) {
-            Dataset<Row> existing = ExistingKeys.of(ctx.spark(), committer, target, "clip_id", d -> reusableKeys(ctx, d));
-            Dataset<Row> done = existing.union(ExistingKeys.of(ctx.spark(), committer, rejectsDir, RejectsDataset.KEY,
-                    d -> d));
-            Dataset<Row> all = ExistingKeys.of(ctx.spark(), committer, target, "clip_id", d -> d);
-            stale = planned.join(all, planned.col("key").equalTo(all.col("done_key")), "left_semi")
-                    .join(done, planned.col("key").equalTo(done.col("done_key")), "left_anti").count();
-            planned = planned.join(done, planned.col("key").equalTo(done.col("done_key")), "left_anti");
+        OutcomePlan plan;
+        try {
+            plan = OutcomePlan.of(ctx, stage, plan(ctx), target, rejectsTable, reusable(ctx), inputFingerprint(ctx));
+        } catch (Exception e) { // Spark's AnalysisException, undeclared in Scala
+            if (ctx.rerun().where() == null || !(e instanceof AnalysisException ae)) {
+                throw e;
+            }
+            throw new IllegalArgumentException("--where '" + ctx.rerun().where() + "' does not fit " + stage
+                    + "'s plan: " + ae.getSimpleMessage(), e);
         }
-        planned = planned.persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> planned = plan.todo;
         Dataset<Row> parseRejects = planned.filter(col("reason_code").isNotNull());
         Dataset<Row> candidates = planned.filter(col("reason_code").isNull());
-        // One pass over the persisted plan counts both.
-        Row todo = planned.agg(count(lit(1)), sum(when(col("reason_code").isNull(), 1L).otherwise(0L))).first();
-        long toDo = todo.getLong(0);
-        long toProcess = todo.isNullAt(1) ? 0 : todo.getLong(1);
-        report.count(Counts.ROWS_IN, rowsIn).count(Counts.SKIPPED_EXISTING, rowsIn - toDo)
-                .count(Counts.TO_PROCESS, toProcess).count(Counts.STALE_REPLACED, stale);
-        LOG.info("{}: {} rows in, {} already done, {} to process ({} replacing stale rows), {} rejected while "
-                + "planning.", stage, rowsIn, rowsIn - toDo, toProcess, stale, toDo - toProcess);
+        long rowsIn = plan.rowsIn;
+        long toDo = rowsIn - plan.unchanged;
+        long toProcess = plan.toProcess;
+        report.count(Counts.ROWS_IN, rowsIn).count(Counts.UNCHANGED, plan.unchanged).count(Counts.NEW, plan.fresh)
+                .count(Counts.RETRIED, plan.retried).count(Counts.REPLACED, plan.replaced)
+                .count(Counts.TO_PROCESS, toProcess).count(Counts.STALE_REPLACED, plan.stale);
+        LOG.info("{}: {} rows in, {} unchanged, {} to do ({} new, {} retried, {} replaced), {} rejected while "
+                + "planning.", stage, rowsIn, plan.unchanged, toDo, plan.fresh, plan.retried, plan.replaced,
+                toDo - toProcess);
         describe(ctx, report);
         if (ctx.dryRun()) {
             countReasons(parseRejects, report);
             report.count(Counts.PARSE_REJECTS, toDo - toProcess).note("Dry run: no input was processed and nothing written.");
-            planned.unpersist();
+            plan.release();
             return report.finish();
         }
 
@@ -169,27 +182,30 @@ public abstract class KeyedStageJob implements SparkJob {
         }
         double processSeconds = (System.nanoTime() - t0) / 1e9;
 
-        ctx.spark().sparkContext().setJobDescription(stage + ": stage rejects and commit");
+        ctx.spark().sparkContext().setJobDescription(stage + ": commit rejects, then rows");
         StagedOutcome outcome = StagedOutcome.collect(ctx.spark(), fs, data, taskRejects, parseRejects, candidates,
                 ctx.runId());
-        List<String> deletes = new ArrayList<>();
-        if (cfg.overwrite() || stale > 0) {
-            deletes.addAll(Overwrite.retainOthers(ctx.spark(), committer, target, "clip_id", planned, data));
+        if (outcome.hasRejects() || plan.retried > 0) {
+            StageCommit.rejects(ctx.spark(), rejectsTable, stage, outcome.writtenKeys(),
+                    outcome.hasRejects() ? outcome.rejects() : null, planned.filter(col("had_reject")).select("key"));
         }
-        if (cfg.overwrite()) {
-            deletes.addAll(Overwrite.retainOthers(ctx.spark(), committer, rejectsDir, RejectsDataset.KEY, planned,
-                    outcome.rejectsPath()));
+        Dataset<Row> rejectedRows = outcome.hasRejects() && plan.replaced > 0
+                ? outcome.rejects().select(col(RejectsDataset.KEY).as("key")) : null;
+        if (outcome.written() > 0 || rejectedRows != null) {
+            StageCommit.rows(ctx.spark(), target, schema(), data, outcome.written() > 0, rejectedRows);
         }
-        List<DatasetCommitter.Move> moves = List.of(
-                new DatasetCommitter.Move(data.toString(), target.toString()),
-                new DatasetCommitter.Move(outcome.rejectsPath().toString(), rejectsDir.toString()));
-        committer.commit(staging, new DatasetCommitter.Plan(ctx.runId(), deletes, moves));
-        planned.unpersist();
+        outcome.release();
+        plan.release();
+        List<String> removed = StageCommit.cleanStaging(fs, layout.stagingRoot(stage), staging, STALE_STAGING_MS);
+        if (!removed.isEmpty()) {
+            report.note("Deleted the staging of run(s) " + String.join(", ", removed) + ", which stopped more than "
+                    + STALE_STAGING_MS / 3_600_000 + " hours ago before committing; their rows were redone.");
+        }
 
         report.count(Counts.WRITTEN, outcome.written()).count(Counts.REJECTED, outcome.rejectedTotal());
         outcome.byReason().forEach(report::rejectReason);
         outcome.samples(cfg.reportSampleRejects()).forEach(report::sampleReject);
-        long accounted = (rowsIn - toDo) + outcome.written() + outcome.rejectedTotal();
+        long accounted = plan.unchanged + outcome.written() + outcome.rejectedTotal();
         report.count(Counts.ACCOUNTED, accounted);
         if (accounted != rowsIn) {
             throw new IllegalStateException(stage + " accounted for " + accounted + " of " + rowsIn
@@ -203,8 +219,8 @@ public abstract class KeyedStageJob implements SparkJob {
                 .headline(unit() + "_per_second", round(toProcess / Math.max(processSeconds, 1e-9)));
         report.finish();
         Path md = RunReportWriter.write(report, layout.runReports(datasetName()), ctx.hadoopConf());
-        LOG.info("{}: {} written, {} rejected, {} skipped; report {}", stage, outcome.written(),
-                outcome.rejectedTotal(), rowsIn - toDo, md);
+        LOG.info("{}: {} written, {} rejected, {} unchanged; report {}", stage, outcome.written(),
+                outcome.rejectedTotal(), plan.unchanged, md);
         return report;
     }
 
@@ -235,6 +251,7 @@ public abstract class KeyedStageJob implements SparkJob {
     /** A plan's rows as rows of the rejects contract. */
     static Column[] rejectColumns(String runId) {
         return new Column[]{col("key").as(RejectsDataset.KEY), col("youtube_id"), col("line"), col("reason_code"),
-                col("message"), col("raw").as("input"), lit(runId).as("run_id")};
+                col("message"), col("raw").as("input"), lit(runId).as("run_id"),
+                lit(null).cast(DataTypes.StringType).as(RejectsDataset.FINGERPRINT)};
     }
 }

@@ -22,20 +22,25 @@ import static org.apache.spark.sql.functions.when;
 
 /**
  * After the processing write: counts what was written, turns the task-side reject files, the parse rejects and
- * any row that produced neither into one staged rejects dataset. A reject whose clip was nonetheless written (a
- * failed attempt, then a successful retry) is dropped, so a row is never both output and reject.
+ * any row that produced neither into this run's rejects, held in memory until they are committed. A reject whose
+ * clip was nonetheless written (a failed attempt, then a successful retry) is dropped, so a row is never both
+ * output and reject.
  */
 final class StagedOutcome {
-    private final Path rejectsPath;
+    private final Dataset<Row> writtenKeys;
+    private final Dataset<Row> rejects;
+    private final Dataset<Row> missing;
     private final long written;
     private final long rejectedTotal;
     private final long lost;
     private final Map<String, Long> byReason;
     private final List<Row> samples;
 
-    private StagedOutcome(Path rejectsPath, long written, long rejectedTotal, long lost, Map<String, Long> byReason,
-                          List<Row> samples) {
-        this.rejectsPath = rejectsPath;
+    private StagedOutcome(Dataset<Row> writtenKeys, Dataset<Row> rejects, Dataset<Row> missing, long written,
+                          long rejectedTotal, long lost, Map<String, Long> byReason, List<Row> samples) {
+        this.writtenKeys = writtenKeys;
+        this.rejects = rejects;
+        this.missing = missing;
         this.written = written;
         this.rejectedTotal = rejectedTotal;
         this.lost = lost;
@@ -45,7 +50,6 @@ final class StagedOutcome {
 
     static StagedOutcome collect(SparkSession spark, FileSystem fs, Path data, Path taskRejects,
                                  Dataset<Row> parseRejects, Dataset<Row> candidates, String runId) throws IOException {
-        Path rejectsPath = new Path(data.getParent(), "rejects");
         Dataset<Row> writtenKeys = fs.exists(data)
                 ? spark.read().parquet(data.toString()).select(col("clip_id"))
                 : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
@@ -82,17 +86,27 @@ final class StagedOutcome {
         }
         List<Row> samples = total == 0 ? List.of()
                 : new ArrayList<>(all.orderBy("line", RejectsDataset.KEY).limit(100).collectAsList());
-        if (total > 0) {
-            all.write().parquet(rejectsPath.toString());
-        }
-        all.unpersist();
-        missing.unpersist();
-        writtenKeys.unpersist();
-        return new StagedOutcome(rejectsPath, written, total, lost, byReason, samples);
+        return new StagedOutcome(writtenKeys, all, missing, written, total, lost, byReason, samples);
     }
 
-    Path rejectsPath() {
-        return rejectsPath;
+    /** This run's rejects ({@code RejectsDataset.SCHEMA}), cached until {@link #release}. */
+    Dataset<Row> rejects() {
+        return rejects;
+    }
+
+    boolean hasRejects() {
+        return rejectedTotal > 0;
+    }
+
+    /** The clip_ids this run wrote, one column {@code clip_id}. */
+    Dataset<Row> writtenKeys() {
+        return writtenKeys;
+    }
+
+    void release() {
+        rejects.unpersist();
+        missing.unpersist();
+        writtenKeys.unpersist();
     }
 
     long written() {

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.testing.Tables;
+
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -83,14 +85,14 @@ class EvaluateJobTest {
         report = TestSpark.run(spark, new EvaluateJob(), cfg);
         // a later test reruns evaluate with age labels and the other recogniser
         firstTable6 = Files.readString(root.resolve("reports/table6.md"));
-        firstTable5 = spark.read().parquet(root.resolve("reports/table5").toString()).collectAsList();
+        firstTable5 = Tables.read(spark, root.resolve("reports/table5").toString()).collectAsList();
         firstTable5Md = Files.readString(root.resolve("reports/table5.md"));
     }
 
 
     static Map<String, Row> table4() {
         Map<String, Row> out = new LinkedHashMap<>();
-        for (Row r : spark.read().parquet(root.resolve("reports/table4").toString()).collectAsList()) {
+        for (Row r : Tables.read(spark, root.resolve("reports/table4").toString()).collectAsList()) {
             out.put(r.getAs("model"), r);
         }
         return out;
@@ -144,15 +146,15 @@ class EvaluateJobTest {
                 .load(2).graph();
         float[] neutral = null;
         int largest = 0;
-        for (Row r : spark.read().parquet(root.resolve("priors").toString()).filter(col("name").equalTo("neutral"))
+        for (Row r : Tables.read(spark, root.resolve("priors").toString()).filter(col("name").equalTo("neutral"))
                 .collectAsList()) {
             if (r.<Integer>getAs("n") > largest) {
                 largest = r.getAs("n");
                 neutral = PriorsDataset.feature(r);
             }
         }
-        List<Row> test = spark.read().parquet(root.resolve("face_features").toString()).filter(col("split").equalTo("test"))
-                .join(spark.read().parquet(root.resolve("spectrograms").toString()).select("clip_id", "spec"), "clip_id")
+        List<Row> test = Tables.read(spark, root.resolve("face_features").toString()).filter(col("split").equalTo("test"))
+                .join(Tables.read(spark, root.resolve("spectrograms").toString()).select("clip_id", "spec"), "clip_id")
                 .collectAsList();
         double[] sums = new double[6];
         for (Row r : test) {
@@ -177,10 +179,10 @@ class EvaluateJobTest {
 
     /** The test clips with Ff, the spectrogram, the crop and the predicted voice gender, as evaluate joins them. */
     static List<Row> testClips() {
-        return spark.read().parquet(root.resolve("face_features").toString()).filter(col("split").equalTo("test"))
-                .join(spark.read().parquet(root.resolve("spectrograms").toString()).select("clip_id", "spec"), "clip_id")
-                .join(spark.read().parquet(root.resolve("faces").toString()).select("clip_id", "image"), "clip_id")
-                .join(spark.read().parquet(root.resolve("gender").toString()).select("clip_id", "predicted"), "clip_id")
+        return Tables.read(spark, root.resolve("face_features").toString()).filter(col("split").equalTo("test"))
+                .join(Tables.read(spark, root.resolve("spectrograms").toString()).select("clip_id", "spec"), "clip_id")
+                .join(Tables.read(spark, root.resolve("faces").toString()).select("clip_id", "image"), "clip_id")
+                .join(Tables.read(spark, root.resolve("gender").toString()).select("clip_id", "predicted"), "clip_id")
                 .collectAsList();
     }
 
@@ -188,7 +190,7 @@ class EvaluateJobTest {
     static float[] largestPrior(String name) {
         float[] prior = null;
         int largest = 0;
-        for (Row r : spark.read().parquet(root.resolve("priors").toString()).filter(col("name").equalTo(name))
+        for (Row r : Tables.read(spark, root.resolve("priors").toString()).filter(col("name").equalTo(name))
                 .collectAsList()) {
             if (r.<Integer>getAs("n") > largest) {
                 largest = r.getAs("n");
@@ -390,7 +392,7 @@ class EvaluateJobTest {
         assertThat(t5.get("rows")).hasSize(6 * 3);
         assertThat(Files.readString(root.resolve("reports/_reports/" + report.runId() + ".md"))).contains("Table 4")
                 .contains("Table 5").contains("Table 6 is not available");
-        assertThat(spark.read().parquet(root.resolve("reports/clip_scores").toString()).count())
+        assertThat(Tables.read(spark, root.resolve("reports/clip_scores").toString()).count())
                 .isEqualTo(5 + 5 + 5 + 5 + 5 + 3);
     }
 
@@ -402,7 +404,7 @@ class EvaluateJobTest {
         FaceGridFigure.Layout at = FaceGridFigure.layout(rows, 5, EvaluationFigures.CELL);
         assertThat(fig6.getWidth()).isEqualTo(at.width());
         assertThat(fig6.getHeight()).isEqualTo(at.height());
-        List<String> clips = new ArrayList<>(EvaluateJob.figureClips(spark.read().parquet(
+        List<String> clips = new ArrayList<>(EvaluateJob.figureClips(Tables.read(spark, 
                 root.resolve("face_features").toString()).filter(col("split").equalTo("test")), cfg.evaluate()));
         assertThat(clips).hasSize(5);
         int half = EvaluationFigures.CELL / 2;
@@ -437,9 +439,9 @@ class EvaluateJobTest {
         RunReport again = TestSpark.run(spark, new EvaluateJob(), SampleModels.config(root, "evaluate.age-labels=" + ages,
                 "evaluate.recogniser.kind=logistic-fc7"));
         assertThat(table4()).hasSize(5);
-        assertThat(spark.read().parquet(root.resolve("reports/table5").toString()).count()).isEqualTo(6 * 3);
+        assertThat(Tables.read(spark, root.resolve("reports/table5").toString()).count()).isEqualTo(6 * 3);
         Map<String, Long> elderClips = new LinkedHashMap<>();
-        for (Row r : spark.read().parquet(root.resolve("reports/table6").toString()).collectAsList()) {
+        for (Row r : Tables.read(spark, root.resolve("reports/table6").toString()).collectAsList()) {
             assertThat(r.<String>getAs("group")).isIn("young", "mid-age", "elder", "total");
             if (r.<String>getAs("group").equals("elder")) {
                 elderClips.put(r.getAs("model"), r.getAs("clips"));

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.export;
 
+import org.speech2face.testing.Tables;
+
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.spark.sql.Row;
@@ -114,12 +116,12 @@ class ExportJobTest {
         List<Row> specs = new ArrayList<>();
         SPEC.forEach((clip, spec) -> specs.add(RowFactory.create(clip, youtubeId(clip), "train", 6.0, false, 16000,
                 FRAMES, BINS, spec, 0.1)));
-        spark.createDataFrame(faces, FacesDataset.SCHEMA).write().parquet(root.resolve("faces").toString());
-        spark.createDataFrame(specs, SpectrogramsDataset.SCHEMA).write().parquet(root.resolve("spectrograms").toString());
+        spark.createDataFrame(faces, FacesDataset.SCHEMA).write().format("delta").save(root.resolve("faces").toString());
+        spark.createDataFrame(specs, SpectrogramsDataset.SCHEMA).write().format("delta").save(root.resolve("spectrograms").toString());
         if (withGender) {
             List<Row> gender = List.of(GenderDataset.toRow(clip('c'), youtubeId(clip('c')), "val", 0.75, "m"),
                     GenderDataset.toRow(clip('d'), youtubeId(clip('d')), "val", 0.25, "m"));
-            spark.createDataFrame(gender, GenderDataset.SCHEMA).write().parquet(root.resolve("gender").toString());
+            spark.createDataFrame(gender, GenderDataset.SCHEMA).write().format("delta").save(root.resolve("gender").toString());
         }
         return root;
     }

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.features;
 
+import org.speech2face.testing.Tables;
+
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.spark.sql.Dataset;
@@ -32,6 +34,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.Duration;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +88,7 @@ class FaceFeaturesJobTest {
             }
         }
         rows.add(face(BAD, "zzzzzzzzzzz", "this is not a PNG".getBytes()));
-        spark.createDataFrame(rows, FacesDataset.SCHEMA).write().parquet(root.resolve("faces").toString());
+        spark.createDataFrame(rows, FacesDataset.SCHEMA).write().format("delta").save(root.resolve("faces").toString());
     }
 
     static Row face(String clipId, String youtubeId, byte[] image) {
@@ -118,10 +123,10 @@ class FaceFeaturesJobTest {
         assertThat(first.count(KeyedStageJob.Counts.ROWS_IN)).isEqualTo(7);
         assertThat(first.count(KeyedStageJob.Counts.WRITTEN)).isEqualTo(6);
         assertThat(first.count(KeyedStageJob.Counts.REJECTED)).isEqualTo(1);
-        assertThat(first.count(KeyedStageJob.Counts.SKIPPED_EXISTING) + first.count(KeyedStageJob.Counts.WRITTEN) + first.count(KeyedStageJob.Counts.REJECTED))
+        assertThat(first.count(KeyedStageJob.Counts.UNCHANGED) + first.count(KeyedStageJob.Counts.WRITTEN) + first.count(KeyedStageJob.Counts.REJECTED))
                 .isEqualTo(first.count(KeyedStageJob.Counts.ROWS_IN));
         assertThat(first.rejectsByReason()).containsExactly(Map.entry("undecodable_image", 1L));
-        List<Row> rejects = spark.read().parquet(root.resolve("rejects/stage=face-features").toString()).collectAsList();
+        List<Row> rejects = Tables.rejects(spark, root, "face-features").collectAsList();
         assertThat(rejects).hasSize(1);
         assertThat(rejects.get(0).<String>getAs("row_or_clip")).isEqualTo(BAD);
         assertThat(rejects.get(0).<String>getAs("reason_code")).isEqualTo("undecodable_image");
@@ -142,7 +147,7 @@ class FaceFeaturesJobTest {
      */
     @Test
     void featuresAreFc7BeforeReluAndFc8OfAReferenceForwardPass() throws Exception {
-        Dataset<Row> ff = spark.read().parquet(root.resolve("face_features").toString());
+        Dataset<Row> ff = Tables.read(spark, root.resolve("face_features").toString());
         assertThat(ff.columns()).contains("clip_id", "youtube_id", "split", "fc7", "fc8", "vggface_id");
         ModelProfile tiny = ModelProfile.TINY;
         Row r = ff.filter("clip_id = 'face000000x_0'").first();
@@ -152,7 +157,7 @@ class FaceFeaturesJobTest {
         assertThat(fc7).hasSize(tiny.featureDim());
         assertThat(fc8).hasSize(tiny.identities());
 
-        Row face = spark.read().parquet(root.resolve("faces").toString()).filter("clip_id = 'face000000x_0'").first();
+        Row face = Tables.read(spark, root.resolve("faces").toString()).filter("clip_id = 'face000000x_0'").first();
         BufferedImage img = ImageIO.read(new ByteArrayInputStream(face.getAs("image")));
         float[] pixels = AreaResizeReference.rgbChannelsFirst(img, tiny.faceSize());
         ComputationGraph g = VggFaceWeights.random(4242, tiny).graph();
@@ -190,32 +195,33 @@ class FaceFeaturesJobTest {
         RunReport again = run(spark, new FaceFeaturesJob(), cfg);
         assertThat(again.count(KeyedStageJob.Counts.WRITTEN)).isZero();
         assertThat(again.count(KeyedStageJob.Counts.REJECTED)).isZero();
-        assertThat(again.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isEqualTo(7);
+        assertThat(again.count(KeyedStageJob.Counts.UNCHANGED)).isEqualTo(7);
         assertThat(dataFiles(root.resolve("face_features"))).isEqualTo(before);
     }
 
     /**
-     * What a run killed inside its commit leaves: its staging folder with the commit plan (here one killed after its
-     * last move, before deleting the folder), and one killed before committing leaves staging without a plan. The
-     * next run names both in its report, clears them and writes nothing twice.
+     * A run killed before its MERGE commits nothing (Delta commits are atomic) and leaves only its staging folder.
+     * The next run deletes leftovers older than a day and names them, but keeps a recent one: it may belong to a
+     * run still going on the same data root.
      */
     @Test
-    void theNextRunNamesRunsKilledDuringOrBeforeTheirCommit() throws Exception {
+    void theNextRunClearsTheStagingOfLongDeadRunsOnly() throws Exception {
         Path staging = root.resolve("_staging").resolve("face-features");
-        Files.createDirectories(staging.resolve("killed-in-commit"));
-        Files.writeString(staging.resolve("killed-in-commit").resolve("_COMMIT"),
-                "{\"runId\":\"killed-in-commit\",\"deletes\":[],\"moves\":[]}");
-        Files.createDirectories(staging.resolve("killed-before-commit").resolve("data"));
-        Files.writeString(staging.resolve("killed-before-commit").resolve("data").resolve("part-0.parquet"), "partial");
+        Path dead = staging.resolve("killed-yesterday");
+        Path recent = staging.resolve("maybe-running");
+        Files.createDirectories(dead.resolve("data"));
+        Files.writeString(dead.resolve("data").resolve("part-0.parquet"), "partial");
+        Files.setLastModifiedTime(dead, FileTime.from(Instant.now().minus(Duration.ofHours(30))));
+        Files.createDirectories(recent.resolve("data"));
         Set<Path> before = dataFiles(root.resolve("face_features"));
 
         RunReport next = run(spark, new FaceFeaturesJob(), cfg);
 
-        assertThat(next.notes()).anyMatch(n -> n.contains("killed-in-commit") && n.contains("killed during their commit"));
-        assertThat(next.notes()).anyMatch(n -> n.contains("killed-before-commit") && n.contains("before committing"));
-        assertThat(staging.resolve("killed-in-commit")).doesNotExist();
-        assertThat(staging.resolve("killed-before-commit")).doesNotExist();
-        assertThat(next.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isEqualTo(7);
+        assertThat(next.notes()).anyMatch(n -> n.contains("killed-yesterday") && n.contains("before committing"));
+        assertThat(next.notes()).noneMatch(n -> n.contains("maybe-running"));
+        assertThat(dead).doesNotExist();
+        assertThat(recent).exists();
+        assertThat(next.count(KeyedStageJob.Counts.UNCHANGED)).isEqualTo(7);
         assertThat(dataFiles(root.resolve("face_features"))).isEqualTo(before);
     }
 
@@ -227,8 +233,8 @@ class FaceFeaturesJobTest {
         RunReport swapped = run(spark, new FaceFeaturesJob(), config(other, "", "vggface.weights=random:7"));
         assertThat(swapped.count(KeyedStageJob.Counts.STALE_REPLACED)).isEqualTo(6);
         assertThat(swapped.count(KeyedStageJob.Counts.WRITTEN)).isEqualTo(6);
-        assertThat(swapped.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isEqualTo(1); // the reject stands
-        List<Row> rows = spark.read().parquet(other.resolve("face_features").toString()).collectAsList();
+        assertThat(swapped.count(KeyedStageJob.Counts.UNCHANGED)).isEqualTo(1); // the reject stands
+        List<Row> rows = Tables.read(spark, other.resolve("face_features").toString()).collectAsList();
         assertThat(rows).hasSize(6);
         assertThat(rows.stream().map(r -> r.<String>getAs("vggface_id")).collect(Collectors.toSet()))
                 .containsExactly("random:7/tiny");

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.generate;
 
+import org.speech2face.testing.Tables;
+
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -115,7 +117,7 @@ class GenerateTest {
         ComputationGraph decoder = new Checkpoints(root.resolve("models/decoder/default").toUri().toString(), conf)
                 .load(2).graph();
         SparkSession spark = SharedSpark.session();
-        Row prior = spark.read().parquet(root.resolve("priors").toString()).filter(col("name").equalTo("neutral"))
+        Row prior = Tables.read(spark, root.resolve("priors").toString()).filter(col("name").equalTo("neutral"))
                 .orderBy(col("n").desc()).first();
         float[] neutral = PriorsDataset.feature(prior);
         var sf = encoder.output(false, Nd4j.create(SpectrogramInput.channelsFirst(data, 598, 257),
@@ -203,14 +205,14 @@ class GenerateTest {
         assertThat(Files.exists(out.resolve("tooshort.png"))).isFalse();
         SparkSession spark = SharedSpark.session();
         Map<String, Row> rejects = new java.util.TreeMap<>();
-        spark.read().parquet(root.resolve("rejects/stage=generate").toString()).collectAsList()
+        Tables.rejects(spark, root, "generate").collectAsList()
                 .forEach(row -> rejects.put(row.<String>getAs("reason_code"), row));
         assertThat(rejects).containsOnlyKeys("too_short", "outside_root");
         assertThat(rejects.get("too_short").<String>getAs("row_or_clip")).endsWith("/folder/tooshort.wav");
         assertThat(rejects.get("outside_root").<String>getAs("message")).isEqualTo("linked.wav in " + folder
                 + " (the folder given to generate) is a link to " + voices.resolve("voice.wav").toRealPath()
                 + ", outside that folder; it is not read.");
-        assertThat(spark.read().parquet(root.resolve("generated").toString()).count()).isEqualTo(3);
+        assertThat(Tables.read(spark, root.resolve("generated").toString()).count()).isEqualTo(3);
         // the face of the folder run is the face of a single run on the same file
         Path single = voices.resolve("single-first.png");
         assertThat(s2f("generate", "--input", folder.resolve("first.wav").toString(), "--output", single.toString())

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.ingest;
 
+import org.speech2face.testing.Tables;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -181,20 +183,20 @@ class HostileInputsIT {
     /** The one place this test reads a dataset (a switch of the table format changes only this). */
     private static Dataset<Row> dataset(Path dir) {
         SparkSession spark = SharedSpark.session();
-        return spark.read().parquet(dir.toString());
+        return Tables.read(spark, dir.toString());
     }
 
     private static Map<String, String> outcomes(Path root, String dataset, String stage) {
         Map<String, String> out = new TreeMap<>();
         dataset(root.resolve(dataset)).select("clip_id").collectAsList().forEach(r -> out.put(r.getString(0), "written"));
-        dataset(root.resolve("rejects/stage=" + stage)).select("row_or_clip", "reason_code").collectAsList()
+        Tables.rejects(SharedSpark.session(), root, stage).select("row_or_clip", "reason_code").collectAsList()
                 .forEach(r -> assertThat(out.put(r.getString(0), r.getString(1))).as(r.getString(0)).isNull());
         return out;
     }
 
     private static Map<String, String> messages(Path root, String stage) {
         Map<String, String> out = new TreeMap<>();
-        dataset(root.resolve("rejects/stage=" + stage)).select("row_or_clip", "message").collectAsList()
+        Tables.rejects(SharedSpark.session(), root, stage).select("row_or_clip", "message").collectAsList()
                 .forEach(r -> out.put(r.getString(0), r.getString(1)));
         return out;
     }

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.ingest;
 
+import org.speech2face.testing.Tables;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.speech2face.testing.TestSpark.SAMPLE;
@@ -64,7 +66,7 @@ class IngestFacesSsdTest {
         assertThat(first.count(KeyedStageJob.Counts.ROWS_IN)).isEqualTo(ROWS);
         assertThat(first.count(KeyedStageJob.Counts.WRITTEN) + first.count(KeyedStageJob.Counts.REJECTED))
                 .isEqualTo(ROWS);
-        List<Row> faces = spark.read().parquet(root.resolve("faces").toString()).collectAsList();
+        List<Row> faces = Tables.read(spark, root.resolve("faces").toString()).collectAsList();
         assertThat(faces).hasSize((int) first.count(KeyedStageJob.Counts.WRITTEN)).hasSizeGreaterThanOrEqualTo(3);
         for (Row r : faces) {
             assertThat(r.<String>getAs("detector")).isEqualTo("ssd-mobilenet");

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.ingest;
 
+import org.speech2face.testing.Tables;
+
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,8 +30,8 @@ import static org.speech2face.testing.TestSpark.config;
 import static org.speech2face.testing.TestSpark.sorted;
 
 /**
- * A real kill: the s2f command runs in a child JVM and is killed with SIGKILL while its tasks write; then the job
- * is run again and must equal a clean run, with nothing of the killed run ever visible to readers.
+ * A real kill: the s2f command runs in a child JVM and is killed with SIGKILL in the middle of its rows MERGE; then
+ * the job is run again and must equal a clean run, with nothing of the killed MERGE ever visible to readers.
  */
 @Tag("slow")
 @ExtendWith(SharedSpark.class)
@@ -83,42 +85,43 @@ class IngestInterruptionTest {
                 "--conf", conf.toString()));
         Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("child.log").toFile()).start();
-        Path staging = killed.resolve("_staging/ingest-faces");
+        // The rejects MERGE commits first; the kill comes while the rows MERGE writes its files into faces/.
+        Path faces = killed.resolve("faces");
         long deadline = System.nanoTime() + 180_000_000_000L;
-        while (!writing(staging) && child.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        while (!mergeWriting(faces) && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
-        assertThat(child.isAlive()).as("the child was still running when its tasks began writing; log: "
+        assertThat(child.isAlive()).as("the child was still running when the rows MERGE began writing; log: "
                 + tmp.resolve("child.log")).isTrue();
         child.destroyForcibly().waitFor();
 
-        assertThat(TestSpark.files(killed.resolve("faces"))).as("nothing of the killed run is visible").isEmpty();
+        assertThat(Tables.read(spark, faces.toString()).count()).as("nothing of the killed MERGE is visible").isZero();
+        long standing = Tables.rejects(spark, killed, "ingest-faces").filter("reason_code <> 'missing_file'").count();
         RunReport rerun = new IngestFacesJob().run(
                 new JobContext(spark, killedCfg, JobContext.newRunId(), false, OptionalLong.empty()));
-        assertThat(rerun.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isZero();
-        assertThat(rerun.count(KeyedStageJob.Counts.WRITTEN) + rerun.count(KeyedStageJob.Counts.REJECTED))
-                .as("the rerun redoes every row of the killed run").isEqualTo(rerun.count(KeyedStageJob.Counts.ROWS_IN))
-                .isPositive();
-        for (String ds : List.of("faces", "rejects/stage=ingest-faces")) {
-            String key = ds.equals("faces") ? "clip_id" : "row_or_clip";
-            assertThat(sorted(spark.read().parquet(killed.resolve(ds).toString()), key))
-                    .as(ds).isEqualTo(sorted(spark.read().parquet(clean.resolve(ds).toString()), key));
-        }
-        try (Stream<Path> left = Files.list(staging)) {
-            assertThat(left).isEmpty();
+        assertThat(rerun.count(KeyedStageJob.Counts.UNCHANGED)).as("the killed run's committed content rejects")
+                .isEqualTo(standing);
+        assertThat(rerun.count(KeyedStageJob.Counts.WRITTEN)).as("the rerun writes every face of the killed run")
+                .isEqualTo(Tables.read(spark, clean.resolve("faces").toString()).count()).isPositive();
+        assertThat(sorted(Tables.read(spark, faces.toString()), "clip_id"))
+                .isEqualTo(sorted(Tables.read(spark, clean.resolve("faces").toString()), "clip_id"));
+        assertThat(sorted(Tables.rejects(spark, killed, "ingest-faces"), "row_or_clip"))
+                .isEqualTo(sorted(Tables.rejects(spark, clean, "ingest-faces"), "row_or_clip"));
+        try (Stream<Path> left = Files.list(killed.resolve("_staging/ingest-faces"))) {
+            assertThat(left).as("only the killed run's staging stays, until it is a day old").hasSize(1);
         }
     }
 
-    /** True once a task has opened an output file under a run's staging folder. */
-    private static boolean writing(Path staging) throws IOException {
-        if (!Files.isDirectory(staging)) {
+    /** True once a Parquet file is being written into the table folder (outside its log): a MERGE is under way. */
+    private static boolean mergeWriting(Path table) throws IOException {
+        if (!Files.isDirectory(table)) {
             return false;
         }
-        try (Stream<Path> s = Files.walk(staging)) {
-            return s.anyMatch(p -> Files.isRegularFile(p) && (p.toString().contains("_temporary")
-                    || p.toString().contains("task-rejects")));
+        try (Stream<Path> s = Files.walk(table)) {
+            return s.anyMatch(p -> Files.isRegularFile(p) && !p.toString().contains("_delta_log")
+                    && p.getFileName().toString().contains(".parquet"));
         } catch (java.io.UncheckedIOException e) {
-            return false; // a folder vanished while walking: Spark is moving files, look again
+            return false;
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.ingest;
 
+import org.speech2face.testing.Tables;
+
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.spark.sql.Dataset;
@@ -57,7 +59,7 @@ class IngestJobsTest {
     }
 
     static Map<String, Long> reasons(Path root, String stage) {
-        return spark.read().parquet(root.resolve("rejects/stage=" + stage).toString())
+        return Tables.rejects(spark, root, stage)
                 .groupBy("reason_code").count().collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1)));
     }
@@ -73,7 +75,7 @@ class IngestJobsTest {
         assertThat(faces.count(KeyedStageJob.Counts.WRITTEN) + faces.count(KeyedStageJob.Counts.REJECTED)).isEqualTo(rows);
         assertThat(faces.rejectsByReason()).containsEntry("missing_file", 1L);
 
-        Dataset<Row> f = spark.read().parquet(root.resolve("faces").toString());
+        Dataset<Row> f = Tables.read(spark, root.resolve("faces").toString());
         assertThat(f.count()).isEqualTo(faces.count(KeyedStageJob.Counts.WRITTEN));
         for (Row r : f.collectAsList()) {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.getAs("image")));
@@ -86,7 +88,7 @@ class IngestJobsTest {
 
         RunReport audio = run(new IngestAudioJob(), cfg);
         assertThat(audio.count(KeyedStageJob.Counts.WRITTEN) + audio.count(KeyedStageJob.Counts.REJECTED)).isEqualTo(rows);
-        Dataset<Row> s = spark.read().parquet(root.resolve("spectrograms").toString());
+        Dataset<Row> s = Tables.read(spark, root.resolve("spectrograms").toString());
         Row one = s.first();
         assertThat((int) one.getAs("frames")).isEqualTo(598);
         assertThat((int) one.getAs("bins")).isEqualTo(257);
@@ -132,15 +134,15 @@ class IngestJobsTest {
         assertThat(reasonByKey(root, "ingest-audio")).contains(
                 Map.entry("truncated01_0", "truncated"), Map.entry("noAudio0001_0", "no_audio_stream"),
                 Map.entry("shortClip01_5000", "segment_out_of_range"));
-        Dataset<Row> rejects = spark.read().parquet(root.resolve("rejects").toString());
+        Dataset<Row> rejects = Tables.read(spark, root.resolve("rejects").toString());
         assertThat(rejects.columns()).contains("stage", "row_or_clip", "reason_code", "message", "input");
         assertThat(rejects.filter("message is null or message = ''").count()).isZero();
         // The face-less clip still has speech, and the video-less clip still has audio: each job judges its own stream.
-        assertThat(spark.read().parquet(root.resolve("spectrograms").toString()).count()).isEqualTo(audio.count(KeyedStageJob.Counts.WRITTEN));
+        assertThat(Tables.read(spark, root.resolve("spectrograms").toString()).count()).isEqualTo(audio.count(KeyedStageJob.Counts.WRITTEN));
     }
 
     static Map<String, String> reasonByKey(Path root, String stage) {
-        return spark.read().parquet(root.resolve("rejects/stage=" + stage).toString())
+        return Tables.rejects(spark, root, stage)
                 .select("row_or_clip", "reason_code").collectAsList().stream()
                 .collect(Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
     }
@@ -152,18 +154,24 @@ class IngestJobsTest {
         RunReport first = run(new IngestAudioJob(), cfg);
         Set<Path> before = dataFiles(root.resolve("spectrograms"));
         RunReport second = run(new IngestAudioJob(), cfg);
+        // Only the retryable reject (the clip whose video is missing) is tried again; everything else stands.
+        long retryable = first.rejectsByReason().getOrDefault(RejectReason.MISSING_FILE.code(), 0L);
+        assertThat(retryable).isPositive();
         assertThat(second.count(KeyedStageJob.Counts.WRITTEN)).isZero();
-        assertThat(second.count(KeyedStageJob.Counts.REJECTED)).isZero();
-        assertThat(second.count(KeyedStageJob.Counts.SKIPPED_EXISTING)).isEqualTo(first.count(KeyedStageJob.Counts.ROWS_IN));
+        assertThat(second.count(KeyedStageJob.Counts.RETRIED)).isEqualTo(retryable);
+        assertThat(second.count(KeyedStageJob.Counts.NEW)).isZero();
+        assertThat(second.count(KeyedStageJob.Counts.REJECTED)).isEqualTo(retryable);
+        assertThat(second.count(KeyedStageJob.Counts.UNCHANGED))
+                .isEqualTo(first.count(KeyedStageJob.Counts.ROWS_IN) - retryable);
         assertThat(dataFiles(root.resolve("spectrograms"))).isEqualTo(before);
 
         S2fConfig over = config(root, SAMPLE.resolve("avspeech.csv"), SAMPLE.resolve("videos"), "overwrite=true");
         RunReport third = run(new IngestAudioJob(), over);
         assertThat(third.count(KeyedStageJob.Counts.WRITTEN)).isEqualTo(first.count(KeyedStageJob.Counts.WRITTEN));
-        Dataset<Row> s = spark.read().parquet(root.resolve("spectrograms").toString());
+        Dataset<Row> s = Tables.read(spark, root.resolve("spectrograms").toString());
         assertThat(s.count()).isEqualTo(first.count(KeyedStageJob.Counts.WRITTEN));
         assertThat(s.select("clip_id").distinct().count()).isEqualTo(first.count(KeyedStageJob.Counts.WRITTEN));
-        assertThat(spark.read().parquet(root.resolve("rejects/stage=ingest-audio").toString())
+        assertThat(Tables.rejects(spark, root, "ingest-audio")
                 .select("run_id").distinct().collectAsList()).extracting(r -> r.getString(0))
                 .containsExactly(third.runId());
     }

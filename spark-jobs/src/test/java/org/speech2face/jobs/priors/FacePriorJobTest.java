@@ -1,5 +1,7 @@
 package org.speech2face.jobs.priors;
 
+import org.speech2face.testing.Tables;
+
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.apache.spark.sql.Row;
@@ -79,8 +81,8 @@ class FacePriorJobTest {
             features.add(FaceFeaturesDataset.toRow(clip, clip.substring(0, 11), i < 20 ? "val" : "train", far,
                     new float[2], i < 20 ? WEIGHTS_ID : "random:1/tiny"));
         }
-        spark.createDataFrame(features, FaceFeaturesDataset.SCHEMA).write().parquet(root.resolve("face_features").toString());
-        spark.createDataFrame(gender, GenderDataset.SCHEMA).write().parquet(root.resolve("gender").toString());
+        spark.createDataFrame(features, FaceFeaturesDataset.SCHEMA).write().format("delta").save(root.resolve("face_features").toString());
+        spark.createDataFrame(gender, GenderDataset.SCHEMA).write().format("delta").save(root.resolve("gender").toString());
         StringBuilder csv = new StringBuilder("youtube_id,gender\n");
         LABELLED.forEach((id, g) -> csv.append(id).append(',').append(g).append('\n'));
         Files.writeString(root.resolve("labels.csv"), csv);
@@ -111,7 +113,7 @@ class FacePriorJobTest {
 
     static Map<String, float[]> priors(Path root) {
         Map<String, float[]> out = new LinkedHashMap<>();
-        for (Row r : spark.read().parquet(root.resolve("priors").toString()).collectAsList()) {
+        for (Row r : Tables.read(spark, root.resolve("priors").toString()).collectAsList()) {
             out.put(r.getAs("name") + "@" + r.getAs("n"), PriorsDataset.feature(r));
         }
         return out;
@@ -142,7 +144,7 @@ class FacePriorJobTest {
                 "male", new int[]{10, 50, 100, males}, "female", new int[]{10, 50, 100, females});
         assertThat(priors).hasSize(13);
         Map<String, Double> l1 = new LinkedHashMap<>();
-        for (Row r : spark.read().parquet(root.resolve("prior_convergence").toString()).collectAsList()) {
+        for (Row r : Tables.read(spark, root.resolve("prior_convergence").toString()).collectAsList()) {
             l1.put(r.getAs("name") + "@" + r.getAs("n1") + "/" + r.getAs("n2"), r.getAs("l1"));
             assertThat((double) r.getAs("l1_per_dim")).isCloseTo(r.<Double>getAs("l1") / DIM, within(1e-12));
         }
@@ -183,7 +185,7 @@ class FacePriorJobTest {
         Map<String, float[]> again = priors(root);
         assertThat(again.keySet()).isEqualTo(first.keySet()); // replaced, not appended
         first.forEach((k, v) -> assertThat(again.get(k)).as(k).containsExactly(v));
-        assertThat(spark.read().parquet(root.resolve("priors").toString()).count()).isEqualTo(13);
+        assertThat(Tables.read(spark, root.resolve("priors").toString()).count()).isEqualTo(13);
 
         run(spark, new FacePriorJob(), cfg(root, "priors.seed=6"));
         Map<String, float[]> other = priors(root);

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.testing.Tables;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.speech2face.jobs.JobTestSupport.run;
 
@@ -68,7 +70,7 @@ class ClusterTrainingTest {
     void twoExecutorsShareEveryEpochAndBothLossesGoDown() throws Exception {
         assertThat(spark.sparkContext().master()).isEqualTo("local-cluster[2,1,2048]");
         Path root = TrainingFixture.copy(spark);
-        long trainFaces = spark.read().parquet(root.resolve("face_features").toString())
+        long trainFaces = Tables.read(spark, root.resolve("face_features").toString())
                 .filter(col("split").equalTo("train")).count();
 
         RunReport decoder = run(spark, new TrainDecoderJob(), config(root, "training.epochs=2"));

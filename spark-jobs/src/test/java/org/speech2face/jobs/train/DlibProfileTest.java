@@ -1,5 +1,7 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.testing.Tables;
+
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,13 +60,13 @@ class DlibProfileTest {
         Path root = TrainingFixture.copy(spark);
         S2fConfig cfg = TrainingFixture.config(root, "features.network=dlib-resnet128", "models.dir=" + models,
                 "training.epochs=1");
-        long faces = spark.read().parquet(root.resolve("faces").toString()).count();
+        long faces = Tables.read(spark, root.resolve("faces").toString()).count();
 
         RunReport features = JobTestSupport.run(spark, new FaceFeaturesJob(), cfg);
         assertThat(features.count(KeyedStageJob.Counts.STALE_REPLACED)).as("the fixture's VGGFace features")
                 .isEqualTo(faces);
         Map<String, Row> byClip = new LinkedHashMap<>();
-        for (Row r : spark.read().parquet(root.resolve("face_features").toString()).collectAsList()) {
+        for (Row r : Tables.read(spark, root.resolve("face_features").toString()).collectAsList()) {
             assertThat(r.<String>getAs("vggface_id")).isEqualTo(FEATURE_ID);
             assertThat(r.<Integer>getAs("fc7_dim")).isEqualTo(128);
             assertThat(r.<Integer>getAs("fc8_dim")).isZero();
@@ -75,7 +77,7 @@ class DlibProfileTest {
         FaceDescriptorNet dlib = FaceDescriptorNet.load(models);
         List<RgbImage> images = new ArrayList<>();
         List<float[]> stored = new ArrayList<>();
-        for (Row f : spark.read().parquet(root.resolve("faces").toString()).limit(3).collectAsList()) {
+        for (Row f : Tables.read(spark, root.resolve("faces").toString()).limit(3).collectAsList()) {
             images.add(RgbImage.fromUnitPlanes(FacePixels.rgbChannelsFirst(f.getAs("image"), 64), 64));
             stored.add(FaceFeaturesDataset.fc7(byClip.get(f.<String>getAs("clip_id"))));
         }
@@ -87,7 +89,7 @@ class DlibProfileTest {
         }
 
         JobTestSupport.run(spark, new FacePriorJob(), cfg);
-        for (Row r : spark.read().parquet(root.resolve("priors").toString()).collectAsList()) {
+        for (Row r : Tables.read(spark, root.resolve("priors").toString()).collectAsList()) {
             assertThat(r.<String>getAs("vggface_id")).isEqualTo(FEATURE_ID);
             assertThat(PriorsDataset.feature(r)).hasSize(128);
         }
@@ -113,7 +115,7 @@ class DlibProfileTest {
 
         RunReport evaluate = JobTestSupport.run(spark, new EvaluateJob(), cfg);
         Map<String, Row> table4 = new LinkedHashMap<>();
-        for (Row r : spark.read().parquet(root.resolve("reports/table4").toString()).collectAsList()) {
+        for (Row r : Tables.read(spark, root.resolve("reports/table4").toString()).collectAsList()) {
             table4.put(r.getAs("model"), r);
             assertThat(r.<Integer>getAs("dim")).isEqualTo(128);
             assertThat(r.<String>getAs("vggface_id")).isEqualTo(FEATURE_ID);

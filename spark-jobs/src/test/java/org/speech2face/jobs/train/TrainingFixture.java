@@ -1,5 +1,7 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.testing.Tables;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,12 +91,12 @@ final class TrainingFixture {
         JobTestSupport.run(spark, new FaceFeaturesJob(), cfg);
         JobTestSupport.run(spark, new FacePriorJob(), cfg);
         List<Row> gender = new ArrayList<>();
-        for (Row r : spark.read().parquet(root.resolve("spectrograms").toString()).select("clip_id", "youtube_id", "split")
+        for (Row r : Tables.read(spark, root.resolve("spectrograms").toString()).select("clip_id", "youtube_id", "split")
                 .collectAsList()) {
             boolean male = Files.readAllLines(LABELS).contains(r.getString(1) + ",male");
             gender.add(GenderDataset.toRow(r.getString(0), r.getString(1), r.getString(2), male ? 0.9 : 0.1, "labels"));
         }
-        spark.createDataFrame(gender, GenderDataset.SCHEMA).write().parquet(root.resolve("gender").toString());
+        spark.createDataFrame(gender, GenderDataset.SCHEMA).write().format("delta").save(root.resolve("gender").toString());
         return root;
     }
 }

@@ -1,5 +1,7 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.testing.Tables;
+
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +59,7 @@ class TrainingJobsTest {
         trained = TrainingFixture.copy(spark);
         decoder = run(spark, new TrainDecoderJob(), TrainingFixture.config(trained, "training.epochs=3"));
         encoder = run(spark, new TrainEncoderJob(), TrainingFixture.config(trained, "training.epochs=2"));
-        trainFaces = spark.read().parquet(trained.resolve("face_features").toString())
+        trainFaces = Tables.read(spark, trained.resolve("face_features").toString())
                 .filter(col("split").equalTo("train")).count();
     }
 
@@ -244,7 +246,7 @@ class TrainingJobsTest {
         RunReport male = run(spark, new TrainEncoderJob(), TrainingFixture.config(trained, "encoder.prior=male",
                 "encoder.fusion=add", "training.epochs=1"));
         List<String> labels = Files.readAllLines(TrainingFixture.LABELS);
-        long maleTrain = spark.read().parquet(trained.resolve("face_features").toString())
+        long maleTrain = Tables.read(spark, trained.resolve("face_features").toString())
                 .filter(col("split").equalTo("train")).collectAsList().stream()
                 .filter(r -> labels.contains(r.getAs("youtube_id") + ",male")).count();
         assertThat(maleTrain).isBetween(1L, trainFaces - 1);

@@ -1,0 +1,159 @@
+package org.speech2face.jobs.io;
+
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Every dataset under {@code data.root} is a path-based Delta table, so a local path, {@code hdfs://} and
+ * {@code s3a://} roots work alike and no catalog is needed. Readers go through Delta, never the Parquet files: a
+ * table folder also holds removed files and, after an update, deletion vectors that plain Parquet readers ignore.
+ */
+public final class DeltaTables {
+    private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
+
+    /** How often a commit that lost a race with another run is retried before the run stops. */
+    public static final int CONFLICT_ATTEMPTS = 5;
+
+    private DeltaTables() {
+    }
+
+    /** Whether {@code dir} holds a Delta table (a {@code _delta_log} with at least one commit). */
+    public static boolean exists(SparkSession spark, Path dir) {
+        return DeltaTable.isDeltaTable(spark, dir.toString());
+    }
+
+    /** The table's current rows. */
+    public static Dataset<Row> read(SparkSession spark, Path dir) {
+        return spark.read().format("delta").load(dir.toString());
+    }
+
+    /** The table's current rows, or no rows of {@code schema} when there is no table yet. */
+    public static Dataset<Row> readOrEmpty(SparkSession spark, Path dir, StructType schema) {
+        return exists(spark, dir) ? read(spark, dir) : spark.createDataFrame(List.of(), schema);
+    }
+
+    /**
+     * Creates the table with {@code schema}, partitioned by {@code partitionColumns}, unless it exists. Deletion
+     * vectors are on, so a MERGE that replaces a few rows marks them deleted instead of rewriting their files. Two
+     * runs creating it at once: the loser sees the winner's table and goes on.
+     */
+    public static DeltaTable createIfMissing(SparkSession spark, Path dir, StructType schema,
+                                             List<String> partitionColumns) {
+        return withConflictRetry("create the table " + dir, () -> {
+            DeltaTableBuilder b = DeltaTable.createIfNotExists(spark).location(dir.toString()).addColumns(nullable(schema))
+                    .property("delta.enableDeletionVectors", "true");
+            if (!partitionColumns.isEmpty()) {
+                b = b.partitionedBy(partitionColumns.toArray(String[]::new));
+            }
+            return b.execute();
+        });
+    }
+
+    /**
+     * Runs a Delta commit, and again when it lost a race with another run's commit (Delta's optimistic concurrency
+     * raises a {@link ConcurrentModificationException} subclass for the loser and commits nothing). The commits
+     * here are MERGEs on the key, so doing one again after the other run's commit never duplicates a row.
+     */
+    public static <T> T withConflictRetry(String what, Callable<T> commit) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return commit.call();
+            } catch (ConcurrentModificationException e) {
+                if (attempt >= CONFLICT_ATTEMPTS) {
+                    throw new IllegalStateException("Could not " + what + ": another run committed to it "
+                            + attempt + " times in a row (" + e.getClass().getSimpleName() + "). Let the other run "
+                            + "finish, then rerun this one; it redoes nothing already committed.", e);
+                }
+                LOG.warn("Another run committed first ({}); trying again to {} (attempt {} of {}).",
+                        e.getClass().getSimpleName(), what, attempt + 1, CONFLICT_ATTEMPTS);
+                sleepQuietly(200L * attempt + ThreadLocalRandom.current().nextLong(300));
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not " + what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Replaces all of the table's rows with {@code rows} in one commit (creating the table if needed): readers see
+     * the old rows or the new, never a mix. For small derived tables (priors, report tables) that a run recomputes
+     * whole.
+     */
+    public static void replace(SparkSession spark, Dataset<Row> rows, Path dir) {
+        withConflictRetry("replace the table " + dir, () -> {
+            rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(dir.toString());
+            return null;
+        });
+    }
+
+    /** Deletes every row of the table, if there is one (a report table this run had nothing for). */
+    public static void clear(SparkSession spark, Path dir) {
+        if (exists(spark, dir)) {
+            withConflictRetry("clear the table " + dir, () -> {
+                DeltaTable.forPath(spark, dir.toString()).delete();
+                return null;
+            });
+        }
+    }
+
+    /**
+     * The schema with every field, element and value nullable. Spark reads every file source as nullable, so a
+     * table declared with the contracts' NOT NULL fields would refuse the staged rows; the contracts' writers
+     * still never write a null where the contract has none.
+     */
+    public static StructType nullable(StructType schema) {
+        StructField[] fields = new StructField[schema.fields().length];
+        for (int i = 0; i < fields.length; i++) {
+            StructField f = schema.fields()[i];
+            fields[i] = new StructField(f.name(), nullable(f.dataType()), true, f.metadata());
+        }
+        return new StructType(fields);
+    }
+
+    private static DataType nullable(DataType t) {
+        if (t instanceof StructType st) {
+            return nullable(st);
+        }
+        if (t instanceof ArrayType at) {
+            return new ArrayType(nullable(at.elementType()), true);
+        }
+        if (t instanceof MapType mt) {
+            return new MapType(nullable(mt.keyType()), nullable(mt.valueType()), true);
+        }
+        return t;
+    }
+
+    /** The table's current version, for reports; -1 when there is no table. */
+    public static long version(SparkSession spark, Path dir) {
+        if (!exists(spark, dir)) {
+            return -1;
+        }
+        return org.apache.spark.sql.delta.DeltaLog.forTable(spark, dir.toString()).unsafeVolatileSnapshot().version();
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting to retry a commit.", e);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.speech2face.jobs.stage;
+
+import io.delta.tables.DeltaTable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.speech2face.contracts.RejectsDataset;
+import org.speech2face.jobs.io.DeltaTables;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Commits a keyed stage's run as two Delta MERGEs on the key, rejects first, then rows. Delta has no transaction
+ * across two tables, so the order is chosen for what a crash between the two leaves: the rejects MERGE deletes the
+ * old rejects of the keys this run wrote and adds this run's rejects; if the run dies before the rows MERGE, those
+ * written keys have neither a row nor a reject, and the next run does them again. Nothing is lost and nothing is
+ * doubled, because both MERGEs replace by key: a retried task, a rerun after a crash, or a second run at the same
+ * time that processed the same keys updates the rows rather than adding them.
+ */
+final class StageCommit {
+    private static final String ACTION = "_s2f_action";
+
+    private StageCommit() {
+    }
+
+    /**
+     * @param writtenKeys   clip_ids of the rows this run wrote (one column {@code clip_id})
+     * @param stagedRejects this run's rejects ({@link RejectsDataset#SCHEMA}), or null when there are none
+     * @param hadReject     keys of this run's rows that had a reject before (their old reject goes)
+     */
+    static void rejects(SparkSession spark, Path rejectsTable, String stage, Dataset<Row> writtenKeys,
+                        Dataset<Row> stagedRejects, Dataset<Row> hadReject) {
+        Dataset<Row> deletes = writtenKeys.join(hadReject, writtenKeys.col("clip_id").equalTo(hadReject.col("key")),
+                        "left_semi")
+                .select(Arrays.stream(RejectsDataset.SCHEMA.fieldNames())
+                        .map(f -> f.equals(RejectsDataset.KEY) ? col("clip_id").as(f)
+                                : lit(null).cast(RejectsDataset.SCHEMA.apply(f).dataType()).as(f))
+                        .toArray(Column[]::new))
+                .withColumn(ACTION, lit("delete"));
+        Dataset<Row> source = stagedRejects == null ? deletes
+                : stagedRejects.select(Arrays.stream(RejectsDataset.SCHEMA.fieldNames()).map(f -> col(f))
+                        .toArray(Column[]::new)).withColumn(ACTION, lit("upsert")).unionByName(deletes);
+        source = source.withColumn(RejectsDataset.STAGE, lit(stage));
+        Dataset<Row> src = source;
+        DeltaTables.createIfMissing(spark, rejectsTable, RejectsDataset.TABLE_SCHEMA, List.of(RejectsDataset.STAGE));
+        DeltaTables.withConflictRetry("commit the rejects of " + stage + " to " + rejectsTable, () -> {
+            DeltaTable.forPath(spark, rejectsTable.toString()).as("t")
+                    .merge(src.as("s"), col("t." + RejectsDataset.STAGE).equalTo(lit(stage))
+                            .and(col("t." + RejectsDataset.KEY).equalTo(col("s." + RejectsDataset.KEY))))
+                    .whenMatched(col("s." + ACTION).equalTo("delete")).delete()
+                    .whenMatched().updateExpr(assignments(RejectsDataset.TABLE_SCHEMA))
+                    .whenNotMatched(col("s." + ACTION).equalTo("upsert")).insertExpr(assignments(RejectsDataset.TABLE_SCHEMA))
+                    .execute();
+            return null;
+        });
+    }
+
+    /**
+     * Merges the staged rows into the table by clip_id; {@code rejectedKeys}, when given, are keys this run rejected
+     * that had an output row, which goes (under overwrite, or when a row made from other weights is redone).
+     */
+    static void rows(SparkSession spark, Path table, StructType schema, Path staged, boolean stagedExists,
+                     Dataset<Row> rejectedKeys) {
+        List<String> partitions = Arrays.asList(schema.fieldNames()).contains("split") ? List.of("split") : List.of();
+        DeltaTables.createIfMissing(spark, table, schema, partitions);
+        Column[] columns = Arrays.stream(schema.fields()).map(f -> col(f.name())).toArray(Column[]::new);
+        Dataset<Row> source = stagedExists
+                ? spark.read().schema(schema).parquet(staged.toString()).select(columns).withColumn(ACTION, lit("upsert"))
+                : null;
+        if (rejectedKeys != null) {
+            Dataset<Row> deletes = rejectedKeys.select(Arrays.stream(schema.fields())
+                            .map(f -> f.name().equals("clip_id") ? col("key").as("clip_id")
+                                    : lit(null).cast(f.dataType()).as(f.name()))
+                            .toArray(Column[]::new))
+                    .withColumn(ACTION, lit("delete"));
+            source = source == null ? deletes : source.unionByName(deletes);
+        }
+        if (source == null) {
+            return;
+        }
+        Dataset<Row> src = source;
+        DeltaTables.withConflictRetry("commit the rows to " + table, () -> {
+            DeltaTable.forPath(spark, table.toString()).as("t")
+                    .merge(src.as("s"), col("t.clip_id").equalTo(col("s.clip_id")))
+                    .whenMatched(col("s." + ACTION).equalTo("delete")).delete()
+                    .whenMatched().updateExpr(assignments(schema))
+                    .whenNotMatched(col("s." + ACTION).equalTo("upsert")).insertExpr(assignments(schema))
+                    .execute();
+            return null;
+        });
+    }
+
+    /** Deletes this run's staging folder, and other runs' older than {@code maxAgeMs} (killed runs' leftovers). */
+    static List<String> cleanStaging(FileSystem fs, Path stagingRoot, Path own, long maxAgeMs) throws IOException {
+        List<String> removed = new java.util.ArrayList<>();
+        if (own != null) {
+            fs.delete(own, true);
+        }
+        if (!fs.exists(stagingRoot)) {
+            return removed;
+        }
+        long now = System.currentTimeMillis();
+        for (var st : fs.listStatus(stagingRoot)) {
+            if (st.isDirectory() && now - st.getModificationTime() > maxAgeMs) {
+                fs.delete(st.getPath(), true);
+                removed.add(st.getPath().getName());
+            }
+        }
+        return removed;
+    }
+
+    private static Map<String, String> assignments(StructType schema) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (StructField f : schema.fields()) {
+            m.put("`" + f.name() + "`", "s.`" + f.name() + "`");
+        }
+        return m;
+    }
+}

@@ -1,0 +1,71 @@
+package org.speech2face.jobs.ingest;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.speech2face.testing.ChildS2f;
+import org.speech2face.testing.SharedSpark;
+import org.speech2face.testing.Tables;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.speech2face.testing.TestSpark.SAMPLE;
+
+/**
+ * Two s2f processes started at once on one data root, as a schedule and a user's manual run might: both MERGE into
+ * the same tables, Delta's conflict detection makes the later commit retry, and every row ends up exactly once.
+ */
+@Tag("slow")
+@ExtendWith(SharedSpark.class)
+class ConcurrentRunsTest {
+    private static final int LINES = 6;
+    static SparkSession spark;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startSpark() {
+        spark = SharedSpark.session();
+    }
+
+    @Test
+    void twoRunsAtOnceBothSucceedAndWriteEveryRowOnce() throws Exception {
+        Path root = tmp.resolve("root");
+        Path conf = Files.writeString(tmp.resolve("s2f.conf"), "data.root = \"" + root + "\"\ninput.csv = \""
+                + SAMPLE.resolve("avspeech.csv") + "\"\ninput.videos = \"" + SAMPLE.resolve("videos")
+                + "\"\nspark.master = \"local[1]\"\n");
+        ChildS2f a = ChildS2f.start(tmp.resolve("a.log"), "ingest-audio", "--conf", conf.toString(), "--limit",
+                String.valueOf(LINES));
+        ChildS2f b = ChildS2f.start(tmp.resolve("b.log"), "ingest-audio", "--conf", conf.toString(), "--limit",
+                String.valueOf(LINES));
+        assertThat(a.waitFor()).as(a.describe()).isZero();
+        assertThat(b.waitFor()).as(b.describe()).isZero();
+
+        Dataset<Row> rows = Tables.read(spark, root.resolve("spectrograms").toString());
+        Dataset<Row> rejects = Tables.rejects(spark, root, "ingest-audio");
+        long written = rows.count();
+        assertThat(written).as("rows").isPositive().isEqualTo(rows.select("clip_id").distinct().count());
+        assertThat(rejects.count()).as("rejects").isEqualTo(rejects.select("row_or_clip").distinct().count());
+        Set<String> keys = new HashSet<>();
+        rows.select("clip_id").collectAsList().forEach(r -> keys.add(r.getString(0)));
+        for (Row r : rejects.select("row_or_clip").collectAsList()) {
+            assertThat(keys.add(r.getString(0))).as("%s is both a row and a reject", r.getString(0)).isTrue();
+        }
+        assertThat(keys).as("every one of the first %d CSV lines is a row or a reject", LINES).hasSize(LINES);
+        // Both runs committed (neither stopped): each printed its summary line.
+        for (ChildS2f child : List.of(a, b)) {
+            assertThat(child.describe()).contains("ingest-audio: rows_in " + LINES + ",");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.speech2face.testing;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The s2f command in its own JVM, as a user starts it: a real second process for kill and concurrency tests. A
+ * child still running when the test JVM exits is killed, so a failed test leaves no Spark driver behind.
+ */
+public final class ChildS2f {
+    private final Process process;
+    private final Path log;
+
+    private ChildS2f(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code s2f args...} with this JVM's class path and module options; its output goes to {@code log}. */
+    public static ChildS2f start(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djavacpp") || a.startsWith("-XX:+Ignore")
+                        || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
+                .forEach(cmd::add);
+        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), "org.speech2face.cli.S2f"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        return new ChildS2f(p, log);
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Waits for the exit code. */
+    public int waitFor() throws InterruptedException {
+        return process.waitFor();
+    }
+
+    /** The log's last lines, for a failure message. */
+    public String describe() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return log + ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return log + " (unreadable: " + e + ")";
+        }
+    }
+}
