@@ -21,7 +21,11 @@ public final class SparkSessions {
                 .set("spark.ui.showConsoleProgress", "false")
                 // Every dataset is a path-based Delta table.
                 .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-                .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+                .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                // A table's state is rebuilt from its log in this many tasks (Delta's default, 50, suits logs of
+                // millions of files; these tables hold thousands, and each stage run reads a few of them).
+                // spark.conf can raise it.
+                .set("spark.databricks.delta.snapshotPartitions", "4");
         // spark-submit sets the master itself; the config's value is only used when none is given.
         if (!conf.contains("spark.master")) {
             conf.setMaster(settings.master());
