@@ -16,6 +16,7 @@ import org.speech2face.jobs.models.FaceApiUser;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.SeededSample;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.io.DeltaTables;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.Counter;
@@ -74,6 +75,7 @@ public final class EvaluateJob implements SparkJob, FaceApiUser {
         RunReport report = new RunReport(name(), ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(reports.toString())
                 .config(ctx.config().rendered());
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
+        DeltaTables.signCommits(ctx.spark(), name(), ctx.runId());
         EvaluationPlan plan;
         try {
             plan = EvaluationPlan.make(ctx, report);

@@ -1,7 +1,11 @@
 package org.speech2face.jobs.io;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,6 +18,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,6 +34,8 @@ public final class DeltaTables {
 
     /** How often a commit that lost a race with another run is retried before the run stops. */
     public static final int CONFLICT_ATTEMPTS = 5;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DeltaTables() {
     }
@@ -55,7 +62,7 @@ public final class DeltaTables {
      */
     public static DeltaTable createIfMissing(SparkSession spark, Path dir, StructType schema,
                                              List<String> partitionColumns) {
-        return withConflictRetry("create the table " + dir, () -> {
+        return withConflictRetry(spark, dir, "create the table " + dir, () -> {
             DeltaTableBuilder b = DeltaTable.createIfNotExists(spark).location(dir.toString()).addColumns(nullable(schema))
                     .property("delta.enableDeletionVectors", "true");
             if (!partitionColumns.isEmpty()) {
@@ -70,17 +77,18 @@ public final class DeltaTables {
      * raises a {@link ConcurrentModificationException} subclass for the loser and commits nothing). The commits
      * here are MERGEs on the key, so doing one again after the other run's commit never duplicates a row.
      */
-    public static <T> T withConflictRetry(String what, Callable<T> commit) {
+    public static <T> T withConflictRetry(SparkSession spark, Path table, String what, Callable<T> commit) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return commit.call();
             } catch (ConcurrentModificationException e) {
+                String other = lastWriter(spark, table);
                 if (attempt >= CONFLICT_ATTEMPTS) {
-                    throw new IllegalStateException("Could not " + what + ": another run committed to it "
-                            + attempt + " times in a row (" + e.getClass().getSimpleName() + "). Let the other run "
-                            + "finish, then rerun this one; it redoes nothing already committed.", e);
+                    throw new IllegalStateException("Could not " + what + ": another run (" + other + ") committed "
+                            + "to it first " + attempt + " times in a row (" + e.getClass().getSimpleName() + "). Let "
+                            + "that run finish, then rerun this one; it redoes nothing already committed.", e);
                 }
-                LOG.warn("Another run committed first ({}); trying again to {} (attempt {} of {}).",
+                LOG.warn("Another run ({}) committed first ({}); trying again to {} (attempt {} of {}).", other,
                         e.getClass().getSimpleName(), what, attempt + 1, CONFLICT_ATTEMPTS);
                 sleepQuietly(200L * attempt + ThreadLocalRandom.current().nextLong(300));
             } catch (RuntimeException e) {
@@ -97,7 +105,7 @@ public final class DeltaTables {
      * whole.
      */
     public static void replace(SparkSession spark, Dataset<Row> rows, Path dir) {
-        withConflictRetry("replace the table " + dir, () -> {
+        withConflictRetry(spark, dir, "replace the table " + dir, () -> {
             rows.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(dir.toString());
             return null;
         });
@@ -106,7 +114,7 @@ public final class DeltaTables {
     /** Deletes every row of the table, if there is one (a report table this run had nothing for). */
     public static void clear(SparkSession spark, Path dir) {
         if (exists(spark, dir)) {
-            withConflictRetry("clear the table " + dir, () -> {
+            withConflictRetry(spark, dir, "clear the table " + dir, () -> {
                 DeltaTable.forPath(spark, dir.toString()).delete();
                 return null;
             });
@@ -146,6 +154,44 @@ public final class DeltaTables {
             return -1;
         }
         return org.apache.spark.sql.delta.DeltaLog.forTable(spark, dir.toString()).unsafeVolatileSnapshot().version();
+    }
+
+    /**
+     * Signs this session's commits with the stage and run, so that Delta's history says which run wrote what and a
+     * run that loses a commit race can name the winner.
+     */
+    public static void signCommits(SparkSession spark, String stage, String runId) {
+        spark.conf().set("spark.databricks.delta.commitInfo.userMetadata", "s2f " + stage + " run " + runId);
+    }
+
+    /** Who made the table's newest commit, from its commitInfo (the signature of {@link #signCommits}). */
+    static String lastWriter(SparkSession spark, Path table) {
+        try {
+            Path log = new Path(table, "_delta_log");
+            FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            Path newest = null;
+            for (FileStatus st : fs.listStatus(log)) {
+                String name = st.getPath().getName();
+                if (name.matches("\\d{20}\\.json") && (newest == null || name.compareTo(newest.getName()) > 0)) {
+                    newest = st.getPath();
+                }
+            }
+            if (newest != null) {
+                try (var in = fs.open(newest)) {
+                    for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                            .split("\n")) {
+                        JsonNode info = JSON.readTree(line).get("commitInfo");
+                        if (info != null) {
+                            return info.path("userMetadata").asText("an unsigned writer") + ", version "
+                                    + newest.getName().substring(0, 20).replaceFirst("^0+(?=.)", "");
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Could not read the newest commit of {}.", table, e);
+        }
+        return "unknown";
     }
 
     private static void sleepQuietly(long ms) {

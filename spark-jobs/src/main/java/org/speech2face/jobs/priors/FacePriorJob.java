@@ -77,6 +77,7 @@ public final class FacePriorJob implements SparkJob {
         RunReport report = new RunReport(name(), ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun()).output(target.toString())
                 .config(cfg.rendered());
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
+        DeltaTables.signCommits(ctx.spark(), name(), ctx.runId());
 
         ConfiguredFeatures vgg;
         try {

@@ -17,6 +17,7 @@ import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.contracts.RejectsDataset;
+import org.speech2face.jobs.io.DeltaTables;
 import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.ProgressLogger;
 import org.speech2face.jobs.report.RunReport;
@@ -135,6 +136,7 @@ public abstract class KeyedStageJob implements SparkJob {
         RunReport report = new RunReport(stage, ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun())
                 .output(target.toString()).config(cfg.rendered());
         ctx.spark().sparkContext().setJobGroup(stage, stage + ": " + summary(), false);
+        DeltaTables.signCommits(ctx.spark(), stage, ctx.runId());
         preflight(ctx);
 
         ctx.spark().sparkContext().setJobDescription(stage + ": read and plan the input");

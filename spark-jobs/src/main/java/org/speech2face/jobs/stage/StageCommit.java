@@ -55,7 +55,7 @@ final class StageCommit {
         source = source.withColumn(RejectsDataset.STAGE, lit(stage));
         Dataset<Row> src = source;
         DeltaTables.createIfMissing(spark, rejectsTable, RejectsDataset.TABLE_SCHEMA, List.of(RejectsDataset.STAGE));
-        DeltaTables.withConflictRetry("commit the rejects of " + stage + " to " + rejectsTable, () -> {
+        DeltaTables.withConflictRetry(spark, rejectsTable, "commit the rejects of " + stage + " to " + rejectsTable, () -> {
             DeltaTable.forPath(spark, rejectsTable.toString()).as("t")
                     .merge(src.as("s"), col("t." + RejectsDataset.STAGE).equalTo(lit(stage))
                             .and(col("t." + RejectsDataset.KEY).equalTo(col("s." + RejectsDataset.KEY))))
@@ -91,7 +91,7 @@ final class StageCommit {
             return;
         }
         Dataset<Row> src = source;
-        DeltaTables.withConflictRetry("commit the rows to " + table, () -> {
+        DeltaTables.withConflictRetry(spark, table, "commit the rows to " + table, () -> {
             DeltaTable.forPath(spark, table.toString()).as("t")
                     .merge(src.as("s"), col("t.clip_id").equalTo(col("s.clip_id")))
                     .whenMatched(col("s." + ACTION).equalTo("delete")).delete()

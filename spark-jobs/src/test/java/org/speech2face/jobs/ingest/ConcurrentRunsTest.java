@@ -63,9 +63,16 @@ class ConcurrentRunsTest {
             assertThat(keys.add(r.getString(0))).as("%s is both a row and a reject", r.getString(0)).isTrue();
         }
         assertThat(keys).as("every one of the first %d CSV lines is a row or a reject", LINES).hasSize(LINES);
-        // Both runs committed (neither stopped): each printed its summary line.
+        // Both runs committed their rows (neither stopped, neither skipped): each printed its summary line, and the
+        // table's history holds a MERGE signed by each.
         for (ChildS2f child : List.of(a, b)) {
-            assertThat(child.describe()).contains("ingest-audio: rows_in " + LINES + ",");
+            assertThat(child.describe()).as("each run planned before the other committed, so both did every row")
+                    .contains("ingest-audio: rows_in " + LINES + ", unchanged 0, new " + LINES + ",");
         }
+        Set<String> signers = new HashSet<>();
+        io.delta.tables.DeltaTable.forPath(spark, root.resolve("spectrograms").toString()).history()
+                .filter("operation = 'MERGE'").select("userMetadata").collectAsList()
+                .forEach(r -> signers.add(r.getString(0)));
+        assertThat(signers).hasSize(2).allMatch(m -> m.startsWith("s2f ingest-audio run "));
     }
 }

@@ -2,6 +2,7 @@ package org.speech2face.jobs.ingest;
 
 import org.speech2face.testing.Tables;
 
+import org.speech2face.testing.ChildS2f;
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,7 +17,6 @@ import org.speech2face.jobs.report.RunReport;
 import org.speech2face.testing.TestSpark;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,15 +76,7 @@ class IngestInterruptionTest {
 
         Path conf = Files.writeString(tmp.resolve("killed.conf"), "data.root = \"" + killed + "\"\ninput.csv = \"" + csv
                 + "\"\ninput.videos = \"" + SAMPLE.resolve("videos") + "\"\nspark.master = \"local[2]\"\n");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djavacpp") || a.startsWith("-XX:+Ignore")
-                        || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
-                .forEach(cmd::add);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.speech2face.cli.S2f", "ingest-faces",
-                "--conf", conf.toString()));
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Process child = ChildS2f.start(tmp.resolve("child.log"), "ingest-faces", "--conf", conf.toString()).process();
         // The rejects MERGE commits first; the kill comes while the rows MERGE writes its files into faces/.
         Path faces = killed.resolve("faces");
         long deadline = System.nanoTime() + 180_000_000_000L;
