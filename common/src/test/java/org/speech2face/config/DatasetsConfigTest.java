@@ -39,7 +39,7 @@ class DatasetsConfigTest {
                         + "delete files that a running reader or writer may still need. Raise it, or set "
                         + "datasets.vacuum-allow-short-retention=true if nothing else uses the tables.");
         assertThatThrownBy(() -> load("datasets {\n  vacuum-retention-hours = 167\n}\n"))
-                .hasMessageContaining("is 167 hours (t.conf: 2)");
+                .hasMessageContaining("is 167 hours (").hasMessageContaining("t.conf: 2), below");
         assertThat(load("", "datasets.vacuum-retention-hours=0", "datasets.vacuum-allow-short-retention=true")
                 .datasets().vacuumRetentionHours()).isZero();
     }
