@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Writes the Spark operator manifests of deploy/k8s: one SparkApplication per stage and the hourly
-# ScheduledSparkApplication of preprocess, with the Spark settings of deploy/submit-common.sh (the ones
-# deploy/submit-k8s.sh passes), so a manifest and a wrapper submission of a stage ask for the same thing.
+# Writes the Spark operator manifests of deploy/k8s: one SparkApplication per stage, the hourly
+# ScheduledSparkApplication of preprocess and the weekly one of optimize, with the Spark settings of
+# deploy/submit-common.sh (the ones deploy/submit-k8s.sh passes), so a manifest and a wrapper submission of a stage
+# ask for the same thing.
 #   deploy/k8s/render.sh [--image-prefix REGISTRY/NAME:VERSION] [--bucket BUCKET] [--out DIR]
 # Defaults: registry.example.org/speech2face:0.1.0 (then -cpu or -cuda), s2f-data, deploy/k8s. The committed files
 # are its output with the defaults (OperatorManifestsTest checks that); render your own with your registry and
@@ -127,26 +128,41 @@ application train-encoder gpu 2 1 \
   "(add e.g. \"--set\", \"encoder.prior=gender\" to arguments, one SparkApplication per variant)."
 application evaluate gpu 2 1 "s2f evaluate: Tables 4-6 metrics on the test split."
 
-GPU=false
-{
-  cat <<EOF
-# Runs \`s2f preprocess\` (ingest-faces, then ingest-audio, on one session) every hour over the CSV drop folder
-# (input.csv in cluster.conf may be a directory or a glob, e.g. s3a://$BUCKET/avspeech/csv/*.csv). A run skips
-# clip_ids already written or rejected, so each run only processes the rows of newly dropped CSVs.
-# Forbid: one run per data root at a time (two would each treat the other's staging as abandoned).
-# Rendered by deploy/k8s/render.sh; edit image, deps.files and spark.eventLog.dir, or render your own.
+# Writes $OUT/<name>.yaml, a ScheduledSparkApplication: name $1, stage $2 (the s2f command), schedule $3, executors
+# $4, executor cores $5 (CPU), then the header comment lines.
+scheduled() {
+  local name="$1" stage="$2" schedule="$3" executors="$4" cores="$5" line
+  shift 5
+  GPU=false
+  {
+    for line in "$@"; do echo "# $line"; done
+    echo "# Rendered by deploy/k8s/render.sh; edit image, deps.files and spark.eventLog.dir, or render your own."
+    cat <<EOF
 apiVersion: sparkoperator.k8s.io/v1beta2
 kind: ScheduledSparkApplication
 metadata:
-  name: s2f-ingest-scheduled
+  name: s2f-$name
   namespace: s2f
-  labels: {app: speech2face, stage: preprocess, template: "false"}
+  labels: {app: speech2face, stage: $stage, template: "false"}
 spec:
-  schedule: "@every 1h"
+  schedule: "$schedule"
   concurrencyPolicy: Forbid
   successfulRunHistoryLimit: 3
   failedRunHistoryLimit: 5
   template:
 EOF
-  spec "    " preprocess 8 4
-} > "$OUT/ingest-scheduled.yaml"
+    spec "    " "$stage" "$executors" "$cores"
+  } > "$OUT/$name.yaml"
+}
+
+scheduled ingest-scheduled preprocess "@every 1h" 8 4 \
+  "Runs \`s2f preprocess\` (ingest-faces, then ingest-audio, on one session) every hour over the CSV drop folder" \
+  "(input.csv in cluster.conf may be a directory or a glob, e.g. s3a://$BUCKET/avspeech/csv/*.csv). A run skips" \
+  "clip_ids already written or rejected, so each run only processes the rows of newly dropped CSVs." \
+  "Forbid: one run per data root at a time (two would each treat the other's staging as abandoned)."
+scheduled optimize-scheduled optimize "30 4 * * 0" 2 4 \
+  "Runs \`s2f optimize\` every Sunday at 04:30 (the operator's local time): compacts the small files the hourly" \
+  "preprocess appends to every Delta table under data.root, purges deletion vectors, then VACUUMs the files unused" \
+  "for datasets.vacuum-retention-hours (168 by default). It may overlap a preprocess run: compaction changes no data," \
+  "so Delta commits an append on top of it; a real conflict fails one side, and OnFailure retries it." \
+  "Forbid: one upkeep at a time."

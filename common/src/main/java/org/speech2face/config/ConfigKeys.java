@@ -122,6 +122,13 @@ final class ConfigKeys {
     static final ConfigKey.Location GENERATE_INPUT = new ConfigKey.Location("evaluate.generate.input", false);
     static final ConfigKey.Location GENERATE_OUTPUT = new ConfigKey.Location("evaluate.generate.output", false);
 
+    static final ConfigKey.Int DATASETS_TARGET_FILE_SIZE_MB =
+            new ConfigKey.Int("datasets.target-file-size-mb", 1, 65_536);
+    static final ConfigKey.Int DATASETS_VACUUM_RETENTION_HOURS =
+            new ConfigKey.Int("datasets.vacuum-retention-hours", 0, 876_000);
+    static final ConfigKey.Bool DATASETS_VACUUM_ALLOW_SHORT_RETENTION =
+            new ConfigKey.Bool("datasets.vacuum-allow-short-retention");
+
     static final ConfigKey.Int REPORT_SAMPLE_REJECTS = new ConfigKey.Int("report.sample-rejects", 0, 10_000);
     static final ConfigKey.Int PROGRESS_INTERVAL_SECONDS = new ConfigKey.Int("progress.interval-seconds", 1, 86_400);
 
@@ -139,7 +146,8 @@ final class ConfigKeys {
             TRAINING_EVAL_EXAMPLES, TRAINING_UI_STATS, ENCODER_PRIOR, ENCODER_FUSION, EVALUATE_FIGURE_CLIPS,
             EVALUATE_FIGURE_SEED, EVALUATE_BATCH_SIZE, EVALUATE_AGE_LABELS, RECOGNISER_KIND, RECOGNISER_MAX_ITER,
             RECOGNISER_REG_PARAM, GENERATE_MIN_SECONDS, GENERATE_SILENCE_DBFS, GENERATE_VARIANT, GENERATE_INPUT,
-            GENERATE_OUTPUT, REPORT_SAMPLE_REJECTS, PROGRESS_INTERVAL_SECONDS);
+            GENERATE_OUTPUT, DATASETS_TARGET_FILE_SIZE_MB, DATASETS_VACUUM_RETENTION_HOURS,
+            DATASETS_VACUUM_ALLOW_SHORT_RETENTION, REPORT_SAMPLE_REJECTS, PROGRESS_INTERVAL_SECONDS);
 
     /** Conditions over several keys, checked once every key has passed its own bounds. */
     static final List<ConfigRule> RULES = List.of(
@@ -180,6 +188,17 @@ final class ConfigKeys {
                 return min <= segment ? null : "Config key 'evaluate.generate.min-seconds' must be at most "
                         + "ingest.audio.segment-seconds (" + segment + " s, what the encoder reads); got " + min
                         + s.origin(GENERATE_MIN_SECONDS.path()) + ".";
+            }),
+            new ConfigRule("datasets.vacuum-retention-hours is at least " + DatasetsSettings.SAFE_RETENTION_HOURS
+                    + " (Delta's safe minimum, 7 days) unless datasets.vacuum-allow-short-retention is true.", s -> {
+                int hours = s.get(DATASETS_VACUUM_RETENTION_HOURS);
+                boolean allowed = s.get(DATASETS_VACUUM_ALLOW_SHORT_RETENTION);
+                return allowed || hours >= DatasetsSettings.SAFE_RETENTION_HOURS ? null
+                        : "Config key 'datasets.vacuum-retention-hours' is " + hours + " hours"
+                        + s.origin(DATASETS_VACUUM_RETENTION_HOURS.path()) + ", below Delta's safe minimum of "
+                        + DatasetsSettings.SAFE_RETENTION_HOURS + " hours: VACUUM would delete files that a running "
+                        + "reader or writer may still need. Raise it, or set "
+                        + "datasets.vacuum-allow-short-retention=true if nothing else uses the tables.";
             }));
 
     /** Samples in one segment: the rate times the seconds, rounded. */

@@ -30,6 +30,7 @@ public record S2fConfig(
         Priors priors,
         TrainingSettings training,
         EvaluateSettings evaluate,
+        DatasetsSettings datasets,
         int reportSampleRejects,
         int progressIntervalSeconds,
         String rendered) implements Serializable {
@@ -132,6 +133,7 @@ public record S2fConfig(
                 new Priors(s.get(PRIORS_N), s.get(PRIORS_SEED), s.get(PRIORS_GENDER_FROM)),
                 TrainingSettings.from(s),
                 EvaluateSettings.from(s),
+                DatasetsSettings.from(s),
                 s.get(REPORT_SAMPLE_REJECTS),
                 s.get(PROGRESS_INTERVAL_SECONDS),
                 render(c));
@@ -143,7 +145,7 @@ public record S2fConfig(
     private static String render(Config c) {
         Config out = com.typesafe.config.ConfigFactory.empty();
         for (String section : List.of("data", "input", "spark", "model", "overwrite", "models", "split", "ingest",
-                "vggface", "features", "gender", "priors", "training", "encoder", "report", "progress", "evaluate")) {
+                "vggface", "features", "gender", "priors", "training", "encoder", "report", "progress", "evaluate", "datasets")) {
             out = out.withFallback(c.withOnlyPath(section));
         }
         return out.root().render(com.typesafe.config.ConfigRenderOptions.concise().setFormatted(true).setJson(false));

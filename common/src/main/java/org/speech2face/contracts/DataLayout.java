@@ -22,6 +22,8 @@ public record DataLayout(String root) implements Serializable {
     public static final String REPORTS = "reports";
     /** Samples in formats a notebook reads without Parquet (PNG, .npy, CSV); {@code s2f export} writes them. */
     public static final String EXPORTS = "exports";
+    /** Upkeep of the tables ({@code s2f optimize}); holds only its run reports. */
+    public static final String MAINTENANCE = "maintenance";
     /** Work in progress; never read as a dataset (Spark ignores names starting with '_'). */
     public static final String STAGING = "_staging";
     /** Run reports beside a dataset. */

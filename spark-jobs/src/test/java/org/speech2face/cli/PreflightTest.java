@@ -134,6 +134,17 @@ class PreflightTest {
     }
 
     @Test
+    void aShortVacuumRetentionIsOneSentenceBeforeSparkStarts() {
+        Path root = tmp.resolve("root");
+        assertOneSentence(s2f("optimize", "data.root=" + root, "datasets.vacuum-retention-hours=24", NO_SPARK),
+                "Config key 'datasets.vacuum-retention-hours' is 24 hours (--set datasets.vacuum-retention-hours), "
+                        + "below Delta's safe minimum of 168 hours: VACUUM would delete files that a running reader or "
+                        + "writer may still need. Raise it, or set datasets.vacuum-allow-short-retention=true if "
+                        + "nothing else uses the tables.");
+        assertThat(root).as("nothing was written").doesNotExist();
+    }
+
+    @Test
     void aFractionalEpochCountIsOneSentence() {
         assertOneSentence(s2f("train-decoder", "training.epochs=3.7", NO_SPARK),
                 "Config key 'training.epochs' must be a whole number from 1 to 100000; got 3.7 (--set training.epochs).");

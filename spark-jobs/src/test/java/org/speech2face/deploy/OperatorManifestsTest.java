@@ -43,7 +43,7 @@ class OperatorManifestsTest {
         try (Stream<Path> s = Files.list(K8S)) {
             files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
-        assertThat(files).hasSize(STAGES.size() + 1);
+        assertThat(files).hasSize(STAGES.size() + 2);
         for (Path f : files) {
             Map<String, Object> doc = load(f);
             assertThat(doc.get("apiVersion")).as(f.toString()).isEqualTo("sparkoperator.k8s.io/v1beta2");
@@ -114,6 +114,26 @@ class OperatorManifestsTest {
         assertThat(spec.get("concurrencyPolicy")).isEqualTo("Forbid");
         // preprocess, not pipeline: an hourly run must decode new drops, not retrain every network.
         checkSpec("preprocess", map(spec.get("template"), "template"), false);
+    }
+
+    @Test
+    void theUpkeepRunsOptimizeWeeklyOneRunAtATime() throws IOException {
+        Map<String, Object> doc = load(K8S.resolve("optimize-scheduled.yaml"));
+        assertThat(doc.get("kind")).isEqualTo("ScheduledSparkApplication");
+        assertThat(map(doc.get("metadata"), "metadata").get("name")).isEqualTo("s2f-optimize-scheduled");
+        Map<String, Object> spec = map(doc.get("spec"), "spec");
+        // Minute, hour, day of month, month, day of week: once a week, on a fixed day and time.
+        String[] cron = ((String) spec.get("schedule")).split(" ");
+        assertThat(cron).hasSize(5);
+        assertThat(cron[0]).containsOnlyDigits();
+        assertThat(cron[1]).containsOnlyDigits();
+        assertThat(cron[2]).isEqualTo("*");
+        assertThat(cron[3]).isEqualTo("*");
+        assertThat(cron[4]).matches("[0-6]");
+        // Two upkeeps at once would compact the same files and one would fail on the other's commit.
+        assertThat(spec.get("concurrencyPolicy")).isEqualTo("Forbid");
+        // Compaction and VACUUM read and write Parquet: no GPU.
+        checkSpec("optimize", map(spec.get("template"), "template"), false);
     }
 
     @SuppressWarnings("unchecked")

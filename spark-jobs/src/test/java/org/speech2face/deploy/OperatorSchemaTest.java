@@ -56,7 +56,7 @@ class OperatorSchemaTest {
     @Test
     void everyManifestFollowsTheOperatorsSchema() throws IOException {
         List<Path> files = manifests();
-        assertThat(files).hasSize(10);
+        assertThat(files).hasSize(11);
         for (Path f : files) {
             assertThat(validate(YAML.readTree(f.toFile()))).as(f.getFileName().toString()).isEmpty();
         }
@@ -96,13 +96,18 @@ class OperatorSchemaTest {
     }
 
     @Test
-    void theScheduleIsCheckedDownToItsTemplate() throws IOException {
-        ObjectNode scheduled = (ObjectNode) YAML.readTree(K8S.resolve("ingest-scheduled.yaml").toFile());
-        ((ObjectNode) scheduled.get("spec")).put("concurrencyPolicy", "forbid");
-        ((ObjectNode) scheduled.get("spec").get("template").get("driver")).put("cors", 1);
-        assertThat(validate(scheduled)).extracting(ValidationMessage::getMessage).hasSize(2)
-                .anyMatch(m -> m.startsWith("$.spec.concurrencyPolicy: does not have a value in the enumeration"))
-                .anyMatch(m -> m.startsWith("$.spec.template.driver: property 'cors' is not defined"));
+    void eachScheduleIsCheckedDownToItsTemplate() throws IOException {
+        for (String file : List.of("ingest-scheduled.yaml", "optimize-scheduled.yaml")) {
+            ObjectNode scheduled = (ObjectNode) YAML.readTree(K8S.resolve(file).toFile());
+            assertThat(validate(scheduled)).as(file).isEmpty();
+            ((ObjectNode) scheduled.get("spec")).put("concurrencyPolicy", "forbid");
+            ((ObjectNode) scheduled.get("spec").get("template").get("driver")).put("cors", 1);
+            ((ObjectNode) scheduled.get("spec")).remove("schedule");
+            assertThat(validate(scheduled)).as(file).extracting(ValidationMessage::getMessage).hasSize(3)
+                    .anyMatch(m -> m.startsWith("$.spec.concurrencyPolicy: does not have a value in the enumeration"))
+                    .anyMatch(m -> m.startsWith("$.spec.template.driver: property 'cors' is not defined"))
+                    .anyMatch(m -> m.equals("$.spec: required property 'schedule' not found"));
+        }
     }
 
     /** The messages for train-encoder.yaml after {@code edit} of its spec. */
