@@ -88,7 +88,7 @@ public final class OptimizeJob implements SparkJob {
     /** Runs the upkeep of every table (or, in a dry run, measures them) and returns the figures per table. */
     public List<UpkeepResult> upkeep(JobContext ctx) throws Exception {
         Path root = ctx.layout().rootPath();
-        List<Path> tables = DeltaTables.under(ctx.fs(root), root);
+        List<Path> tables = TableFolders.under(ctx.fs(root), root);
         ctx.spark().sparkContext().setJobGroup(name(), name() + ": " + summary(), false);
         TableUpkeep upkeep = new TableUpkeep(ctx.spark(), ctx.config().datasets());
         List<UpkeepResult> out = new ArrayList<>();

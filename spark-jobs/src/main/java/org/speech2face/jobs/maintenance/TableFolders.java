@@ -16,10 +16,10 @@ import java.util.List;
  * walk stops at a table (its partition folders and log are the table's business) and never enters a folder whose
  * name starts with {@code _} or {@code .}: staging, run reports and hidden work in progress are not datasets.
  */
-final class DeltaTables {
+final class TableFolders {
     static final String LOG = "_delta_log";
 
-    private DeltaTables() {
+    private TableFolders() {
     }
 
     /** The tables under {@code root}, in path order; none when the root does not exist yet. */
