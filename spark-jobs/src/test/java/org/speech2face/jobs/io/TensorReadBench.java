@@ -36,8 +36,9 @@ public final class TensorReadBench {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 128;
         int passes = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int methods = args.length > 2 ? Integer.parseInt(args[2]) : 3; // 2: leave out the boxed read
         Path dir = Files.createTempDirectory("s2f-tensor-bench");
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("tensor-read-bench")
+        SparkSession spark = SparkSession.builder().master(System.getProperty("bench.master", "local[2]")).appName("tensor-read-bench")
                 .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
@@ -71,21 +72,31 @@ public final class TensorReadBench {
             String[] names = {"binary column, Row + FloatTensorCodec (before)", "array<float>, TensorRow (now)",
                     "array<float>, Row, boxed"};
             double[][] seconds = new double[names.length][passes + 1];
+            double[][] cpu = new double[names.length][passes + 1];
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
             for (int p = 0; p <= passes; p++) { // pass 0 warms up, interleaved so load hits all alike
-                for (int m = 0; m < names.length; m++) {
+                for (int m = 0; m < methods; m++) {
+                    System.gc();
+                    long c0 = os.getProcessCpuTime();
                     long t0 = System.nanoTime();
                     double sum = read(spark.read().parquet(m == 0 ? b : a), m).reduce(Double::sum);
                     seconds[m][p] = (System.nanoTime() - t0) / 1e9;
+                    cpu[m][p] = (os.getProcessCpuTime() - c0) / 1e9;
                     if (Double.isNaN(sum)) {
                         throw new IllegalStateException("NaN");
                     }
                 }
             }
-            for (int m = 0; m < names.length; m++) {
+            for (int m = 0; m < methods; m++) {
                 double[] s = Arrays.copyOfRange(seconds[m], 1, passes + 1);
+                double[] c = Arrays.copyOfRange(cpu[m], 1, passes + 1);
                 Arrays.sort(s);
-                System.out.printf(Locale.ROOT, "%-48s median %.3f s (%.1f ms per spectrogram), passes %s%n", names[m],
-                        s[s.length / 2], 1000 * s[s.length / 2] / rows, Arrays.toString(s));
+                Arrays.sort(c);
+                System.out.printf(Locale.ROOT, "%-48s wall: median %.3f s, min %.3f s (%.1f ms per spectrogram at the "
+                        + "median); CPU of the JVM: median %.3f s, min %.3f s (%.1f ms per spectrogram)%n", names[m],
+                        s[s.length / 2], s[0], 1000 * s[s.length / 2] / rows, c[c.length / 2], c[0],
+                        1000 * c[c.length / 2] / rows);
             }
             sc.sc().getConf(); // keep the context referenced until the end
         } finally {
