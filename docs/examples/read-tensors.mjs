@@ -1,6 +1,6 @@
 // Reads one face and one spectrogram of an s2f data root with DuckDB alone: no Spark, no project code.
 //   npm install @duckdb/node-api        (ships DuckDB's binary in the npm package)
-//   node read-tensors.mjs DATA_ROOT [OUT_DIR]
+//   node read-tensors.mjs DATA_ROOT [OUT_DIR]        (from the folder npm installed into)
 // A dataset folder is read through the files its Delta log says are live (adds minus removes) when it has a
 // _delta_log, else through every Parquet part file under it. Writes OUT_DIR/<clip_id>.png and prints the
 // spectrogram's shape, layout comment and a few values.

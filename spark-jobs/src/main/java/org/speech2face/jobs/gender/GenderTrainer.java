@@ -169,8 +169,23 @@ final class GenderTrainer {
         return new Confusion(c.getCount(m, m), c.getCount(m, f), c.getCount(f, f), c.getCount(f, m));
     }
 
-    /** A labelled spectrogram, {@code [frames][bins][2]}: what the examples' rows are reduced to before caching. */
-    record Labelled(boolean male, int frames, int bins, float[] spec) implements Serializable {
+    /**
+     * A labelled spectrogram, {@code [frames][bins][2]}: what the examples' rows are reduced to before caching and
+     * dealing. A class, not a record: the Kryo of Spark 3.5 cannot serialise records.
+     */
+    static final class Labelled implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final boolean male;
+        private final int frames;
+        private final int bins;
+        private final float[] spec;
+
+        Labelled(boolean male, int frames, int bins, float[] spec) {
+            this.male = male;
+            this.frames = frames;
+            this.bins = bins;
+            this.spec = spec;
+        }
     }
 
     /** The examples' rows as labelled spectrograms, read without boxing ({@link TensorRow}). */
@@ -185,8 +200,8 @@ final class GenderTrainer {
 
     /** One labelled spectrogram as a one-example DataSet in the network's layout. */
     static DataSet toDataSet(Labelled l) {
-        float[][] x = {SpectrogramInput.channelsFirst(l.spec(), l.frames(), l.bins())};
-        boolean[] male = {l.male()};
+        float[][] x = {SpectrogramInput.channelsFirst(l.spec, l.frames, l.bins)};
+        boolean[] male = {l.male};
         return new DataSet(VoiceGenderClassifier.batch(x), VoiceGenderClassifier.labels(male));
     }
 
