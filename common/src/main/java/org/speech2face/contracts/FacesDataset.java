@@ -24,7 +24,7 @@ public final class FacesDataset {
             .add("bbox", BBOX, false)
             .add("detector", DataTypes.StringType, false)
             .add("score", DataTypes.DoubleType, false)
-            .add("image", DataTypes.BinaryType, false)
+            .add(TensorColumn.binary("image", "image/png, 224x224 RGB: the PNG file's bytes (not a tensor)"))
             .add("source_w", DataTypes.IntegerType, false)
             .add("source_h", DataTypes.IntegerType, false);
 

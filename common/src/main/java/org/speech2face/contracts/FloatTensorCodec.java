@@ -6,9 +6,8 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
- * The one codec for large float tensors stored in Parquet: little-endian float32 in a binary column, with the
- * shape kept in explicit columns. Binary columns go through Spark's vectorised Parquet reader, arrays of floats
- * do not, which is why tensors are not stored as {@code ArrayType}.
+ * Little-endian float32 bytes: the body of the {@code .npy} files {@code s2f export} writes, and the descriptor of
+ * evaluate's {@code clip_scores/}. The datasets' tensors are {@code array<float>} columns ({@link TensorColumn}).
  */
 public final class FloatTensorCodec {
     private FloatTensorCodec() {

@@ -15,7 +15,7 @@ public final class PriorsDataset {
             .add("name", DataTypes.StringType, false)
             .add("n", DataTypes.IntegerType, false)
             .add("dim", DataTypes.IntegerType, false)
-            .add("feature", DataTypes.BinaryType, false)
+            .add(TensorColumn.field("feature", "float32 [dim]: the mean VGGFace fc7 of n faces (computed in float64)"))
             .add("faces_available", DataTypes.LongType, false)
             .add("vggface_id", DataTypes.StringType, false)
             .add("seed", DataTypes.LongType, false)
@@ -34,7 +34,7 @@ public final class PriorsDataset {
 
     public static Row prior(String name, int n, double[] mean, long available, String vggfaceId, long seed,
                             String genderFrom) {
-        return RowFactory.create(name, n, mean.length, FloatTensorCodec.encode(mean), available, vggfaceId, seed,
+        return RowFactory.create(name, n, mean.length, TensorColumn.value(mean), available, vggfaceId, seed,
                 genderFrom);
     }
 
@@ -51,6 +51,6 @@ public final class PriorsDataset {
 
     /** The prior of a row. */
     public static float[] feature(Row r) {
-        return FloatTensorCodec.decode(r.getAs("feature"), r.<Integer>getAs("dim"));
+        return TensorColumn.read(r, "feature", r.<Integer>getAs("dim"));
     }
 }

@@ -7,9 +7,13 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code spectrograms/} contract (docs/datasets.md): the compressed complex STFT of 6 s of 16 kHz mono as
- * little-endian float32 {@code [frames][bins][2]} (time, frequency, real/imag), shape in its own columns.
+ * float32 {@code [frames][bins][2]} (time, frequency, real/imag) in an {@code array<float>}, shape in its own columns.
  */
 public final class SpectrogramsDataset {
+    /** The layout of {@code spec}, as its column comment states it. */
+    public static final String LAYOUT = "float32 [frames][bins][2] row-major (598 x 257 x 2 at 6 s): time, frequency, "
+            + "real/imag of the power-law compressed STFT";
+
     public static final StructType SCHEMA = new StructType()
             .add("clip_id", DataTypes.StringType, false)
             .add("youtube_id", DataTypes.StringType, false)
@@ -19,7 +23,7 @@ public final class SpectrogramsDataset {
             .add("sample_rate", DataTypes.IntegerType, false)
             .add("frames", DataTypes.IntegerType, false)
             .add("bins", DataTypes.IntegerType, false)
-            .add("spec", DataTypes.BinaryType, false)
+            .add(TensorColumn.field("spec", LAYOUT))
             .add("rms", DataTypes.DoubleType, false);
 
     private SpectrogramsDataset() {
@@ -29,6 +33,11 @@ public final class SpectrogramsDataset {
     public static Row row(String clipId, String youtubeId, String split, double sourceDurationS, boolean tiled,
                           int sampleRate, int frames, int bins, float[] spec, double rms) {
         return RowFactory.create(clipId, youtubeId, split, sourceDurationS, tiled, sampleRate, frames, bins,
-                FloatTensorCodec.encode(spec), rms);
+                TensorColumn.value(spec), rms);
+    }
+
+    /** The spectrogram of a row, {@code [frames][bins][2]}, checked against its shape columns. */
+    public static float[] spec(Row r) {
+        return TensorColumn.read(r, "spec", r.<Integer>getAs("frames"), r.<Integer>getAs("bins"), 2);
     }
 }

@@ -5,6 +5,7 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.contracts.TensorColumn;
 import org.speech2face.contracts.PriorFusion;
 import org.speech2face.faceapi.RgbImage;
 import org.speech2face.faceapi.nets.FaceDescriptorNet;
@@ -102,7 +103,7 @@ record ClipScorer(String model, TrainedModels.Ref decoder, TrainedModels.Ref enc
             float[][] prior = new float[n][];
             for (int i = 0; i < n; i++) {
                 Row r = batch.get(i);
-                specs[i] = SpectrogramInput.channelsFirst(FloatTensorCodec.decode(r.getAs("spec"),
+                specs[i] = SpectrogramInput.channelsFirst(TensorColumn.read(r, "spec",
                         ModelProfile.SPECTROGRAM_FRAMES, ModelProfile.SPECTROGRAM_BINS, SpectrogramInput.CHANNELS),
                         ModelProfile.SPECTROGRAM_FRAMES, ModelProfile.SPECTROGRAM_BINS);
                 prior[i] = priors.forClip(se.variant(), r.getAs("predicted"));

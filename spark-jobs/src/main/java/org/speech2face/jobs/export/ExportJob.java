@@ -9,6 +9,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.contracts.DataLayout;
+import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.data.NpyFormat;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.io.DeltaTables;
@@ -117,7 +118,8 @@ public final class ExportJob implements SparkJob {
                 Row r = it.next();
                 int[] shape = {r.getInt(1), r.getInt(2), 2};
                 String file = SPECTROGRAMS + "/" + r.getString(0) + ".npy";
-                write(fs, new Path(staging, file), NpyFormat.float32(r.getAs(3), shape));
+                write(fs, new Path(staging, file), NpyFormat.float32(FloatTensorCodec.encode(SpectrogramsDataset.spec(r)),
+                        shape));
                 specShape.put(r.getString(0), shape);
             }
         }

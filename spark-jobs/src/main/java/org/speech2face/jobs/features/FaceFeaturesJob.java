@@ -19,6 +19,7 @@ import org.speech2face.data.RejectException;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.contracts.FaceFeaturesDataset;
 import org.speech2face.contracts.FacesDataset;
+import org.speech2face.jobs.io.ContractColumns;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.BatchPartition;
@@ -152,6 +153,7 @@ public final class FaceFeaturesJob extends KeyedStageJob implements FaceApiUser 
                 written, rejected);
         candidates.repartition(partitions(ctx, cfg.features().partitions(), count))
                 .mapPartitions(fn, Encoders.row(FaceFeaturesDataset.SCHEMA))
+                .select(ContractColumns.of(FaceFeaturesDataset.SCHEMA)) // the encoder drops the columns' comments
                 .write().parquet(data.toString());
     }
 

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.contracts.VoiceGender;
-import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.jobs.io.TensorRow;
 import org.speech2face.jobs.monitoring.TrainingMetrics;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.SpectrogramInput;
@@ -86,7 +86,7 @@ final class GenderTrainer {
                 .repartionData(Repartition.Never).storageLevel(null).rngSeed(cfg.seed()).trainingHooks(tally).build();
         spark = new SparkDl4jMultiLayer(sc, net, master);
         TrainingMetrics metrics = TrainingMetrics.register("train-gender");
-        JavaPairRDD<Row, Long> indexed = examples.select("male", "frames", "bins", "spec").javaRDD().zipWithIndex()
+        JavaPairRDD<Labelled, Long> indexed = labelled(examples).zipWithIndex()
                 .persist(StorageLevel.MEMORY_AND_DISK());
         int n = (int) indexed.count();
         List<Double> losses = new ArrayList<>();
@@ -129,9 +129,9 @@ final class GenderTrainer {
     }
 
     /** One epoch: the examples sorted into their slots once, then one DL4J fit per round over that round's slots. */
-    private void fitEpoch(JavaSparkContext sc, JavaPairRDD<Row, Long> indexed, GenderEpochDeal deal, int epoch) {
+    private void fitEpoch(JavaSparkContext sc, JavaPairRDD<Labelled, Long> indexed, GenderEpochDeal deal, int epoch) {
         Broadcast<GenderEpochDeal> b = sc.broadcast(deal);
-        JavaPairRDD<Long, Row> dealt = indexed
+        JavaPairRDD<Long, Labelled> dealt = indexed
                 .flatMapToPair(t -> {
                     long key = b.value().sortKey(t._2());
                     return key < 0 ? Collections.emptyIterator() : List.of(new Tuple2<>(key, t._1())).iterator();
@@ -158,8 +158,7 @@ final class GenderTrainer {
      * decision rule ({@link VoiceGender#MALE_THRESHOLD} on P(male), not DL4J's argmax, which differs at a tie).
      */
     Confusion evaluate(Dataset<Row> examples) {
-        JavaRDD<DataSet> data = examples.select("male", "frames", "bins", "spec").javaRDD()
-                .map(GenderTrainer::toDataSet);
+        JavaRDD<DataSet> data = labelled(examples).map(GenderTrainer::toDataSet);
         if (data.isEmpty()) {
             return new Confusion(0, 0, 0, 0);
         }
@@ -170,13 +169,39 @@ final class GenderTrainer {
         return new Confusion(c.getCount(m, m), c.getCount(m, f), c.getCount(f, f), c.getCount(f, m));
     }
 
+    /**
+     * A labelled spectrogram, {@code [frames][bins][2]}: what the examples' rows are reduced to before caching and
+     * dealing. A class, not a record: the Kryo of Spark 3.5 cannot serialise records.
+     */
+    static final class Labelled implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final boolean male;
+        private final int frames;
+        private final int bins;
+        private final float[] spec;
+
+        Labelled(boolean male, int frames, int bins, float[] spec) {
+            this.male = male;
+            this.frames = frames;
+            this.bins = bins;
+            this.spec = spec;
+        }
+    }
+
+    /** The examples' rows as labelled spectrograms, read without boxing ({@link TensorRow}). */
+    static JavaRDD<Labelled> labelled(Dataset<Row> examples) {
+        return TensorRow.map(examples.select("male", "frames", "bins", "spec"), r -> {
+            int frames = r.integer("frames");
+            int bins = r.integer("bins");
+            return new Labelled(r.bool("male"), frames, bins,
+                    r.floats("spec", frames, bins, SpectrogramInput.CHANNELS));
+        });
+    }
+
     /** One labelled spectrogram as a one-example DataSet in the network's layout. */
-    static DataSet toDataSet(Row r) {
-        int frames = r.getAs("frames");
-        int bins = r.getAs("bins");
-        float[] spec = FloatTensorCodec.decode(r.getAs("spec"), frames, bins, SpectrogramInput.CHANNELS);
-        float[][] x = {SpectrogramInput.channelsFirst(spec, frames, bins)};
-        boolean[] male = {r.getAs("male")};
+    static DataSet toDataSet(Labelled l) {
+        float[][] x = {SpectrogramInput.channelsFirst(l.spec, l.frames, l.bins)};
+        boolean[] male = {l.male};
         return new DataSet(VoiceGenderClassifier.batch(x), VoiceGenderClassifier.labels(male));
     }
 

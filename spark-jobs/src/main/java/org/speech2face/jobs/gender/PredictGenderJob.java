@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.speech2face.contracts.DataLayout;
-import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.contracts.TensorColumn;
 import org.speech2face.data.RejectException;
 import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.JobContext;
@@ -134,7 +134,7 @@ public final class PredictGenderJob extends KeyedStageJob {
                     }
                     float[] spec;
                     try {
-                        spec = FloatTensorCodec.decode(r.getAs("spec"), frames, bins, SpectrogramInput.CHANNELS);
+                        spec = TensorColumn.read(r, "spec", frames, bins, SpectrogramInput.CHANNELS);
                     } catch (IllegalArgumentException e) {
                         throw new RejectException(RejectReason.MALFORMED_ROW, "Spectrogram " + r.getAs("clip_id")
                                 + " cannot be read: " + e.getMessage(), e);

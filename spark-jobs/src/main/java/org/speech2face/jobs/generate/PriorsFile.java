@@ -9,7 +9,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.contracts.GenderDataset;
 import org.speech2face.contracts.VariantPriors;
 
@@ -37,13 +36,30 @@ final class PriorsFile {
                     int n = g.getInteger("n", 0);
                     if (vggfaceId.equals(g.getString("vggface_id", 0)) && n > largest.getOrDefault(prior, 0)) {
                         largest.put(prior, n);
-                        priors.put(prior, FloatTensorCodec.decode(g.getBinary("feature", 0).getBytes(),
-                                g.getInteger("dim", 0)));
+                        priors.put(prior, feature(g, g.getInteger("dim", 0), part));
                     }
                 }
             }
         }
         return new VariantPriors(priors.get("neutral"), priors.get(VoiceGender.MALE),
                 priors.get(VoiceGender.FEMALE));
+    }
+
+    /**
+     * The {@code feature} column of a record: Parquet's standard three-level list ({@code feature.list[i].element})
+     * that Spark writes for an {@code array<float>}.
+     */
+    private static float[] feature(Group g, int dim, Path file) {
+        Group list = g.getGroup("feature", 0);
+        int n = list.getFieldRepetitionCount("list");
+        if (n != dim) {
+            throw new IllegalArgumentException("A prior in " + file + " has " + n + " values in feature but dim " + dim
+                    + ".");
+        }
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = list.getGroup("list", i).getFloat("element", 0);
+        }
+        return out;
     }
 }

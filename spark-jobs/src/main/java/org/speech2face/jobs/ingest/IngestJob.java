@@ -12,6 +12,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.VideoLocator;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.io.ContractColumns;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.KeyedStageJob;
@@ -78,6 +79,7 @@ public abstract class IngestJob extends KeyedStageJob {
         candidates.repartition(partitions(ctx, cfg.ingest().partitions(), count), col("youtube_id"))
                 .sortWithinPartitions("youtube_id", "start_s")
                 .mapPartitions(fn, Encoders.row(schema()))
+                .select(ContractColumns.of(schema())) // the encoder drops the columns' comments
                 .write().parquet(data.toString());
     }
 }

@@ -2,19 +2,30 @@ package org.speech2face.jobs.priors;
 
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
+import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 import org.apache.spark.sql.expressions.Aggregator;
-import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.model.priors.FacePriors;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Sums float32 feature vectors (the binary fc7 column) in double precision inside Spark's aggregation, so only one
- * sum per group reaches the driver, never the rows. The result is little-endian float64 bytes.
+ * Sums float32 feature vectors (the {@code array<float>} fc7 column) in double precision inside Spark's aggregation,
+ * so only one sum per group reaches the driver, never the rows. The result is little-endian float64 bytes.
  */
-public final class FeatureSum extends Aggregator<byte[], double[], byte[]> {
+public final class FeatureSum extends Aggregator<float[], double[], byte[]> {
     private static final long serialVersionUID = 1L;
+
+    /**
+     * The input encoder for {@code functions.udaf}: an {@code array<float>} without nulls as a {@code float[]}, which
+     * Spark fills with one copy of the array's bytes (no boxed floats).
+     */
+    @SuppressWarnings("unchecked")
+    public static Encoder<float[]> input() {
+        return (Encoder<float[]>) (Encoder<?>) ExpressionEncoder.apply(
+                new AgnosticEncoders.ArrayEncoder<>(AgnosticEncoders.PrimitiveFloatEncoder$.MODULE$, false));
+    }
 
     @Override
     public double[] zero() {
@@ -22,8 +33,8 @@ public final class FeatureSum extends Aggregator<byte[], double[], byte[]> {
     }
 
     @Override
-    public double[] reduce(double[] sum, byte[] feature) {
-        return FacePriors.add(sum, FloatTensorCodec.decode(feature, feature.length / Float.BYTES));
+    public double[] reduce(double[] sum, float[] feature) {
+        return FacePriors.add(sum, feature);
     }
 
     @Override

@@ -59,7 +59,7 @@ final class PriorDraws {
                 .select("name", "clip_id", "bucket");
         List<Row> rows = drawn.join(features.select("clip_id", "fc7"), "clip_id")
                 .groupBy("name", "bucket")
-                .agg(udaf(new FeatureSum(), org.apache.spark.sql.Encoders.BINARY()).apply(col("fc7")).as("sum"),
+                .agg(udaf(new FeatureSum(), FeatureSum.input()).apply(col("fc7")).as("sum"),
                         count("clip_id").as("faces"))
                 .collectAsList();
         Map<String, double[][]> sums = new HashMap<>();

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.speech2face.jobs.io.TensorRow;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.data.RejectException;
@@ -55,17 +56,17 @@ final class DecoderExamples {
     }
 
     /** A joined row to (Ff; face, Ff). */
-    private record ToExample(ModelProfile profile, int featureDim) implements Function<Row, MultiDataSet> {
+    private record ToExample(ModelProfile profile, int featureDim) implements Function<TensorRow, MultiDataSet> {
         @Override
-        public MultiDataSet call(Row r) {
+        public MultiDataSet call(TensorRow r) {
             float[] face;
             try {
-                face = FacePixels.rgbChannelsFirst(r.getAs("image"), profile.faceSize());
+                face = FacePixels.rgbChannelsFirst(r.bytes("image"), profile.faceSize());
             } catch (RejectException e) {
-                throw new IllegalStateException("The face of clip " + r.getAs("clip_id") + " in faces/ has features "
+                throw new IllegalStateException("The face of clip " + r.string("clip_id") + " in faces/ has features "
                         + "but cannot be decoded: " + e.getMessage(), e);
             }
-            return TrainingExamples.decoder(FaceFeaturesDataset.fc7(r), face, profile, featureDim);
+            return TrainingExamples.decoder(r.floats("fc7", r.integer("fc7_dim")), face, profile, featureDim);
         }
     }
 }

@@ -11,7 +11,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.speech2face.contracts.DataLayout;
-import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.data.Split;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.report.Counter;
@@ -21,6 +20,7 @@ import org.speech2face.contracts.GenderDataset;
 import org.speech2face.contracts.SpectrogramsDataset;
 import org.speech2face.jobs.io.GenderPredictions;
 import org.speech2face.jobs.io.SourceDataset;
+import org.speech2face.jobs.io.TensorRow;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.contracts.VariantPriors;
@@ -90,13 +90,12 @@ final class EncoderExamples {
 
     /** A joined row to (spectrogram[, prior]; Ff). */
     private record ToExample(ModelProfile profile, EncoderVariant variant, VariantPriors priors, int featureDim)
-            implements Function<Row, MultiDataSet> {
+            implements Function<TensorRow, MultiDataSet> {
         @Override
-        public MultiDataSet call(Row r) {
-            float[] spec = FloatTensorCodec.decode(r.getAs("spec"), r.<Integer>getAs("frames"), r.<Integer>getAs("bins"),
-                    SpectrogramInput.CHANNELS);
-            return TrainingExamples.encoder(spec, priors.forClip(variant, r.getAs("predicted")),
-                    FaceFeaturesDataset.fc7(r), profile, variant.fusion(), featureDim);
+        public MultiDataSet call(TensorRow r) {
+            float[] spec = r.floats("spec", r.integer("frames"), r.integer("bins"), SpectrogramInput.CHANNELS);
+            return TrainingExamples.encoder(spec, priors.forClip(variant, r.string("predicted")),
+                    r.floats("fc7", r.integer("fc7_dim")), profile, variant.fusion(), featureDim);
         }
     }
 }

@@ -10,6 +10,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.speech2face.jobs.io.TensorRow;
 import org.speech2face.jobs.report.Counter;
 
 /**
@@ -18,7 +19,7 @@ import org.speech2face.jobs.report.Counter;
  * {@code MultiDataSet} on the executors.
  */
 record ExampleSet(Dataset<Row> train, Dataset<Row> val, Map<Counter, Long> counts,
-                  Function<Row, MultiDataSet> toExample) {
+                  Function<TensorRow, MultiDataSet> toExample) {
     ExampleSet {
         counts = new LinkedHashMap<>(counts);
     }
@@ -34,11 +35,12 @@ record ExampleSet(Dataset<Row> train, Dataset<Row> val, Map<Counter, Long> count
 
     /**
      * Both splits as RDDs of examples, decoded once and kept at {@code level} (DL4J's training master persists the
-     * training RDD at the same level, so it reuses this cache), with their sizes.
+     * training RDD at the same level, so it reuses this cache), with their sizes. Rows are read as internal rows
+     * ({@link TensorRow}): the tensors are copied into arrays, never boxed.
      */
     DistributedTrainer.Data materialise(StorageLevel level) {
-        JavaRDD<MultiDataSet> t = keep(train.javaRDD().map(toExample), level);
-        JavaRDD<MultiDataSet> v = keep(val.javaRDD().map(toExample), level);
+        JavaRDD<MultiDataSet> t = keep(TensorRow.map(train, toExample), level);
+        JavaRDD<MultiDataSet> v = keep(TensorRow.map(val, toExample), level);
         return new DistributedTrainer.Data(t, t.count(), v, v.count());
     }
 

@@ -20,7 +20,7 @@ import org.speech2face.faceapi.FaceApiModels;
 import org.speech2face.faceapi.RgbImage;
 import org.speech2face.faceapi.nets.AgeGenderNet;
 import org.speech2face.faceapi.nets.FaceDescriptorNet;
-import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.contracts.TensorColumn;
 import org.speech2face.contracts.FaceFeaturesDataset;
 import org.speech2face.contracts.PriorsDataset;
 import org.speech2face.jobs.report.RunReport;
@@ -159,7 +159,7 @@ class EvaluateJobTest {
         double[] sums = new double[6];
         for (Row r : test) {
             float[] ff = FaceFeaturesDataset.fc7(r);
-            INDArray spec = Nd4j.create(SpectrogramInput.channelsFirst(FloatTensorCodec.decode(r.getAs("spec"), 598, 257,
+            INDArray spec = Nd4j.create(SpectrogramInput.channelsFirst(TensorColumn.read(r, "spec", 598, 257,
                     2), 598, 257), new long[] {1, 2, 598, 257}, 'c');
             INDArray sf = encoder.output(false, spec, Nd4j.create(neutral, new long[] {1, 512}, 'c'))[0];
             INDArray gen = decoder.output(false, sf)[1];
@@ -247,7 +247,7 @@ class EvaluateJobTest {
         double cosSum = 0;
         for (Row r : test) {
             float[] real = dlib.describe(List.of(RgbImage.decode(r.getAs("image"), "crop")))[0];
-            INDArray spec = Nd4j.create(SpectrogramInput.channelsFirst(FloatTensorCodec.decode(r.getAs("spec"), 598,
+            INDArray spec = Nd4j.create(SpectrogramInput.channelsFirst(TensorColumn.read(r, "spec", 598,
                     257, 2), 598, 257), new long[] {1, 2, 598, 257}, 'c');
             INDArray sf = encoder.output(false, spec, Nd4j.create(neutral, new long[] {1, 512}, 'c'))[0];
             float[] gen = dlib.describe(List.of(face(decoder.output(false, sf)[0])))[0];

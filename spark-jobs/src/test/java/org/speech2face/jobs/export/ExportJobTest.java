@@ -115,7 +115,7 @@ class ExportJobTest {
                 RowFactory.create(1, 2, 3, 4), "haar", 0.9, png, 64, 48)));
         List<Row> specs = new ArrayList<>();
         SPEC.forEach((clip, spec) -> specs.add(RowFactory.create(clip, youtubeId(clip), "train", 6.0, false, 16000,
-                FRAMES, BINS, spec, 0.1)));
+                FRAMES, BINS, FloatTensorCodec.decode(spec, FRAMES, BINS, 2), 0.1)));
         spark.createDataFrame(faces, FacesDataset.SCHEMA).write().format("delta").save(root.resolve("faces").toString());
         spark.createDataFrame(specs, SpectrogramsDataset.SCHEMA).write().format("delta").save(root.resolve("spectrograms").toString());
         if (withGender) {

@@ -17,6 +17,7 @@ import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.data.Split;
 import org.speech2face.contracts.FaceFeaturesDataset;
+import org.speech2face.testing.TensorFiles;
 import org.speech2face.contracts.FacesDataset;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.models.ExecutorModels;
@@ -149,6 +150,8 @@ class FaceFeaturesJobTest {
     void featuresAreFc7BeforeReluAndFc8OfAReferenceForwardPass() throws Exception {
         Dataset<Row> ff = Tables.read(spark, root.resolve("face_features").toString());
         assertThat(ff.columns()).contains("clip_id", "youtube_id", "split", "fc7", "fc8", "vggface_id");
+        TensorFiles.assertFloatList(ff, root.resolve("face_features"), FaceFeaturesDataset.SCHEMA, "fc7");
+        TensorFiles.assertFloatList(ff, root.resolve("face_features"), FaceFeaturesDataset.SCHEMA, "fc8");
         ModelProfile tiny = ModelProfile.TINY;
         Row r = ff.filter("clip_id = 'face000000x_0'").first();
         assertThat(r.<String>getAs("vggface_id")).isEqualTo("random:4242/tiny");

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.speech2face.audio.Spectrogram;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.data.Split;
 import org.speech2face.contracts.SpectrogramsDataset;
 import org.speech2face.jobs.report.RunReport;
@@ -71,12 +70,12 @@ class GenderJobsTest {
             q[side]--;
             Spectrogram s = SyntheticVoices.spectrogram(SyntheticVoices.speech(SyntheticVoices.Speaker.draw(male, r), r));
             rows.add(RowFactory.create(id + "_0", id, split.code(), 6.0, false, 16000, s.frames(), s.bins(),
-                    FloatTensorCodec.encode(s.data()), s.rms()));
+                    s.data(), s.rms()));
             csv.append(id).append(',').append(male ? "male" : "female").append('\n');
             MALE.put(id + "_0", male);
         }
         rows.add(RowFactory.create(WRONG_SHAPE, "shortshort1", "train", 3.0, false, 16000, 298, 257,
-                FloatTensorCodec.encode(new float[298 * 257 * 2]), 0.1));
+                new float[298 * 257 * 2], 0.1));
         csv.append("shortshort1,female\nbadlabel___,unknown\n");
         Files.writeString(labels, csv);
         spark.createDataFrame(rows, SpectrogramsDataset.SCHEMA).write().format("delta").save(root.resolve("spectrograms").toString());

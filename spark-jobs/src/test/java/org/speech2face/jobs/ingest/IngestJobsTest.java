@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.speech2face.jobs.stage.KeyedStageJob;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.contracts.FloatTensorCodec;
+import org.speech2face.audio.AudioSegmentDecoder;
+import org.speech2face.audio.Spectrogram;
+import org.speech2face.audio.SpectrogramExtractor;
+import org.speech2face.contracts.SpectrogramsDataset;
+import org.speech2face.testing.TensorFiles;
 import org.speech2face.contracts.RejectReason;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.report.RunReport;
@@ -31,6 +35,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.speech2face.testing.TestSpark.FIXTURES;
 import static org.speech2face.testing.TestSpark.SAMPLE;
@@ -77,6 +82,7 @@ class IngestJobsTest {
 
         Dataset<Row> f = Tables.read(spark, root.resolve("faces").toString());
         assertThat(f.count()).isEqualTo(faces.count(KeyedStageJob.Counts.WRITTEN));
+        assertThat(f.schema().apply("image").metadata().getString("comment")).startsWith("image/png, 224x224 RGB");
         for (Row r : f.collectAsList()) {
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(r.getAs("image")));
             assertThat(img.getWidth()).isEqualTo(224);
@@ -89,11 +95,13 @@ class IngestJobsTest {
         RunReport audio = run(new IngestAudioJob(), cfg);
         assertThat(audio.count(KeyedStageJob.Counts.WRITTEN) + audio.count(KeyedStageJob.Counts.REJECTED)).isEqualTo(rows);
         Dataset<Row> s = Tables.read(spark, root.resolve("spectrograms").toString());
-        Row one = s.first();
+        Row one = s.filter(col("clip_id").equalTo("rhTuvqCdmPG_0")).first(); // the CSV's first row: 0 to 7.2 s
         assertThat((int) one.getAs("frames")).isEqualTo(598);
         assertThat((int) one.getAs("bins")).isEqualTo(257);
-        float[] spec = FloatTensorCodec.decode(one.getAs("spec"), 598, 257, 2);
-        assertThat(spec).hasSize(598 * 257 * 2);
+        TensorFiles.assertFloatList(s, root.resolve("spectrograms"), SpectrogramsDataset.SCHEMA, "spec");
+        Spectrogram computed = new SpectrogramExtractor(cfg.ingest().audio()).extract(new AudioSegmentDecoder(
+                cfg.ingest().audio()).decode(SAMPLE.resolve("videos/rhTuvqCdmPG.mp4"), 0.0, 7.2));
+        assertThat(SpectrogramsDataset.spec(one)).hasSize(598 * 257 * 2).isEqualTo(computed.data());
         assertThat((double) one.getAs("rms")).isGreaterThan(0.001);
         assertThat(s.filter("tiled").count()).isPositive();
         assertThat(s.filter("not tiled").count()).isPositive();

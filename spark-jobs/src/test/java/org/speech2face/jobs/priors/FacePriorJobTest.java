@@ -10,7 +10,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.speech2face.config.S2fConfig;
-import org.speech2face.contracts.FloatTensorCodec;
 import org.speech2face.data.SeededSample;
 import org.speech2face.contracts.FaceFeaturesDataset;
 import org.speech2face.contracts.GenderDataset;
