@@ -36,7 +36,9 @@ async function liveFiles(table) {
       `${v}.checkpoint.${String(i + 1).padStart(10, '0')}.${String(parts).padStart(10, '0')}.parquet`)
       : [`${v}.checkpoint.parquet`];
     const list = files.map((f) => quote(path.join(log, f))).join(', ');
-    for (const r of await rows(`SELECT "add".path AS p FROM read_parquet([${list}]) WHERE "add" IS NOT NULL`)) {
+    for (const r of await rows(`SELECT "add".path AS p, "add".deletionVector IS NOT NULL AS dv
+        FROM read_parquet([${list}], union_by_name = true) WHERE "add" IS NOT NULL`)) {
+      if (r.dv) throw new Error(deletionVectors(table));
       live.add(decodeURIComponent(r.p));
     }
     from = version;
@@ -46,11 +48,18 @@ async function liveFiles(table) {
   for (const f of commits) {
     for (const line of fs.readFileSync(path.join(log, f), 'utf8').split('\n').filter(Boolean)) {
       const action = JSON.parse(line);
+      if (action.add?.deletionVector) throw new Error(deletionVectors(table));
       if (action.add) live.add(decodeURIComponent(action.add.path));
       if (action.remove) live.delete(decodeURIComponent(action.remove.path));
     }
   }
   return [...live].map((p) => (p.includes('://') ? p : path.join(table, p)));
+}
+
+// A live file with a deletion vector still holds rows a MERGE replaced; only a Delta reader can skip them.
+function deletionVectors(table) {
+  return `${table} has deletion vectors (rows replaced by a MERGE still sit in its files); run s2f optimize, which `
+    + 'purges them, then read it again.';
 }
 
 const parquet = async (name) => `read_parquet([${(await liveFiles(path.join(root, name))).map(quote).join(', ')}])`;
