@@ -2,6 +2,7 @@ package org.speech2face.cli;
 
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.export.ExportJob;
+import org.speech2face.jobs.migrate.MigrateDatasetsJob;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ final class Commands {
         register("generate", new GenerateCommand()); // replaces the pipeline stage's command: a file or a folder
         register("preprocess", new PreprocessCommand());
         register("export", sparkJob(ExportJob::new, new ExportJob().summary()));
+        register("migrate-datasets", sparkJob(MigrateDatasetsJob::new, new MigrateDatasetsJob().summary()));
         register("show-config", new ShowConfigCommand());
         register("describe-models", new DescribeModelsCommand());
         register("bench", new BenchCommand());
