@@ -75,7 +75,7 @@ final class DatasetsBench {
             for (int i = 0; i < k; i++) {
                 onePercent.add(ids.get((int) ((long) i * ids.size() / k)));
             }
-            steps.add(repeated(spark, "1% overwrite (--only " + k + " keys)", root, i -> csv, false,
+            steps.add(repeated(spark, "1% overwrite (--only " + k + (k == 1 ? " key)" : " keys)"), root, i -> csv, false,
                     i -> onePercent));
             steps.add(once(spark, "full overwrite (overwrite=true)", root, csv, true, List.of()));
         } finally {
