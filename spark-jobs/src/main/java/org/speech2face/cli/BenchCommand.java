@@ -24,7 +24,10 @@ final class BenchCommand implements Command {
                 + "averaging round; paper: the decoder before and after issue 18 on two executors), "
                 + "'bench layers [paper|tiny] [batch] [current|legacy|encoder]' (seconds per layer of the FD, or SE, training step), "
                 + "'bench memory [paper|tiny] [batch] [steps]' (resident memory of the FD training step, stage by stage), "
-                + "'bench detectors' (Haar vs SSD MobileNet: detection rate and crop agreement, rotated and turned faces)";
+                + "'bench detectors' (Haar vs SSD MobileNet: detection rate and crop agreement, rotated and turned faces), "
+                + "'bench datasets [N]' (ingest-audio reruns on N clips: no-op, +1 row, 1-row and 1% --only, full "
+                + "overwrite; seconds and bytes written), 'bench datasets read [N]' (an epoch's encoder input through "
+                + "Delta vs plain Parquet)";
     }
 
     @Override
@@ -35,12 +38,13 @@ final class BenchCommand implements Command {
             case "preprocessing" -> new PreprocessingBench(config, out).run();
             case "models" -> models(words, out);
             case "detectors" -> new DetectorBench(args, config, out).run();
+            case "datasets" -> datasets(args, config, words, out);
             case "training" -> training(args, words, out);
             case "layers" -> layers(words, out);
             case "memory" -> StepMemory.main(new String[] {words.size() > 1 ? ModelProfile.parse(words.get(1)).id() : "paper",
                     String.valueOf(words.size() > 2 ? positiveInt(words.get(2)) : 16),
                     String.valueOf(words.size() > 3 ? positiveInt(words.get(3)) : 2)});
-            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models, training, layers, memory, detectors; got '"
+            default -> throw new CliArgs.UsageError("bench needs one of: preprocessing, models, training, layers, memory, detectors, datasets; got '"
                     + what + "'.");
         }
         return 0;
@@ -59,6 +63,23 @@ final class BenchCommand implements Command {
             new TrainingBench(args, out).paperDecoder();
         } else {
             new TrainingBench(args, out).run(nets);
+        }
+    }
+
+    /** {@code bench datasets [N]} and {@code bench datasets read [N]}: N clips, 1024 unless told. */
+    private static void datasets(CliArgs args, S2fConfig config, List<String> words, PrintStream out)
+            throws Exception {
+        boolean read = words.size() > 1 && words.get(1).equals("read");
+        int at = read ? 2 : 1;
+        if (words.size() > at + 1) {
+            throw new CliArgs.UsageError("bench datasets takes 'read' and a number of clips at most; got '"
+                    + String.join(" ", words.subList(1, words.size())) + "'.");
+        }
+        int n = words.size() > at ? positiveInt(words.get(at)) : 1024;
+        if (read) {
+            new DatasetReadBench(args, config, out).run(n);
+        } else {
+            new DatasetsBench(args, config, out).run(n);
         }
     }
 

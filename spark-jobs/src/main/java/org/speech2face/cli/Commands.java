@@ -3,6 +3,7 @@ package org.speech2face.cli;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.export.ExportJob;
 import org.speech2face.jobs.maintenance.OptimizeJob;
+import org.speech2face.jobs.migrate.MigrateDatasetsJob;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ final class Commands {
         register("preprocess", new PreprocessCommand());
         register("export", sparkJob(ExportJob::new, new ExportJob().summary()));
         register("optimize", sparkJob(OptimizeJob::new, new OptimizeJob().summary()));
+        register("migrate-datasets", sparkJob(MigrateDatasetsJob::new, new MigrateDatasetsJob().summary()));
         register("show-config", new ShowConfigCommand());
         register("describe-models", new DescribeModelsCommand());
         register("bench", new BenchCommand());

@@ -1,0 +1,195 @@
+package org.speech2face.cli;
+
+import org.apache.spark.sql.SparkSession;
+import org.speech2face.config.ConfigLoader;
+import org.speech2face.config.S2fConfig;
+import org.speech2face.contracts.DataLayout;
+import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.RerunSelection;
+import org.speech2face.jobs.SparkSessions;
+import org.speech2face.jobs.ingest.IngestAudioJob;
+import org.speech2face.jobs.report.RunReport;
+import org.speech2face.jobs.stage.KeyedStageJob;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+/**
+ * {@code s2f bench datasets [N]}: what a rerun of a keyed stage costs now that its commit is a Delta MERGE by key.
+ * Builds an N-clip root with ingest-audio (real decoding of the sample's videos, {@link BenchClips}), then times on
+ * that root, in this order: a no-op rerun, one new CSV line, a 1-row {@code --only}, a 1% {@code --only}, and a
+ * full {@code overwrite=true}, each as s2f runs it (the stage's own {@code run} on one session, with the
+ * {@link RerunSelection} the command line would build). Bytes are the files each step added to
+ * {@code spectrograms/} and {@code rejects/}. The figures are printed, never checked: they depend on the machine's
+ * load, which is printed before and after.
+ */
+final class DatasetsBench {
+    /** Runs per repeatable step; the median is reported. The full overwrite runs once. */
+    static final int REPEATS = 3;
+
+    private final CliArgs args;
+    private final S2fConfig config;
+    private final PrintStream out;
+
+    DatasetsBench(CliArgs args, S2fConfig config, PrintStream out) {
+        this.args = args;
+        this.config = config;
+        this.out = out;
+    }
+
+    /** One step's figures: the median run's seconds, and bytes and files added (medians). */
+    record Step(String name, long rowsDone, double seconds, long files, long bytes) {
+    }
+
+    void run(int n) throws Exception {
+        Path work = Files.createTempDirectory("s2f-bench-datasets-");
+        Path root = work.resolve("root");
+        out.println("Datasets bench: ingest-audio on " + n + " clips of the bundled sample, root " + root);
+        out.println("load before: " + load());
+        BenchClips clips = clips(config, n);
+        Path csv = clips.write(work.resolve("clips.csv"));
+        SparkSession spark = SparkSessions.create(config.spark());
+        List<Step> steps = new ArrayList<>();
+        try {
+            Step fill = once(spark, "first ingest (fills the tables)", root, csv, false, List.of());
+            out.printf(Locale.ROOT, "Filled spectrograms/ with %d rows in %.1f s (%s).%n", fill.rowsDone(),
+                    fill.seconds(), bytes(fill.bytes()));
+            steps.add(repeated(spark, "no-op rerun", root, i -> csv, false, i -> List.of()));
+            steps.add(repeated(spark, "+1 new row", root, i -> clips.extendTo(n + i + 1).write(csv), false,
+                    i -> List.of()));
+            List<String> ids = clips.clipIds();
+            steps.add(repeated(spark, "1-row overwrite (--only 1 key)", root, i -> csv, false,
+                    i -> List.of(ids.get(ids.size() / 2))));
+            int k = Math.max(1, n / 100);
+            List<String> onePercent = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                onePercent.add(ids.get((int) ((long) i * ids.size() / k)));
+            }
+            steps.add(repeated(spark, "1% overwrite (--only " + k + (k == 1 ? " key)" : " keys)"), root, i -> csv, false,
+                    i -> onePercent));
+            steps.add(once(spark, "full overwrite (overwrite=true)", root, csv, true, List.of()));
+        } finally {
+            spark.stop();
+            deleteQuietly(work);
+        }
+        table(steps);
+        out.println("load after: " + load());
+        out.println("Goal: a 1-row overwrite costs at most 1.5x a no-op rerun (wall time).");
+    }
+
+    private void table(List<Step> steps) {
+        Step noop = steps.get(0);
+        out.println();
+        out.println("| step | rows done | wall s | x no-op | files added | bytes added | x no-op bytes |");
+        out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        for (Step s : steps) {
+            out.printf(Locale.ROOT, "| %s | %d | %.2f | %.2f | %d | %s | %s |%n", s.name(), s.rowsDone(), s.seconds(),
+                    s.seconds() / noop.seconds(), s.files(), bytes(s.bytes()),
+                    noop.bytes() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", (double) s.bytes() / noop.bytes()));
+        }
+        out.println();
+        out.println("Steps other than the full overwrite: median of " + REPEATS + " runs (the +1 row step adds a new "
+                + "line each run). Bytes: files added under spectrograms/ and rejects/ (data, deletion vectors, "
+                + "Delta log), run reports left out.");
+    }
+
+    private interface PerRun<T> {
+        T get(int run) throws IOException;
+    }
+
+    private Step repeated(SparkSession spark, String name, Path root, PerRun<Path> csv, boolean overwrite,
+                          PerRun<List<String>> only) throws Exception {
+        List<Step> runs = new ArrayList<>();
+        for (int i = 0; i < REPEATS; i++) {
+            runs.add(once(spark, name, root, csv.get(i), overwrite, only.get(i)));
+        }
+        runs.sort(Comparator.comparingDouble(Step::seconds));
+        Step median = runs.get(REPEATS / 2);
+        long[] bytes = runs.stream().mapToLong(Step::bytes).sorted().toArray();
+        long[] files = runs.stream().mapToLong(Step::files).sorted().toArray();
+        return new Step(name, median.rowsDone(), median.seconds(), files[REPEATS / 2], bytes[REPEATS / 2]);
+    }
+
+    /** One run of ingest-audio on {@code root}, as {@code s2f ingest-audio} would run it, timed. */
+    private Step once(SparkSession spark, String name, Path root, Path csv, boolean overwrite, List<String> only)
+            throws Exception {
+        S2fConfig cfg = rootConfig(root, csv, overwrite);
+        RerunSelection rerun = only.isEmpty() ? RerunSelection.NONE : new RerunSelection(false, only, null);
+        FolderGrowth growth = FolderGrowth.watch(List.of(root.resolve(DataLayout.SPECTROGRAMS),
+                root.resolve(DataLayout.REJECTS)));
+        long t0 = System.nanoTime();
+        RunReport r = new IngestAudioJob().run(new JobContext(spark, cfg, JobContext.newRunId(), false,
+                OptionalLong.empty(), rerun));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        FolderGrowth.Added added = growth.added();
+        long done = r.count(KeyedStageJob.Counts.ROWS_IN) - r.count(KeyedStageJob.Counts.UNCHANGED);
+        out.printf(Locale.ROOT, "  %s: %s%n", name, S2f.summary(r));
+        return new Step(name, done, seconds, added.files(), added.bytes());
+    }
+
+    /** The config of the command line, with {@code data.root} and {@code input.csv} set for the bench. */
+    S2fConfig rootConfig(Path root, Path csv, boolean overwrite) {
+        List<String> sets = new ArrayList<>(args.sets());
+        sets.add("data.root=" + root.toAbsolutePath());
+        sets.add("input.csv=" + csv.toAbsolutePath());
+        sets.add("overwrite=" + overwrite);
+        return ConfigLoader.load(args.confFile(), sets);
+    }
+
+    /** {@code n} clips from the configured sample CSV and its videos. */
+    static BenchClips clips(S2fConfig config, int n) throws IOException {
+        return BenchClips.of(localPath(config.input().csv()), localPath(config.input().videos()),
+                config.input().videoExtensions(), n);
+    }
+
+    private static Path localPath(String location) {
+        URI uri = URI.create(location);
+        if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
+            throw new CommandFailure("The dataset bench reads the sample from the local disk; input location '"
+                    + location + "' is not local.", null);
+        }
+        return uri.getScheme() == null ? Path.of(location) : Path.of(uri);
+    }
+
+    /** The machine's load average, as uptime prints it. */
+    static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).strip()
+                    + " (1, 5, 15 min; running/total; last pid), " + Runtime.getRuntime().availableProcessors()
+                    + " cores";
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    static String bytes(long b) {
+        if (b < 10_000) {
+            return b + " B";
+        }
+        if (b < 10_000_000) {
+            return String.format(Locale.ROOT, "%.1f kB", b / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.1f MB", b / 1e6);
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder; the launcher deletes its tmp dir anyway
+        }
+    }
+}
