@@ -154,7 +154,7 @@ public final class FaceFeaturesJob extends KeyedStageJob implements FaceApiUser 
         candidates.repartition(partitions(ctx, cfg.features().partitions(), count))
                 .mapPartitions(fn, Encoders.row(FaceFeaturesDataset.SCHEMA))
                 .select(ContractColumns.of(FaceFeaturesDataset.SCHEMA)) // the encoder drops the columns' comments
-                .write().parquet(data.toString());
+                .write().options(STAGING).parquet(data.toString());
     }
 
     /** The configured weights, loaded in the driver's JVM on first use (see VggFaceSource). */

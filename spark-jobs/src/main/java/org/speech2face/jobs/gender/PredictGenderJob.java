@@ -103,7 +103,7 @@ public final class PredictGenderJob extends KeyedStageJob {
                 new HadoopConf(ctx.hadoopConf()), taskRejects.toString(), ctx.runId(), written, rejected);
         candidates.repartition(partitions(ctx, ctx.config().features().partitions(), count))
                 .mapPartitions(fn, Encoders.row(GenderDataset.SCHEMA))
-                .write().parquet(data.toString());
+                .write().options(STAGING).parquet(data.toString());
     }
 
     private static String modelId(JobContext ctx) {

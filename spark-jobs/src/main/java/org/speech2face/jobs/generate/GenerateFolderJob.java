@@ -184,7 +184,7 @@ public final class GenerateFolderJob extends KeyedStageJob {
                 ctx.config().ingest().localTmp(), ctx.runId()), batch, new HadoopConf(ctx.hadoopConf()),
                 taskRejects.toString(), ctx.runId(), written, rejected);
         candidates.repartition(partitions(ctx, 0, (count + batch - 1) / batch))
-                .mapPartitions(fn, Encoders.row(GeneratedDataset.SCHEMA)).write().parquet(data.toString());
+                .mapPartitions(fn, Encoders.row(GeneratedDataset.SCHEMA)).write().options(STAGING).parquet(data.toString());
     }
 
     /** Decodes one voice (a copy on local disk if remote); draws a batch and writes each face. */

@@ -80,6 +80,6 @@ public abstract class IngestJob extends KeyedStageJob {
                 .sortWithinPartitions("youtube_id", "start_s")
                 .mapPartitions(fn, Encoders.row(schema()))
                 .select(ContractColumns.of(schema())) // the encoder drops the columns' comments
-                .write().parquet(data.toString());
+                .write().options(STAGING).parquet(data.toString());
     }
 }

@@ -73,6 +73,14 @@ public abstract class KeyedStageJob implements SparkJob {
         ACCOUNTED
     }
 
+    /**
+     * How {@link #process} writes its staging Parquet: uncompressed. The rows are read back once by the MERGE and
+     * deleted; spectrograms and features are float arrays that Snappy barely shrinks, and parquet-mr 1.13's Snappy
+     * reader grows its buffer chunk by chunk (PARQUET-2429), which made reading megabyte pages back the slowest part
+     * of a commit.
+     */
+    protected static final java.util.Map<String, String> STAGING = java.util.Map.of("compression", "none");
+
     /** Columns every plan has: key (the output's clip_id), youtube_id, line and raw input (may be null), verdict. */
     public static final List<String> PLAN_COLUMNS = List.of("key", "youtube_id", "line", "raw", "reason_code",
             "message");
@@ -194,7 +202,8 @@ public abstract class KeyedStageJob implements SparkJob {
         Dataset<Row> rejectedRows = outcome.hasRejects() && plan.replaced > 0
                 ? outcome.rejects().select(col(RejectsDataset.KEY).as("key")) : null;
         if (outcome.written() > 0 || rejectedRows != null) {
-            StageCommit.rows(ctx.spark(), target, schema(), data, outcome.written() > 0, rejectedRows);
+            StageCommit.rows(ctx.spark(), target, schema(), data, outcome.written() > 0, rejectedRows,
+                    plan.replaced > 0);
         }
         outcome.release();
         plan.release();

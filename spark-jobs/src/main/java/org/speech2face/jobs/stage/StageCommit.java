@@ -1,5 +1,6 @@
 package org.speech2face.jobs.stage;
 
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -70,9 +71,11 @@ final class StageCommit {
     /**
      * Merges the staged rows into the table by clip_id; {@code rejectedKeys}, when given, are keys this run rejected
      * that had an output row, which goes (under overwrite, or when a row made from other weights is redone).
+     * {@code replacing} says whether any key of this run had an output row when it was planned; when none had, the
+     * MERGE only inserts.
      */
     static void rows(SparkSession spark, Path table, StructType schema, Path staged, boolean stagedExists,
-                     Dataset<Row> rejectedKeys) {
+                     Dataset<Row> rejectedKeys, boolean replacing) {
         List<String> partitions = Arrays.asList(schema.fieldNames()).contains("split") ? List.of("split") : List.of();
         DeltaTables.createIfMissing(spark, table, schema, partitions);
         Column[] columns = Arrays.stream(schema.fields()).map(f -> col(f.name())).toArray(Column[]::new);
@@ -92,12 +95,15 @@ final class StageCommit {
         }
         Dataset<Row> src = source;
         DeltaTables.withConflictRetry(spark, table, "commit the rows to " + table, () -> {
-            DeltaTable.forPath(spark, table.toString()).as("t")
-                    .merge(src.as("s"), col("t.clip_id").equalTo(col("s.clip_id")))
-                    .whenMatched(col("s." + ACTION).equalTo("delete")).delete()
-                    .whenMatched().updateExpr(assignments(schema))
-                    .whenNotMatched(col("s." + ACTION).equalTo("upsert")).insertExpr(assignments(schema))
-                    .execute();
+            DeltaMergeBuilder merge = DeltaTable.forPath(spark, table.toString()).as("t")
+                    .merge(src.as("s"), col("t.clip_id").equalTo(col("s.clip_id")));
+            if (replacing) {
+                merge = merge.whenMatched(col("s." + ACTION).equalTo("delete")).delete()
+                        .whenMatched().updateExpr(assignments(schema));
+            }
+            // Without matched clauses Delta runs an insert-only MERGE: one anti-join, no rewrite of target files. It
+            // is still by key: a key another run inserted meanwhile is left as that run wrote it.
+            merge.whenNotMatched(col("s." + ACTION).equalTo("upsert")).insertExpr(assignments(schema)).execute();
             return null;
         });
     }
