@@ -45,7 +45,9 @@ class DeltaLiveFilesTest {
     void theReplayedFilesAreDeltasAcrossACheckpointAndAfterReplacesAndAppends() throws Exception {
         Path table = tmp.resolve("priors");
         org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(table.toUri());
-        for (int v = 0; v < 12; v++) { // a checkpoint is written at version 10
+        DeltaTables.replace(spark, spark.range(0, 3).toDF("n").coalesce(1), dir);
+        spark.sql("ALTER TABLE delta.`" + table + "` SET TBLPROPERTIES ('delta.checkpointInterval' = '2')");
+        for (int v = 1; v < 4; v++) { // with a checkpoint every 2 commits: one at version 2, then a commit after it
             DeltaTables.replace(spark, spark.range(v, v + 3).toDF("n").coalesce(1), dir);
         }
         spark.range(100, 102).toDF("n").coalesce(1).write().format("delta").mode("append").save(table.toString());
