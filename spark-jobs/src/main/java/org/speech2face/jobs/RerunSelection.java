@@ -21,7 +21,8 @@ public record RerunSelection(boolean retryRejects, List<String> only, String whe
                 CatalystSqlParser$.MODULE$.parseExpression(where);
             } catch (Exception e) { // Spark's ParseException, undeclared in Scala
                 throw new IllegalArgumentException("--where '" + where + "' is not a SQL condition: "
-                        + e.getMessage().lines().findFirst().orElse("") + ".");
+                        + String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
+                        .findFirst().orElse("Spark's parser refused it") + ".");
             }
         }
     }

@@ -78,6 +78,6 @@ class CliArgsTest {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         assertThat(S2f.run(new String[]{"ingest-faces", "--where", "((", "--set", "data.root=/nonexistent-s2f"},
                 new PrintStream(new ByteArrayOutputStream()), e)).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--where '((' is not a SQL condition");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--where '((' is not a SQL condition: ").contains("Syntax error");
     }
 }
