@@ -44,13 +44,14 @@ public final class OptimizeJob implements SparkJob {
 
     @Override
     public RunReport run(JobContext ctx) throws Exception {
-        List<UpkeepResult> results = upkeep(ctx);
         DatasetsSettings d = ctx.config().datasets();
         DataLayout layout = ctx.layout();
+        // Made before the upkeep, so its wall time covers it.
         RunReport report = new RunReport(name(), ctx.runId(), List.of(Counts.values())).dryRun(ctx.dryRun())
                 .output(layout.rootPath().toString()).config(ctx.config().rendered())
                 .figure("target_file_size_mb", d.targetFileSizeMb())
                 .figure("vacuum_retention_hours", d.vacuumRetentionHours());
+        List<UpkeepResult> results = upkeep(ctx);
         List<List<Object>> rows = new ArrayList<>();
         report.count(Counts.TABLES, results.size());
         for (UpkeepResult r : results) {
