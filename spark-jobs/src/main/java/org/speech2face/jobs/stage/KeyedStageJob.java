@@ -193,8 +193,8 @@ public abstract class KeyedStageJob implements SparkJob {
         double processSeconds = (System.nanoTime() - t0) / 1e9;
 
         ctx.spark().sparkContext().setJobDescription(stage + ": commit rejects, then rows");
-        StagedOutcome outcome = StagedOutcome.collect(ctx.spark(), fs, data, taskRejects, parseRejects, candidates,
-                ctx.runId());
+        StagedOutcome outcome = toDo == 0 ? StagedOutcome.none()
+                : StagedOutcome.collect(ctx.spark(), fs, data, taskRejects, parseRejects, candidates, ctx.runId());
         if (outcome.hasRejects() || plan.retried > 0) {
             StageCommit.rejects(ctx.spark(), rejectsTable, stage, outcome.writtenKeys(),
                     outcome.hasRejects() ? outcome.rejects() : null, planned.filter(col("had_reject")).select("key"));

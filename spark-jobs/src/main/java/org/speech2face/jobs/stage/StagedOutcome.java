@@ -48,6 +48,11 @@ final class StagedOutcome {
         this.samples = samples;
     }
 
+    /** The outcome of a run with nothing to do (every row unchanged): no Spark job needed to say so. */
+    static StagedOutcome none() {
+        return new StagedOutcome(null, null, null, 0, 0, 0, new LinkedHashMap<>(), List.of());
+    }
+
     static StagedOutcome collect(SparkSession spark, FileSystem fs, Path data, Path taskRejects,
                                  Dataset<Row> parseRejects, Dataset<Row> candidates, String runId) throws IOException {
         Dataset<Row> writtenKeys = fs.exists(data)
@@ -104,9 +109,11 @@ final class StagedOutcome {
     }
 
     void release() {
-        rejects.unpersist();
-        missing.unpersist();
-        writtenKeys.unpersist();
+        for (Dataset<Row> d : java.util.Arrays.asList(rejects, missing, writtenKeys)) {
+            if (d != null) {
+                d.unpersist();
+            }
+        }
     }
 
     long written() {
