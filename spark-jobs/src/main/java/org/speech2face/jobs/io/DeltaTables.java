@@ -60,16 +60,28 @@ public final class DeltaTables {
      * vectors are on, so a MERGE that replaces a few rows marks them deleted instead of rewriting their files. Two
      * runs creating it at once: the loser sees the winner's table and goes on.
      */
-    public static DeltaTable createIfMissing(SparkSession spark, Path dir, StructType schema,
-                                             List<String> partitionColumns) {
-        return withConflictRetry(spark, dir, "create the table " + dir, () -> {
-            DeltaTableBuilder b = DeltaTable.createIfNotExists(spark).location(dir.toString()).addColumns(nullable(schema))
-                    .property("delta.enableDeletionVectors", "true");
-            if (!partitionColumns.isEmpty()) {
-                b = b.partitionedBy(partitionColumns.toArray(String[]::new));
+    public static void createIfMissing(SparkSession spark, Path dir, StructType schema, List<String> partitionColumns) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                withConflictRetry(spark, dir, "create the table " + dir, () -> {
+                    DeltaTableBuilder b = DeltaTable.createIfNotExists(spark).location(dir.toString())
+                            .addColumns(nullable(schema)).property("delta.enableDeletionVectors", "true");
+                    if (!partitionColumns.isEmpty()) {
+                        b = b.partitionedBy(partitionColumns.toArray(String[]::new));
+                    }
+                    return b.execute();
+                });
+                return;
+            } catch (RuntimeException e) {
+                // Another run is creating it right now: its _delta_log exists, its first commit not yet.
+                if (attempt >= CONFLICT_ATTEMPTS || !String.valueOf(e.getMessage()).contains("DELTA_TABLE_NOT_FOUND")) {
+                    throw e;
+                }
+                LOG.warn("The table {} is being created by another run; looking again (attempt {} of {}).", dir,
+                        attempt + 1, CONFLICT_ATTEMPTS);
+                sleepQuietly(200L * attempt + ThreadLocalRandom.current().nextLong(300));
             }
-            return b.execute();
-        });
+        }
     }
 
     /**
