@@ -50,6 +50,18 @@ public final class DeltaTables {
         return spark.read().format("delta").load(dir.toString());
     }
 
+    /**
+     * The table's rows as of its current version, pinned to that version: later commits (this run's own) change
+     * neither what the frame holds nor, since it is not the live table, anything Spark cached from it. Delta
+     * re-plans every cached frame over a table it commits to, and a run's plan, cached until it commits, would
+     * otherwise be planned again from the table it has just changed.
+     */
+    public static Dataset<Row> readPinned(SparkSession spark, Path dir) {
+        long version = org.apache.spark.sql.delta.DeltaLog.forTable(spark, dir.toString()).update(false,
+                scala.Option.empty(), scala.Option.empty()).version();
+        return spark.read().format("delta").option("versionAsOf", version).load(dir.toString());
+    }
+
     /** The table's current rows, or no rows of {@code schema} when there is no table yet. */
     public static Dataset<Row> readOrEmpty(SparkSession spark, Path dir, StructType schema) {
         return exists(spark, dir) ? read(spark, dir) : spark.createDataFrame(List.of(), schema);

@@ -148,6 +148,7 @@ public abstract class KeyedStageJob implements SparkJob {
         preflight(ctx);
 
         ctx.spark().sparkContext().setJobDescription(stage + ": read and plan the input");
+        long tPlan = System.nanoTime();
         OutcomePlan plan;
         try {
             plan = OutcomePlan.of(ctx, stage, plan(ctx), target, rejectsTable, reusable(ctx), inputFingerprint(ctx));
@@ -191,6 +192,8 @@ public abstract class KeyedStageJob implements SparkJob {
             }
         }
         double processSeconds = (System.nanoTime() - t0) / 1e9;
+        double planSeconds = (t0 - tPlan) / 1e9;
+        long tCommit = System.nanoTime();
 
         ctx.spark().sparkContext().setJobDescription(stage + ": commit rejects, then rows");
         StagedOutcome outcome = toDo == 0 ? StagedOutcome.none()
@@ -207,6 +210,7 @@ public abstract class KeyedStageJob implements SparkJob {
         }
         outcome.release();
         plan.release();
+        double commitSeconds = (System.nanoTime() - tCommit) / 1e9;
         List<String> removed = StageCommit.cleanStaging(fs, layout.stagingRoot(stage), staging, STALE_STAGING_MS);
         if (!removed.isEmpty()) {
             report.note("Deleted the staging of run(s) " + String.join(", ", removed) + ", which stopped more than "
@@ -226,7 +230,9 @@ public abstract class KeyedStageJob implements SparkJob {
             report.note(outcome.lost() + " row(s) produced neither output nor a reject and were recorded as "
                     + RejectReason.INTERNAL_ERROR.code() + ".");
         }
-        report.figure("process_seconds", round(processSeconds))
+        // Where a run's time went: a rerun that does a few rows is mostly planning and committing.
+        report.figure("plan_seconds", round(planSeconds)).figure("process_seconds", round(processSeconds))
+                .figure("commit_seconds", round(commitSeconds))
                 .headline(unit() + "_per_second", round(toProcess / Math.max(processSeconds, 1e-9)));
         report.finish();
         Path md = RunReportWriter.write(report, layout.runReports(datasetName()), ctx.hadoopConf());

@@ -81,10 +81,10 @@ final class OutcomePlan {
     static OutcomePlan of(JobContext ctx, String stage, Dataset<Row> planned, Path target, Path rejects,
                           Column reusable, Column fingerprint) {
         Dataset<Row> out = DeltaTables.exists(ctx.spark(), target)
-                ? DeltaTables.read(ctx.spark(), target).select(col("clip_id").as("o_key"), reusable.as("o_reusable"))
+                ? DeltaTables.readPinned(ctx.spark(), target).select(col("clip_id").as("o_key"), reusable.as("o_reusable"))
                 : ctx.spark().createDataFrame(List.of(), OUT_KEYS);
         Dataset<Row> rej = DeltaTables.exists(ctx.spark(), rejects)
-                ? DeltaTables.read(ctx.spark(), rejects).filter(col(RejectsDataset.STAGE).equalTo(stage))
+                ? DeltaTables.readPinned(ctx.spark(), rejects).filter(col(RejectsDataset.STAGE).equalTo(stage))
                 .select(col(RejectsDataset.KEY).as("r_key"), col("reason_code").as("r_reason"),
                         col(RejectsDataset.FINGERPRINT).as("r_fp"))
                 : ctx.spark().createDataFrame(List.of(), REJECT_KEYS);
