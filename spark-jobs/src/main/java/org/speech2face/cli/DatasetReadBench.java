@@ -33,8 +33,9 @@ import static org.apache.spark.sql.functions.col;
 /**
  * {@code s2f bench datasets read [N]}: one training epoch's input read from Delta tables with array tensors (the
  * layout now) beside the same rows as plain Parquet folders with binary tensors (the layout before), in the same
- * run, and as plain Parquet with arrays, which separates Delta's share from the tensors'. The input is what the speech encoder reads
- * (EncoderExamples): the train split's spectrograms joined on clip_id with the fc7 of face_features/. The
+ * run, and as plain Parquet with arrays, which separates Delta's share from the tensors'. The input is what the
+ * speech encoder reads (EncoderExamples): the train split's spectrograms joined on clip_id with the fc7 of
+ * face_features/. The
  * spectrograms come from ingest-audio on N sample clips; the face features are synthetic (random fc7 and fc8 of
  * paper size, 4096 and 2622, one per clip): running ingest-faces and face-features only to get bytes of the right
  * size would take most of the bench's time, and the read does not look at the values.
