@@ -30,8 +30,9 @@ import java.util.stream.Stream;
  * that root, in this order: a no-op rerun, one new CSV line, a 1-row {@code --only}, a 1% {@code --only}, and a
  * full {@code overwrite=true}, each as s2f runs it (the stage's own {@code run} on one session, with the
  * {@link RerunSelection} the command line would build). Bytes are the files each step added to
- * {@code spectrograms/} and {@code rejects/}. The figures are printed, never checked: they depend on the machine's
- * load, which is printed before and after.
+ * {@code spectrograms/} and {@code rejects/}. Run through bin/s2f, it also times the no-op and the 1-row overwrite
+ * as commands ({@link #commands}). The figures are printed, never checked: they depend on the machine's load, which
+ * is printed before and after.
  */
 final class DatasetsBench {
     /** Runs per repeatable step; the median is reported. The full overwrite runs once. */
