@@ -4,7 +4,6 @@ import org.speech2face.contracts.VoiceGender;
 import org.speech2face.jobs.models.TrainedModels;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.storage.StorageLevel;
@@ -19,6 +18,7 @@ import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.io.DeltaTables;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.io.HadoopConf;
+import org.speech2face.jobs.io.TensorRow;
 import org.speech2face.jobs.report.Counter;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.report.RunReportWriter;
@@ -153,7 +153,7 @@ public final class EvaluateJob implements SparkJob, FaceApiUser {
         ClipScorer scorer = new ClipScorer(model, plan.decoder(), encoder, plan.priors(), plan.recognisers(),
                 plan.faceApi(), new HashSet<>(figureClips), batch, new HadoopConf(ctx.hadoopConf()));
         ctx.spark().sparkContext().setJobDescription("evaluate: score " + model + " on " + n + " test clips");
-        covered.repartition(partitions).mapPartitions(scorer, Encoders.row(ClipScores.SCHEMA))
+        TensorRow.mapPartitions(covered.repartition(partitions), scorer, ClipScores.SCHEMA)
                 .write().mode(SaveMode.Append).parquet(out.toString());
     }
 

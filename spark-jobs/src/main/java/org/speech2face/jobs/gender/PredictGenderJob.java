@@ -4,7 +4,6 @@ import org.speech2face.model.io.GenderModelStore;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
@@ -19,6 +18,7 @@ import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.contracts.SpectrogramsDataset;
 import org.speech2face.jobs.report.RunReport;
 import org.speech2face.jobs.stage.BatchPartition;
+import org.speech2face.jobs.io.TensorRow;
 import org.speech2face.jobs.stage.BatchProcessor;
 import org.speech2face.jobs.models.ExecutorModels;
 import org.speech2face.jobs.stage.KeyedStageJob;
@@ -101,8 +101,8 @@ public final class PredictGenderJob extends KeyedStageJob {
                 new HadoopConf(ctx.hadoopConf()));
         BatchPartition<float[]> fn = new BatchPartition<>(name(), predictor, ctx.config().features().batchSize(),
                 new HadoopConf(ctx.hadoopConf()), taskRejects.toString(), ctx.runId(), written, rejected);
-        candidates.repartition(partitions(ctx, ctx.config().features().partitions(), count))
-                .mapPartitions(fn, Encoders.row(GenderDataset.SCHEMA))
+        TensorRow.mapPartitions(candidates.repartition(partitions(ctx, ctx.config().features().partitions(), count)),
+                        fn, GenderDataset.SCHEMA)
                 .write().options(STAGING).parquet(data.toString());
     }
 

@@ -1,10 +1,13 @@
 package org.speech2face.jobs.io;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
@@ -67,6 +70,36 @@ class TensorColumnsTest {
         List<Row> rows = d.collectAsList();
         assertThat(SpectrogramsDataset.spec(rows.get(0))).isEqualTo(a);
         assertThat(SpectrogramsDataset.spec(rows.get(1))).isEqualTo(b);
+    }
+
+    /**
+     * The stages that work on Rows get each array&lt;float&gt; as a float[] (no boxed floats), every other column as
+     * Spark would convert it, nulls included; the output rows come back as a dataset of the schema asked for.
+     */
+    @Test
+    void partitionsOfExternalRowsHoldTheirTensorsAsFloatArrays() {
+        float[] spec = {0.5f, -1.25f, 3f, 0f, 7.5f, -0f, 1e-8f, 2f};
+        StructType schema = new StructType().add("clip_id", DataTypes.StringType).add("line", DataTypes.LongType)
+                .add("image", DataTypes.BinaryType).add("frames", DataTypes.IntegerType)
+                .add("spec", new ArrayType(DataTypes.FloatType, true)).add("tags", new ArrayType(DataTypes.StringType, true));
+        Dataset<Row> d = spark.createDataFrame(List.of(
+                RowFactory.create("a", 3L, new byte[] {1, 2}, 2, spec, new String[] {"x"}),
+                RowFactory.create("b", null, null, 4, null, null)), schema);
+        StructType out = new StructType().add("clip_id", DataTypes.StringType).add("what", DataTypes.StringType);
+        List<Row> seen = TensorRow.mapPartitions(d, rows -> {
+            List<Row> described = new ArrayList<>();
+            rows.forEachRemaining(r -> described.add(RowFactory.create(r.getAs("clip_id"), r.isNullAt(4)
+                    ? "line " + r.getAs("line") + ", image " + r.getAs("image") + ", spec null, tags " + r.getAs("tags")
+                    : r.get(4).getClass().getSimpleName() + " " + Arrays.toString((float[]) r.get(4)) + ", line "
+                    + r.getAs("line") + ", image " + Arrays.toString((byte[]) r.getAs("image")) + ", frames "
+                    + r.getInt(3) + ", tags " + r.getList(5) + ", read " + Arrays.toString(
+                    TensorColumn.read(r, "spec", 2, 2, 2)))));
+            return described.iterator();
+        }, out).orderBy("clip_id").collectAsList();
+        assertThat(seen).extracting(r -> r.getString(0) + ": " + r.getString(1)).containsExactly(
+                "a: float[] " + Arrays.toString(spec) + ", line 3, image [1, 2], frames 2, tags [x], read "
+                        + Arrays.toString(spec),
+                "b: line null, image null, spec null, tags null");
     }
 
     @Test

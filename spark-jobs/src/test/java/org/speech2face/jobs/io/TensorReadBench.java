@@ -23,7 +23,8 @@ import org.speech2face.contracts.TensorColumn;
 /**
  * By hand, not a test: how long reading spectrograms into {@code float[]} takes, as a training epoch's input read
  * does (ExampleSet.materialise), for the old little-endian binary column and the {@code array<float>} column read
- * two ways (internal rows, {@link TensorRow}; and external rows, boxed). Prints the median of several passes.
+ * three ways (internal rows, {@link TensorRow#map}; external rows holding a float[], {@link TensorRow#mapPartitions},
+ * as predict-gender and evaluate read; and external rows, boxed). Prints the median of several passes.
  * <pre>java -cp spark-jobs/target/test-classes:spark-jobs/target/classes:... org.speech2face.jobs.io.TensorReadBench [rows] [passes]</pre>
  */
 public final class TensorReadBench {
@@ -36,7 +37,7 @@ public final class TensorReadBench {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 128;
         int passes = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        int methods = args.length > 2 ? Integer.parseInt(args[2]) : 3; // 2: leave out the boxed read
+        int methods = args.length > 2 ? Integer.parseInt(args[2]) : 4; // 3: leave out the boxed read
         Path dir = Files.createTempDirectory("s2f-tensor-bench");
         SparkSession spark = SparkSession.builder().master(System.getProperty("bench.master", "local[2]")).appName("tensor-read-bench")
                 .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
@@ -70,7 +71,7 @@ public final class TensorReadBench {
                     size(Path.of(b)) >> 20, size(Path.of(a)) >> 20, rows, FRAMES, BINS);
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             String[] names = {"binary column, Row + FloatTensorCodec (before)", "array<float>, TensorRow (now)",
-                    "array<float>, Row, boxed"};
+                    "array<float>, Row with float[] (mapPartitions)", "array<float>, Row, boxed"};
             double[][] seconds = new double[names.length][passes + 1];
             double[][] cpu = new double[names.length][passes + 1];
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -106,6 +107,14 @@ public final class TensorReadBench {
 
     /** Each row's spectrogram as a float[] (then its sum, so nothing is skipped), by method {@code m}. */
     private static JavaRDD<Double> read(Dataset<Row> d, int m) {
+        if (m == 2) {
+            return TensorRow.mapPartitions(d, rows -> {
+                List<Row> sums = new ArrayList<>();
+                rows.forEachRemaining(r -> sums.add(RowFactory.create(sum(TensorColumn.read(r, "spec",
+                        r.<Integer>getAs("frames"), r.<Integer>getAs("bins"), 2)))));
+                return sums.iterator();
+            }, new StructType().add("sum", DataTypes.DoubleType)).javaRDD().map(r -> r.getDouble(0));
+        }
         JavaRDD<float[]> specs = switch (m) {
             case 0 -> d.javaRDD().map(r -> FloatTensorCodec.decode(r.getAs("spec"), r.<Integer>getAs("frames"),
                     r.<Integer>getAs("bins"), 2));
@@ -113,13 +122,15 @@ public final class TensorReadBench {
             default -> d.javaRDD().map(r -> TensorColumn.read(r, "spec", r.<Integer>getAs("frames"),
                     r.<Integer>getAs("bins"), 2));
         };
-        return specs.map(v -> {
-            double s = 0;
-            for (float x : v) {
-                s += x;
-            }
-            return s;
-        });
+        return specs.map(TensorReadBench::sum);
+    }
+
+    private static double sum(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += x;
+        }
+        return s;
     }
 
     private static long size(Path dir) throws Exception {
