@@ -37,9 +37,10 @@ import static org.apache.spark.sql.functions.col;
  * run, and as plain Parquet with arrays, which separates Delta's share from the tensors'. The input is what the
  * speech encoder reads (EncoderExamples): the train split's spectrograms joined on clip_id with the fc7 of
  * face_features/. Planning (for Delta, listing each table's files from its log) is timed apart from reading: a
- * training run plans its input once, however many epochs read it. The spectrograms come from ingest-audio on N sample clips; the face features are synthetic (random fc7 and fc8 of
- * paper size, 4096 and 2622, one per clip): running ingest-faces and face-features only to get bytes of the right
- * size would take most of the bench's time, and the read does not look at the values.
+ * training run plans its input once, however many epochs read it. The spectrograms come from ingest-audio on N
+ * sample clips; the face features are synthetic (random fc7 and fc8 of paper size, 4096 and 2622, one per clip):
+ * running ingest-faces and face-features only to get bytes of the right size would take most of the bench's time,
+ * and the read does not look at the values.
  */
 final class DatasetReadBench {
     private static final int ROUNDS = 9;

@@ -82,7 +82,8 @@ class TensorColumnsTest {
         float[] spec = {0.5f, -1.25f, 3f, 0f, 7.5f, -0f, 1e-8f, 2f};
         StructType schema = new StructType().add("clip_id", DataTypes.StringType).add("line", DataTypes.LongType)
                 .add("image", DataTypes.BinaryType).add("frames", DataTypes.IntegerType)
-                .add("spec", new ArrayType(DataTypes.FloatType, true)).add("tags", new ArrayType(DataTypes.StringType, true));
+                .add("spec", new ArrayType(DataTypes.FloatType, true))
+                .add("tags", new ArrayType(DataTypes.StringType, true));
         Dataset<Row> d = spark.createDataFrame(List.of(
                 RowFactory.create("a", 3L, new byte[] {1, 2}, 2, spec, new String[] {"x"}),
                 RowFactory.create("b", null, null, 4, null, null),
