@@ -33,7 +33,12 @@ public final class SparkSessions {
                 // A MERGE copies its source into executor memory first unless told the source cannot change between
                 // its two passes. Every MERGE here reads files this run wrote and nothing rewrites them meanwhile, so
                 // the copy (of every spectrogram or face of a full rerun) is skipped.
-                .set("spark.databricks.delta.merge.materializeSource", "none");
+                .set("spark.databricks.delta.merge.materializeSource", "none")
+                // Compiled query code is kept for reuse, keyed by its source. Spark keeps 100 classes; a stage run
+                // with its Delta reads and MERGEs generates a few hundred, so every stage of a pipeline (and every
+                // rerun) compiled them again: IngestJobsTest compiled 1,530 classes with 100, 359 with room for
+                // all. A class takes tens of KiB of metaspace, so the cap below costs at most tens of MiB.
+                .set("spark.sql.codegen.cache.maxEntries", "2000");
         // spark-submit sets the master itself; the config's value is only used when none is given.
         if (!conf.contains("spark.master")) {
             conf.setMaster(settings.master());
