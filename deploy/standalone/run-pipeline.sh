@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole pipeline on a loopback standalone cluster, submitted as on a real one: starts a master and two workers
-# (start-cluster.sh), submits `pipeline` and then `export` in cluster deploy mode from the shaded jar (submit.sh),
-# and stops the cluster whatever happened: success, a failed stage, TERM or INT.
+# (start-cluster.sh), submits `pipeline` (whose last stage, export, writes the notebooks' samples) in cluster deploy
+# mode from the shaded jar (submit.sh), and stops the cluster whatever happened: success, a failed stage, TERM or INT.
 #   deploy/standalone/run-pipeline.sh <data root URI> [s2f args...]
 # e.g. deploy/standalone/run-pipeline.sh file:/tmp/s2f-cluster
 # The input is the bundled sample as file: URIs; later --set arguments override it. Env: as start-cluster.sh and
@@ -27,6 +27,4 @@ trap '"$HERE/stop-cluster.sh"' EXIT
 t0=$SECONDS
 step "$HERE/submit.sh" pipeline --set "data.root=$ROOT" --set "input.csv=file:$SAMPLE/avspeech.csv" \
   --set "input.videos=file:$SAMPLE/videos" --set "gender.labels=file:$SAMPLE/gender.csv" "$@"
-t1=$SECONDS
-step "$HERE/submit.sh" export --set "data.root=$ROOT" "$@"
-echo "run-pipeline.sh: pipeline $((t1 - t0)) s, export $((SECONDS - t1)) s (submit to driver FINISHED); data in $ROOT"
+echo "run-pipeline.sh: pipeline $((SECONDS - t0)) s (submit to driver FINISHED); data in $ROOT"

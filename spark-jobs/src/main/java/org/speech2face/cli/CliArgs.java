@@ -20,7 +20,8 @@ import java.util.TreeSet;
 public record CliArgs(String job, List<String> positional, String confFile, List<String> sets, boolean dryRun,
                       OptionalLong limit, boolean help, Map<String, String> options, Set<String> flags) {
     /** Options a job reads by name, without the leading dashes. */
-    static final List<String> JOB_OPTIONS = List.of("input", "output", "variant", "models-dir", "only", "where");
+    static final List<String> JOB_OPTIONS = List.of("input", "output", "variant", "models-dir", "only", "where",
+            "stages");
     /** Switches a job reads by name, without the leading dashes. */
     static final List<String> JOB_FLAGS = List.of("reference", "no-detect", "json", "retry-rejects");
 

@@ -128,6 +128,7 @@ public final class S2f {
         b.append("                   rows whose reject is retryable, or whose input file changed, are redone)\n");
         b.append("  --only KEYS      redo exactly these clip_ids (comma-separated), whatever their outcome\n");
         b.append("  --where SQL      redo exactly the planned rows matching this condition (e.g. youtube_id = 'x')\n");
+        b.append("  pipeline --stages A,B,...   only these of the pipeline's stages, in pipeline order\n");
         b.append("  generate --input VOICE|FOLDER --output FACE.png|FOLDER [--variant ID]\n");
         b.append("  show-config [--reference]   the effective config, or the reference of every key\n\njobs:\n");
         for (String name : Commands.names()) {

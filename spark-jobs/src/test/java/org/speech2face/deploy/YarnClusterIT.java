@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shaded jar on a real YARN with HDFS (both in this JVM, {@link MiniYarnHdfs}), submitted by
- * deploy/submit-yarn.sh in cluster deploy mode as a user would: {@code preprocess}, {@code face-features}, then a
- * tiny {@code train-decoder}, the bundled sample and every output on {@code hdfs://}. While train-decoder trains,
+ * deploy/submit-yarn.sh in cluster deploy mode as a user would: {@code pipeline --stages} for the ingest stages and
+ * face-features in one application, then a tiny {@code train-decoder}, the bundled sample and every output on
+ * {@code hdfs://}. While train-decoder trains,
  * the test has the NodeManager kill one executor's container; the run must still succeed, with every example of
  * every epoch fitted once and a report that names the lost executor. Also: what the wrapper does before anything
  * reaches YARN (sizes that no node can hold; commands that start no Spark application).
@@ -57,8 +58,8 @@ class YarnClusterIT {
     private MiniYarnHdfs cluster;
     private Path sparkHome;
     private Path localConf;
+    /** ingest-faces, ingest-audio and face-features: one application, as each would start and warm up its own. */
     private YarnSubmission preprocess;
-    private YarnSubmission features;
     private YarnSubmission decoder;
     private String killed;
     private SparkSession spark;
@@ -101,14 +102,13 @@ class YarnClusterIT {
 
         // One executor for the stages before training (two cores here; every executor JVM loads the natives), two
         // for training, so that one can be lost.
-        YarnSubmission first = submit("preprocess", 1);
+        YarnSubmission first = submit(1, "pipeline", "--stages", "ingest-faces,ingest-audio,face-features");
         // The assertions read datasets through a local Spark session; it starts while this JVM waits for YARN.
         Thread localSpark = new Thread(SharedSpark::session, "start-local-spark");
         localSpark.setDaemon(true);
         localSpark.start();
         preprocess = first.await(STAGE_TIMEOUT);
-        features = submit("face-features", 1).await(STAGE_TIMEOUT);
-        decoder = submit("train-decoder", 2);
+        decoder = submit(2, "train-decoder");
         killed = killAnExecutorOnceTheFirstEpochIsSaved(decoder);
         decoder.await(STAGE_TIMEOUT);
     }
@@ -120,11 +120,11 @@ class YarnClusterIT {
         }
     }
 
-    private YarnSubmission submit(String job, int executors) throws IOException {
+    private YarnSubmission submit(int executors, String... job) throws IOException {
         List<String> args = new ArrayList<>(List.of("--conf", "hdfs:///s2f/cluster.conf", "--executors",
                 Integer.toString(executors)));
         args.addAll(SIZES);
-        args.add(job);
+        args.addAll(List.of(job));
         return YarnSubmission.start(cluster, sparkHome, work.resolve("logs"), args);
     }
 
@@ -163,8 +163,8 @@ class YarnClusterIT {
     }
 
     /**
-     * The executor logs each video it copies from HDFS: preprocess's one executor read each video once, for all its
-     * segments and both stages.
+     * The executor logs each video it copies from HDFS: the preprocessing application's one executor read each video
+     * once, for all its segments and both ingest stages.
      */
     @Test
     void theExecutorFetchedEachVideoFromHdfsOnce() throws Exception {
@@ -197,7 +197,7 @@ class YarnClusterIT {
 
     @Test
     void everyApplicationWroteItsEventLogToTheDefaultFolder() throws Exception {
-        for (YarnSubmission run : List.of(preprocess, features, decoder)) {
+        for (YarnSubmission run : List.of(preprocess, decoder)) {
             String app = run.application().orElseThrow().getApplicationId().toString();
             org.apache.hadoop.fs.FileStatus[] logs = cluster.fs().globStatus(
                     new org.apache.hadoop.fs.Path("/spark-events/" + app + "*"));
@@ -207,7 +207,9 @@ class YarnClusterIT {
 
     @Test
     void faceFeaturesHasOneRowPerFace() throws Exception {
-        assertSucceeded(features);
+        assertSucceeded(preprocess);
+        assertThat(preprocess.driverLog("stdout")).as("the driver's summary lines").contains("pipeline: 3 stages",
+                "face-features: ");
         assertThat(rows("face_features")).isEqualTo(rows("faces"))
                 .isEqualTo(latestReport("face_features").get("counts").get("written").asLong());
     }
