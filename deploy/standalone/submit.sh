@@ -6,6 +6,8 @@
 #        --set input.csv=file:$PWD/samples/avspeech-sample/avspeech.csv --set input.videos=file:$PWD/samples/avspeech-sample/videos
 # Env: S2F_STANDALONE (the cluster's state folder), S2F_JAR, S2F_DRIVER_MEMORY (2g), S2F_EXECUTOR_MEMORY (2g),
 # S2F_TOTAL_CORES (2: one executor of one core on each worker), S2F_OFFHEAP (1g, ND4J's off-heap per JVM).
+# S2F_JAVA_OPTS: more JVM options for the driver and the executors (the cluster tests give -XX:TieredStopAtLevel=1:
+# on the few clips of the sample, C2's compile time is never paid back).
 # Waits for the driver to finish and exits 0 only if the master reports this driver FINISHED; otherwise prints the
 # end of the driver's log. The driver's stdout (the s2f summary lines) is in $S2F_STANDALONE/work/worker*/<driver id>/.
 set -euo pipefail
@@ -25,6 +27,7 @@ JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
 opens="$(sed -n 's:.*<s2f.jvm.opens>\(.*\)</s2f.jvm.opens>.*:\1:p' "$S2F_HOME/pom.xml" | head -n 1)"
 java_opts="$opens -Djavacpp.platform=linux-x86_64 -Dorg.bytedeco.javacpp.platform.extension=-onednn"
 java_opts+=" -Dorg.bytedeco.javacpp.maxbytes=${S2F_OFFHEAP:-1g}"
+java_opts+="${S2F_JAVA_OPTS:+ $S2F_JAVA_OPTS}"
 log="$(mktemp "${TMPDIR:-/tmp}/s2f-submit.XXXXXX")"
 trap 'rm -f "$log"' EXIT
 # The client runs in the background so that a TERM or INT reaching this script stops it at once.

@@ -81,7 +81,21 @@ public final class TensorColumn {
         if (a == null) {
             throw new IllegalArgumentException("Column " + name + " is null for shape " + Arrays.toString(shape) + ".");
         }
+        int i = firstNullElement(a);
+        if (i >= 0) { // toFloatArray() would read it as 0
+            throw new IllegalArgumentException("Column " + name + " holds null at index " + i + ", not a float32.");
+        }
         return checked(a.toFloatArray(), name, shape);
+    }
+
+    /** The index of the first null element of {@code a}, or -1: a bit test per element, cheap beside the copy. */
+    public static int firstNullElement(ArrayData a) {
+        for (int i = 0; i < a.numElements(); i++) {
+            if (a.isNullAt(i)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static float[] unbox(List<?> list, String name) {

@@ -51,8 +51,11 @@ class YarnClusterIT {
     private static final String ROOT = "/s2f-it";
     private static final int EPOCHS = 2;
     /** Small containers: 1 GiB heap + 512 MiB off-heap + 1 GiB overhead = 2560 MB, for the AM and each executor. */
+    /** Containers that fit the mini cluster's nodes, and C1-only JIT in them (see StandaloneClusterRun.QUICK_JIT). */
     private static final List<String> SIZES = List.of("--executor-memory", "1g", "--executor-cores", "1",
-            "--driver-memory", "1g", "--offheap", "512m");
+            "--driver-memory", "1g", "--offheap", "512m",
+            "--spark-conf", "spark.driver.extraJavaOptions=" + StandaloneClusterRun.QUICK_JIT,
+            "--spark-conf", "spark.executor.extraJavaOptions=" + StandaloneClusterRun.QUICK_JIT);
 
     private final Path work = Path.of("target/yarn-it").toAbsolutePath();
     private MiniYarnHdfs cluster;

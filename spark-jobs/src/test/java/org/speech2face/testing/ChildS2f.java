@@ -27,7 +27,8 @@ public final class ChildS2f {
                 .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djavacpp") || a.startsWith("-XX:+Ignore")
                         || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty"))
                 .forEach(cmd::add);
-        cmd.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), "org.speech2face.cli.S2f"));
+        // C1 only: the child runs a stage or two on a few clips, too short for C2's compiles to pay back.
+        cmd.addAll(List.of("-Xmx2g", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "org.speech2face.cli.S2f"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));

@@ -74,6 +74,11 @@ public final class ExportJob implements SparkJob {
         Optional<Dataset<Row>> faces = optional(ctx, DataLayout.FACES, FacesDataset.SCHEMA);
         Optional<Dataset<Row>> specs = optional(ctx, DataLayout.SPECTROGRAMS, SpectrogramsDataset.SCHEMA);
         Optional<Dataset<Row>> gender = optional(ctx, DataLayout.GENDER, GenderDataset.SCHEMA);
+        if (faces.isEmpty() && specs.isEmpty() && ctx.dryRun()) { // e.g. pipeline --dry-run on a new data root
+            return report.count(Counts.CLIPS, 0).note("Dry run: there is neither a faces/ nor a spectrograms/ "
+                    + "dataset yet, so a real run would export what ingest-faces and ingest-audio write first.")
+                    .finish();
+        }
         if (faces.isEmpty() && specs.isEmpty()) {
             throw new IllegalStateException("There is neither a faces/ nor a spectrograms/ dataset under "
                     + ctx.config().dataRoot() + "; run ingest-faces or ingest-audio first.");

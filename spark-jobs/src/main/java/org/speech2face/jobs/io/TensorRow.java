@@ -83,22 +83,13 @@ public final class TensorRow implements Serializable {
             if (row.isNullAt(i)) {
                 values[i] = null;
             } else if (type instanceof ArrayType a && a.elementType().equals(DataTypes.FloatType)
-                    && !hasNullElement(row.getArray(i))) {
+                    && TensorColumn.firstNullElement(row.getArray(i)) < 0) {
                 values[i] = row.getArray(i).toFloatArray();
             } else { // a float array with a null element stays boxed, so that TensorColumn.read names the element
                 values[i] = CatalystTypeConverters.convertToScala(row.get(i, type), type);
             }
         }
         return new GenericRowWithSchema(values, schema);
-    }
-
-    private static boolean hasNullElement(org.apache.spark.sql.catalyst.util.ArrayData a) {
-        for (int k = 0; k < a.numElements(); k++) {
-            if (a.isNullAt(k)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A view of one internal row of {@code schema} (for tests and the driver). */

@@ -2,9 +2,11 @@ package org.speech2face.jobs.stage;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.speech2face.contracts.RejectReason;
 import org.speech2face.contracts.RejectsDataset;
@@ -60,7 +62,6 @@ final class StagedOutcome {
                 : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
                 .add("clip_id", org.apache.spark.sql.types.DataTypes.StringType));
         writtenKeys = writtenKeys.persist(StorageLevel.MEMORY_AND_DISK());
-        long written = writtenKeys.count();
 
         Dataset<Row> all = parseRejects.select(KeyedStageJob.rejectColumns(runId));
         if (fs.exists(taskRejects)) {
@@ -79,15 +80,28 @@ final class StagedOutcome {
                         lit(" produced neither an output row nor a reject; recorded here so it is not lost.")))
                 .select(KeyedStageJob.rejectColumns(runId))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        long lost = missing.count();
         all = all.unionByName(missing).persist(StorageLevel.MEMORY_AND_DISK());
-        // The total is the sum of the counts by reason, and there are samples only when there are rejects: each
-        // further action would be one more Spark job on every run.
-        Map<String, Long> byReason = new LinkedHashMap<>();
+        // One Spark job counts the rows written, the rejects by reason and the rows lost, and fills the three
+        // caches; the total is the sum of the counts by reason, and there are samples only when there are rejects.
+        // Each further action would be one more Spark job on every run.
+        Column none = lit(null).cast(DataTypes.StringType);
+        Dataset<Row> tally = writtenKeys.select(lit("written").as("kind"), none.as("reason_code"))
+                .union(all.select(lit("rejected"), col("reason_code")))
+                .union(missing.select(lit("lost"), none))
+                .groupBy("kind", "reason_code").count().orderBy("kind", "reason_code");
+        long written = 0;
+        long lost = 0;
         long total = 0;
-        for (Row r : all.groupBy("reason_code").count().orderBy("reason_code").collectAsList()) {
-            byReason.put(r.getString(0), r.getLong(1));
-            total += r.getLong(1);
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        for (Row r : tally.collectAsList()) {
+            switch (r.getString(0)) {
+                case "written" -> written = r.getLong(2);
+                case "lost" -> lost = r.getLong(2);
+                default -> {
+                    byReason.put(r.getString(1), r.getLong(2));
+                    total += r.getLong(2);
+                }
+            }
         }
         List<Row> samples = total == 0 ? List.of()
                 : new ArrayList<>(all.orderBy("line", RejectsDataset.KEY).limit(100).collectAsList());

@@ -218,7 +218,8 @@ class IngestJobsTest {
         int code = org.speech2face.cli.S2f.run(new String[]{"pipeline", "--conf", conf.toString(), "--dry-run"}, ps, ps);
         assertThat(code).isZero();
         String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(text).contains("ingest-faces (dry run)").contains("ingest-audio (dry run)").contains("to_process");
+        assertThat(text).contains("ingest-faces (dry run)").contains("ingest-audio (dry run)").contains("to_process")
+                .contains("export (dry run)");
         assertThat(files(root)).isEmpty();
     }
 }

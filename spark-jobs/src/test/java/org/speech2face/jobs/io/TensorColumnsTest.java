@@ -126,6 +126,16 @@ class TensorColumnsTest {
                 .hasMessageContaining("12 floats");
     }
 
+    /** A null element is named, not read as 0, on the executors' copying path too. */
+    @Test
+    void aNullElementIsReportedWithItsIndexOnTheCopyingPath() {
+        StructType schema = new StructType().add("spec", new ArrayType(DataTypes.FloatType, true));
+        Dataset<Row> d = spark.createDataFrame(List.of(RowFactory.create((Object) new Float[] {1f, 2f, null, 4f})),
+                schema);
+        assertThatThrownBy(() -> TensorRow.map(d, r -> r.floats("spec", 4)).collect())
+                .hasMessageContaining("Column spec holds null at index 2, not a float32.");
+    }
+
     private static void assertTensor(StructType schema, String column, String shape) {
         StructField f = schema.apply(column);
         assertThat(f.dataType()).as(column).isEqualTo(new ArrayType(DataTypes.FloatType, false));
