@@ -20,8 +20,6 @@ import java.util.stream.Stream;
  * afterwards, and also from a shutdown hook while the run is in progress, so a killed build leaves no daemons.
  */
 final class StandaloneClusterRun {
-    /** JIT options for the short-lived JVMs the cluster tests start: C1 only. */
-    static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
     final Path home;
     final Path state;
     final Path dataRoot;
@@ -53,9 +51,7 @@ final class StandaloneClusterRun {
         env.put("S2F_MASTER_UI_PORT", Integer.toString(ports[1]));
         env.put("S2F_WORKER_UI_PORT", Integer.toString(ports[2]));
         env.put("S2F_JAR", jar.toString());
-        // The driver and executors live for one pipeline over the sample's few clips, too short for C2's compiles to
-        // pay back: C1 alone took the cluster run from 268 s to 203 s (docs/development.md).
-        env.put("S2F_JAVA_OPTS", QUICK_JIT);
+        env.put("S2F_JAVA_OPTS", org.speech2face.testing.ChildS2f.QUICK_JIT);
         Thread hook = new Thread(this::stopCluster, "stop-standalone-cluster");
         Runtime.getRuntime().addShutdownHook(hook);
         long t0 = System.nanoTime();

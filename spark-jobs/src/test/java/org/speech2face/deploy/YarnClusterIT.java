@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.speech2face.testing.ChildS2f;
 import org.speech2face.testing.SharedSpark;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -50,12 +51,14 @@ class YarnClusterIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ROOT = "/s2f-it";
     private static final int EPOCHS = 2;
-    /** Small containers: 1 GiB heap + 512 MiB off-heap + 1 GiB overhead = 2560 MB, for the AM and each executor. */
-    /** Containers that fit the mini cluster's nodes, and C1-only JIT in them (see StandaloneClusterRun.QUICK_JIT). */
+    /**
+     * Small containers: 1 GiB heap + 512 MiB off-heap + 1 GiB overhead = 2560 MB, for the AM and each executor; C1-only
+     * JIT in them ({@link ChildS2f#QUICK_JIT}).
+     */
     private static final List<String> SIZES = List.of("--executor-memory", "1g", "--executor-cores", "1",
             "--driver-memory", "1g", "--offheap", "512m",
-            "--spark-conf", "spark.driver.extraJavaOptions=" + StandaloneClusterRun.QUICK_JIT,
-            "--spark-conf", "spark.executor.extraJavaOptions=" + StandaloneClusterRun.QUICK_JIT);
+            "--spark-conf", "spark.driver.extraJavaOptions=" + ChildS2f.QUICK_JIT,
+            "--spark-conf", "spark.executor.extraJavaOptions=" + ChildS2f.QUICK_JIT);
 
     private final Path work = Path.of("target/yarn-it").toAbsolutePath();
     private MiniYarnHdfs cluster;

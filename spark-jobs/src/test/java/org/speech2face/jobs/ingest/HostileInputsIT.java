@@ -142,7 +142,7 @@ class HostileInputsIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TMPDIR", tmp.toString());
         pb.environment().put("S2F_NO_BUILD", "1");
-        pb.environment().put("S2F_JAVA_OPTS", "-Xmx2g -XX:TieredStopAtLevel=1"); // C1: a short run, see ChildS2f
+        pb.environment().put("S2F_JAVA_OPTS", "-Xmx2g " + org.speech2face.testing.ChildS2f.QUICK_JIT);
         return new Launch(pb.start(), log);
     }
 

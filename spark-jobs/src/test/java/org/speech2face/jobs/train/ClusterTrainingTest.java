@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.speech2face.testing.ChildS2f;
 import org.junit.jupiter.api.Test;
 import org.speech2face.testing.SharedSpark;
 import org.speech2face.config.S2fConfig;
@@ -39,7 +40,9 @@ class ClusterTrainingTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = LocalCluster.sets(2, 1, 2048);
+        // The executor JVMs live for two short trainings: C1 only, as in the other tests' child JVMs.
+        cluster = LocalCluster.sets(2, 1, 2048).stream().map(s -> s.startsWith("spark.conf.spark.executor.extraJavaOptions=")
+                ? s + " " + ChildS2f.QUICK_JIT : s).toList();
         SharedSpark.release(); // one SparkContext per JVM: this test needs a local cluster as its master
         spark = SparkSessions.create(config(Files.createTempDirectory("s2f-boot")).spark());
     }
