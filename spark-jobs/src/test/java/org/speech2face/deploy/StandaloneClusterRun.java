@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.speech2face.testing.ChildS2f;
+
 /**
  * One run of deploy/standalone/run-pipeline.sh, as a user would start it, in its own state folder and on free ports
  * (other checkouts on the machine may run a cluster on the default ones). Whatever happens, stop-cluster.sh runs
@@ -51,7 +53,7 @@ final class StandaloneClusterRun {
         env.put("S2F_MASTER_UI_PORT", Integer.toString(ports[1]));
         env.put("S2F_WORKER_UI_PORT", Integer.toString(ports[2]));
         env.put("S2F_JAR", jar.toString());
-        env.put("S2F_JAVA_OPTS", org.speech2face.testing.ChildS2f.QUICK_JIT);
+        env.put("S2F_JAVA_OPTS", ChildS2f.QUICK_JIT);
         Thread hook = new Thread(this::stopCluster, "stop-standalone-cluster");
         Runtime.getRuntime().addShutdownHook(hook);
         long t0 = System.nanoTime();

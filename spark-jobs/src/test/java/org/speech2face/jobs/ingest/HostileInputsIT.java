@@ -1,5 +1,6 @@
 package org.speech2face.jobs.ingest;
 
+import org.speech2face.testing.ChildS2f;
 import org.speech2face.testing.Tables;
 
 import org.apache.spark.sql.Dataset;
@@ -142,7 +143,7 @@ class HostileInputsIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TMPDIR", tmp.toString());
         pb.environment().put("S2F_NO_BUILD", "1");
-        pb.environment().put("S2F_JAVA_OPTS", "-Xmx2g " + org.speech2face.testing.ChildS2f.QUICK_JIT);
+        pb.environment().put("S2F_JAVA_OPTS", "-Xmx2g " + ChildS2f.QUICK_JIT);
         return new Launch(pb.start(), log);
     }
 
