@@ -17,8 +17,9 @@ class ModelBenchmarkTest {
     @Test
     void measuresEveryComputationOnTheTinyProfile() {
         List<String> lines = new ArrayList<>();
+        // Three steps after one warm-up: the process CPU clock ticks every 10 ms, and one tiny step can take less.
         List<ModelBenchmark.Result> results = ModelBenchmark.run(
-                new ModelBenchmark.Options(ModelProfile.TINY, 2, 0, 1, EnumSet.allOf(ModelBenchmark.Net.class)), lines::add);
+                new ModelBenchmark.Options(ModelProfile.TINY, 2, 1, 3, EnumSet.allOf(ModelBenchmark.Net.class)), lines::add);
         assertThat(results).hasSize(3);
         for (ModelBenchmark.Result r : results) {
             assertThat(r.samplesPerSecond()).isPositive();
@@ -32,7 +33,8 @@ class ModelBenchmarkTest {
         List<String> resultLines = lines.stream().filter(l -> l.contains("samples/s")).toList();
         assertThat(resultLines).hasSize(3);
         assertThat(resultLines.get(0)).contains("SE training step (tiny)", "GFLOP/s", "peak RSS");
-        assertThat(lines).filteredOn(l -> l.startsWith("step ")).hasSize(3);
+        assertThat(lines).filteredOn(l -> l.startsWith("step ")).hasSize(9);
+        assertThat(lines).filteredOn(l -> l.startsWith("warm-up step ")).hasSize(3);
     }
 
     @Test
