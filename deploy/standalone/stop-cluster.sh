@@ -10,7 +10,8 @@ STATE="$(cd "$STATE" && pwd)"
 # A recorded pid counts only while it is still a Spark daemon of this state folder (pids get reused).
 ours() {
   local c
-  c="$(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null)" || return 1
+  # The braces put the redirect's own error (the process ended meanwhile) under 2>/dev/null too.
+  c="$({ tr '\0' ' ' < "/proc/$1/cmdline"; } 2>/dev/null)" || return 1
   [[ "$c" == *org.apache.spark.deploy.* && "$c" == *"$STATE"* ]]
 }
 
