@@ -6,8 +6,8 @@
 #        --set input.csv=file:$PWD/samples/avspeech-sample/avspeech.csv --set input.videos=file:$PWD/samples/avspeech-sample/videos
 # Env: S2F_STANDALONE (the cluster's state folder), S2F_JAR, S2F_DRIVER_MEMORY (2g), S2F_EXECUTOR_MEMORY (2g),
 # S2F_TOTAL_CORES (2: one executor of one core on each worker), S2F_OFFHEAP (1g, ND4J's off-heap per JVM).
-# S2F_JAVA_OPTS: more JVM options for the driver and the executors (the cluster tests give -XX:TieredStopAtLevel=1:
-# on the few clips of the sample, C2's compile time is never paid back).
+# S2F_JAVA_OPTS: more JVM options for the driver and the executors (the cluster tests give -XX:TieredStopAtLevel=1
+# -XX:+UseParallelGC: on the few clips of the sample, C2's compile time is never paid back).
 # Waits for the driver to finish and exits 0 only if the master reports this driver FINISHED; otherwise prints the
 # end of the driver's log. The driver's stdout (the s2f summary lines) is in $S2F_STANDALONE/work/worker*/<driver id>/.
 set -euo pipefail

@@ -53,7 +53,7 @@ final class StandaloneClusterRun {
         env.put("S2F_MASTER_UI_PORT", Integer.toString(ports[1]));
         env.put("S2F_WORKER_UI_PORT", Integer.toString(ports[2]));
         env.put("S2F_JAR", jar.toString());
-        env.put("S2F_JAVA_OPTS", ChildS2f.QUICK_JIT);
+        env.put("S2F_JAVA_OPTS", ChildS2f.SHORT_LIVED_JVM);
         Thread hook = new Thread(this::stopCluster, "stop-standalone-cluster");
         Runtime.getRuntime().addShutdownHook(hook);
         long t0 = System.nanoTime();

@@ -53,12 +53,12 @@ class YarnClusterIT {
     private static final int EPOCHS = 2;
     /**
      * Small containers: 1 GiB heap + 512 MiB off-heap + 1 GiB overhead = 2560 MB, for the AM and each executor; C1-only
-     * JIT in them ({@link ChildS2f#QUICK_JIT}).
+     * JIT in them ({@link ChildS2f#SHORT_LIVED_JVM}).
      */
     private static final List<String> SIZES = List.of("--executor-memory", "1g", "--executor-cores", "1",
             "--driver-memory", "1g", "--offheap", "512m",
-            "--spark-conf", "spark.driver.extraJavaOptions=" + ChildS2f.QUICK_JIT,
-            "--spark-conf", "spark.executor.extraJavaOptions=" + ChildS2f.QUICK_JIT);
+            "--spark-conf", "spark.driver.extraJavaOptions=" + ChildS2f.SHORT_LIVED_JVM,
+            "--spark-conf", "spark.executor.extraJavaOptions=" + ChildS2f.SHORT_LIVED_JVM);
 
     private final Path work = Path.of("target/yarn-it").toAbsolutePath();
     private MiniYarnHdfs cluster;

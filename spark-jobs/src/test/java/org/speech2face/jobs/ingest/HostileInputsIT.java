@@ -143,7 +143,7 @@ class HostileInputsIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("TMPDIR", tmp.toString());
         pb.environment().put("S2F_NO_BUILD", "1");
-        pb.environment().put("S2F_JAVA_OPTS", "-Xmx2g " + ChildS2f.QUICK_JIT);
+        pb.environment().put("S2F_JAVA_OPTS", "-Xmx2g " + ChildS2f.SHORT_LIVED_JVM);
         return new Launch(pb.start(), log);
     }
 
