@@ -261,7 +261,7 @@ public final class Checkpoints {
                 throw new CheckpointException("Model file " + where + " is truncated or not a zip (" + e.getMessage() + ").", e);
             }
             try {
-                return ModelSerializer.restoreComputationGraph(local, loadUpdater);
+                return GraphZip.read(local, loadUpdater);
             } catch (Exception e) {
                 throw new CheckpointException("Model file " + where + " could not be read as a DL4J ComputationGraph ("
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + ").", e);

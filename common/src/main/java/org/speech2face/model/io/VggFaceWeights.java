@@ -20,7 +20,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.VggFace;
@@ -106,7 +105,7 @@ public final class VggFaceWeights {
             }
             ComputationGraph source;
             try {
-                source = ModelSerializer.restoreComputationGraph(local, false);
+                source = GraphZip.read(local, false);
             } catch (Exception e) {
                 throw new CheckpointException("VGGFace weights " + where + " could not be read as a DL4J ComputationGraph ("
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + ").", e);
