@@ -3,24 +3,32 @@ package org.speech2face.model.io;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.common.primitives.Triple;
+import org.nd4j.linalg.api.buffer.BaseDataBuffer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.api.shape.options.ArrayOptionsHelper;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Reads a DL4J ComputationGraph zip as {@link ModelSerializer#restoreComputationGraph(File, boolean)} does, with the
- * same decoder ({@link Nd4j#read}), but fed from an unsynchronized byte stream. ModelSerializer hands Nd4j.read a
- * {@code DataInputStream} over a {@code ByteArrayInputStream}, whose {@code read()} is synchronized: four lock
- * acquisitions per float, which made loading a checkpoint the largest single cost of evaluate in a profile (about 15 %
- * of its samples) and makes the real VGGFace weights (138 M floats) slow to load. Zips this class does not handle
- * (a model without parameters) go to ModelSerializer.
+ * Reads a DL4J ComputationGraph zip as {@link ModelSerializer#restoreComputationGraph(File, boolean)} does, but
+ * decodes float parameters in bulk. ModelSerializer hands {@link Nd4j#read} a {@code DataInputStream} over a
+ * {@code ByteArrayInputStream}, whose {@code read()} is synchronized (four lock acquisitions per float), and Nd4j.read
+ * stores each float boxed: loading checkpoints was about 15 % of the samples of a profile of evaluate, and the real
+ * VGGFace weights hold 138 M floats. Zips this class does not handle (a model without parameters) go to
+ * ModelSerializer.
  */
 public final class GraphZip {
     static final String CONFIGURATION = "configuration.json";
@@ -68,9 +76,43 @@ public final class GraphZip {
         }
     }
 
-    private static INDArray array(byte[] bytes) throws IOException {
-        try (DataInputStream in = new DataInputStream(new UnsynchronizedBytes(bytes))) {
-            return Nd4j.read(in);
+    /**
+     * Nd4j.write's format: a shape-information buffer, then a data buffer, each a header (allocation mode, length,
+     * type) and its elements, big-endian. Float data, the case of every graph here, is decoded in bulk; Nd4j.read
+     * decodes it one boxed float at a time. Anything else (doubles, compressed or pre-1.0 buffers) goes to Nd4j.read
+     * from the start.
+     */
+    static INDArray array(byte[] bytes) throws IOException {
+        UnsynchronizedBytes in = new UnsynchronizedBytes(bytes);
+        try (DataInputStream data = new DataInputStream(in)) {
+            Triple<DataBuffer.AllocationMode, Long, DataType> shapeHeader = BaseDataBuffer.readHeader(data);
+            // The long[] is the new buffer's shape, as in Nd4j.read: one dimension of the header's length.
+            DataBuffer shapeInfo = Nd4j.createBufferDetached(new long[] {shapeHeader.getMiddle()}, shapeHeader.getRight());
+            shapeInfo.read(data, shapeHeader.getLeft(), shapeHeader.getMiddle(), shapeHeader.getRight());
+            Triple<DataBuffer.AllocationMode, Long, DataType> dataHeader = BaseDataBuffer.readHeader(data);
+            long length = dataHeader.getMiddle();
+            if (dataHeader.getRight() == DataType.FLOAT && length == Shape.length(shapeInfo)
+                    && length * Float.BYTES == in.available() && storedType(shapeInfo) == DataType.FLOAT) {
+                // Straight into the native buffer: Nd4j.createBuffer(float[]) copies element by element.
+                DataBuffer values = Nd4j.createBufferDetached(new long[] {length}, DataType.FLOAT);
+                values.asNio().order(ByteOrder.nativeOrder()).asFloatBuffer()
+                        .put(ByteBuffer.wrap(bytes, in.pos, in.available()).order(ByteOrder.BIG_ENDIAN).asFloatBuffer());
+                return Nd4j.createArrayFromShapeBuffer(values, shapeInfo);
+            }
+        } catch (RuntimeException e) {
+            // not the layout decoded above: Nd4j.read below says what is wrong with it
+        }
+        try (DataInputStream again = new DataInputStream(new UnsynchronizedBytes(bytes))) {
+            return Nd4j.read(again);
+        }
+    }
+
+    /** The data type recorded in the shape information, or null for buffers written before it was recorded. */
+    private static DataType storedType(DataBuffer shapeInfo) {
+        try {
+            return ArrayOptionsHelper.dataType(shapeInfo.asLong());
+        } catch (RuntimeException legacy) {
+            return null;
         }
     }
 

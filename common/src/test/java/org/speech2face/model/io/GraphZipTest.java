@@ -81,6 +81,25 @@ class GraphZipTest {
     }
 
     @Test
+    void arraysDecodeAsNd4jReadDecodesThemInEitherOrderAndTypeWithTheirShape() throws Exception {
+        Nd4j.getRandom().setSeed(8);
+        for (INDArray a : new INDArray[] {Nd4j.rand(DataType.FLOAT, 3, 4, 5), Nd4j.rand(DataType.FLOAT, 'f', 6, 7),
+                Nd4j.rand(DataType.FLOAT, 4, 9).transpose(), Nd4j.rand(DataType.DOUBLE, 2, 3)}) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                Nd4j.write(a, out);
+            }
+            INDArray reference = Nd4j.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            INDArray read = GraphZip.array(bytes.toByteArray());
+
+            assertThat(read.dataType()).isEqualTo(a.dataType());
+            assertThat(read.shape()).containsExactly(a.shape());
+            assertThat(read.ordering()).isEqualTo(reference.ordering());
+            assertThat(read.equals(a)).as("values of " + a.shapeInfoToString()).isTrue();
+        }
+    }
+
+    @Test
     void aMultiLayerNetworkZipIsNotTakenForAGraph() throws Exception {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list()
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(2).nOut(1)
