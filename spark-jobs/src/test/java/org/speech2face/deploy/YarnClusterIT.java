@@ -52,8 +52,8 @@ class YarnClusterIT {
     private static final String ROOT = "/s2f-it";
     private static final int EPOCHS = 2;
     /**
-     * Small containers: 1 GiB heap + 512 MiB off-heap + 1 GiB overhead = 2560 MB, for the AM and each executor; C1-only
-     * JIT in them ({@link ChildS2f#SHORT_LIVED_JVM}).
+     * Small containers: 1 GiB heap + 512 MiB off-heap + 1 GiB overhead = 2560 MB, for the AM and each executor; the options
+     * of the tests' short-lived JVMs in them ({@link ChildS2f#SHORT_LIVED_JVM}: C1 only, the parallel collector).
      */
     private static final List<String> SIZES = List.of("--executor-memory", "1g", "--executor-cores", "1",
             "--driver-memory", "1g", "--offheap", "512m",

@@ -47,11 +47,16 @@ class GraphZipTest {
         trained.fit(new INDArray[] {x}, new INDArray[] {y});
     }
 
-    @Test
-    void readsTheParametersUpdaterStateAndConfigurationThatModelSerializerReads() throws Exception {
+    /** The trained graph as ModelSerializer writes a checkpoint: with its updater state. */
+    private File trainedZip() throws java.io.IOException {
         File zip = tmp.resolve("graph.zip").toFile();
         ModelSerializer.writeModel(trained, zip, true);
+        return zip;
+    }
 
+    @Test
+    void readsTheParametersUpdaterStateAndConfigurationThatModelSerializerReads() throws Exception {
+        File zip = trainedZip();
         ComputationGraph reference = ModelSerializer.restoreComputationGraph(zip, true);
         ComputationGraph read = GraphZip.read(zip, true);
 
@@ -68,9 +73,7 @@ class GraphZipTest {
 
     @Test
     void withoutTheUpdaterTheStateIsFreshAsModelSerializerLeavesIt() throws Exception {
-        File zip = tmp.resolve("graph.zip").toFile();
-        ModelSerializer.writeModel(trained, zip, true);
-
+        File zip = trainedZip();
         ComputationGraph reference = ModelSerializer.restoreComputationGraph(zip, false);
         ComputationGraph read = GraphZip.read(zip, false);
 

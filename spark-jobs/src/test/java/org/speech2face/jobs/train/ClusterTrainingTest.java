@@ -40,7 +40,7 @@ class ClusterTrainingTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        // The executor JVMs live for two short trainings: C1 only, as in the other tests' child JVMs.
+        // The executor JVMs live for two short trainings: the options of the other tests' short-lived JVMs.
         cluster = LocalCluster.sets(2, 1, 2048).stream().map(s -> s.startsWith("spark.conf.spark.executor.extraJavaOptions=")
                 ? s + " " + ChildS2f.SHORT_LIVED_JVM : s).toList();
         SharedSpark.release(); // one SparkContext per JVM: this test needs a local cluster as its master
