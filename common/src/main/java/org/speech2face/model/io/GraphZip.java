@@ -26,7 +26,7 @@ import java.util.zip.ZipFile;
  * Reads a DL4J ComputationGraph zip as {@link ModelSerializer#restoreComputationGraph(File, boolean)} does, but
  * decodes float parameters in bulk. ModelSerializer hands {@link Nd4j#read} a {@code DataInputStream} over a
  * {@code ByteArrayInputStream}, whose {@code read()} is synchronized (four lock acquisitions per float), and Nd4j.read
- * stores each float boxed: loading checkpoints was about 15 % of the samples of a profile of evaluate, and the real
+ * stores each float boxed: loading checkpoints was about 14 % of the samples of a profile of evaluate, and the real
  * VGGFace weights hold 138 M floats. Zips this class does not handle (a model without parameters) go to
  * ModelSerializer.
  */
