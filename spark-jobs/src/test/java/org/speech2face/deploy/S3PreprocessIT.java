@@ -1,5 +1,7 @@
 package org.speech2face.deploy;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
 
 import com.amazonaws.services.s3.AmazonS3;
@@ -42,6 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ResourceLock(Lanes.SHARED_SPARK)
 class S3PreprocessIT {
     private static final String BUCKET = "s2f";
     private static final List<String> STAGES = List.of("ingest-faces", "ingest-audio");

@@ -1,5 +1,10 @@
 package org.speech2face.deploy;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
 
 import org.speech2face.testing.SharedSpark;
@@ -49,6 +54,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Tag("cluster")
 @ExtendWith(SharedSpark.class)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(Lanes.CLUSTERS)
+@ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class StandaloneClusterIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(25);
     private static final ObjectMapper JSON = new ObjectMapper();

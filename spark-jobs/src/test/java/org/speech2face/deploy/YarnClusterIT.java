@@ -1,5 +1,10 @@
 package org.speech2face.deploy;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +51,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("cluster")
 @ExtendWith(SharedSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(Lanes.CLUSTERS)
+@ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class YarnClusterIT {
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(8);
     private static final ObjectMapper JSON = new ObjectMapper();

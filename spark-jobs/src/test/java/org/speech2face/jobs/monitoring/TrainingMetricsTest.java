@@ -1,5 +1,7 @@
 package org.speech2face.jobs.monitoring;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.speech2face.testing.Lanes;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pass (PrometheusServlet on the driver's UI, namespace s2f), the source registered and fed one epoch, then the
  * servlet's page read over HTTP from the UI's port.
  */
+@ResourceLock(Lanes.SHARED_SPARK)
 class TrainingMetricsTest {
     private static SparkSession spark;
 

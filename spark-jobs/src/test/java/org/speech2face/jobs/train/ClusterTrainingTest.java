@@ -1,5 +1,7 @@
 package org.speech2face.jobs.train;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +36,7 @@ import static org.apache.spark.sql.functions.col;
  * examples go to the executors through Spark, parameters and Adam's state come back through DL4J's averaging.
  */
 @Tag("cluster")
+@ResourceLock(Lanes.SHARED_SPARK)
 class ClusterTrainingTest {
     static SparkSession spark;
     static List<String> cluster;
