@@ -2,8 +2,8 @@ package org.speech2face.deploy;
 
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
 
@@ -55,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("cluster")
 @ExtendWith(SharedSpark.class)
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(Lanes.CLUSTERS)
+@ResourceLock(Lanes.SECOND)
 @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class StandaloneClusterIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(25);

@@ -2,8 +2,8 @@ package org.speech2face.deploy;
 
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
 
@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(SharedSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.CONCURRENT)
-@ResourceLock(Lanes.CLUSTERS)
+@ResourceLock(Lanes.SECOND)
 @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class YarnClusterIT {
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(8);

@@ -2,16 +2,18 @@ package org.speech2face.testing;
 
 /**
  * Resource locks of the two lanes failsafe runs in its test JVM (the parallel settings are in spark-jobs' POM). A
- * class whose work runs in JVMs of its own, a cluster's daemons, drivers and executors, is marked
- * {@code @Execution(CONCURRENT)} and runs beside the other classes, which keep to one lane, one after another: on two
- * cores the machine was a quarter idle while this JVM only waited for a cluster.
+ * class whose work runs in JVMs of its own (a cluster's daemons, drivers and executors, or {@code s2f} processes) and
+ * that only reads through the shared session is marked {@code @Execution(CONCURRENT)} and runs beside the others,
+ * which keep to the first lane, one after another: on two cores the machine was a quarter idle while this JVM only
+ * waited for a cluster. Classes that run stages in this JVM stay in the first lane, since a stage sets options of
+ * the session it runs in.
  */
 public final class Lanes {
     /**
-     * The external clusters: one at a time, since each fills most of the machine and of its memory. Held for
-     * writing ({@code @ResourceLock(Lanes.CLUSTERS)}) by every class marked concurrent.
+     * The second lane: every class marked concurrent holds it for writing ({@code @ResourceLock(Lanes.SECOND)}), so
+     * they run one at a time, beside the first lane: each cluster fills most of the machine and of its memory.
      */
-    public static final String CLUSTERS = "s2f.external-clusters";
+    public static final String SECOND = "s2f.second-lane";
     /**
      * The shared local session ({@link SharedSpark}): a concurrent class that reads through it holds it for reading; a
      * class that stops it ({@link SharedSpark#release()}) holds it for writing, so it never stops the session under a

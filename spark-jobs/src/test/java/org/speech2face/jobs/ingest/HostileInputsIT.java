@@ -1,6 +1,11 @@
 package org.speech2face.jobs.ingest;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.speech2face.testing.ChildS2f;
+import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
 
 import org.apache.spark.sql.Dataset;
@@ -36,6 +41,9 @@ import static org.assertj.core.api.Assertions.entry;
  */
 @Tag("slow")
 @ExtendWith(SharedSpark.class)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(Lanes.SECOND)
+@ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class HostileInputsIT {
     private static final Path CORPUS = TestSpark.SAMPLE.getParent().resolve("hostile-inputs");
     private static final Path LAUNCHER = TestSpark.SAMPLE.getParent().getParent().resolve("bin/s2f");

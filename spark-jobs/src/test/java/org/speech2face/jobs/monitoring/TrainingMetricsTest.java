@@ -1,11 +1,11 @@
 package org.speech2face.jobs.monitoring;
 
-import org.junit.jupiter.api.parallel.ResourceLock;
-import org.speech2face.testing.Lanes;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.speech2face.testing.Lanes;
 import org.speech2face.testing.SharedSpark;
 
 import java.io.IOException;
