@@ -8,7 +8,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.speech2face.testing.ChildS2f;
+import org.speech2face.testing.Lanes;
 import org.speech2face.testing.SharedSpark;
 import org.speech2face.testing.Tables;
 
@@ -27,6 +32,9 @@ import static org.speech2face.testing.TestSpark.SAMPLE;
  */
 @Tag("slow")
 @ExtendWith(SharedSpark.class)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock(Lanes.SECOND)
+@ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class ConcurrentRunsTest {
     private static final int LINES = 6;
     static SparkSession spark;
