@@ -8,6 +8,7 @@ import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
 
 import org.speech2face.testing.SharedSpark;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,8 +56,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("cluster")
 @ExtendWith(SharedSpark.class)
 @Execution(ExecutionMode.CONCURRENT)
+@Order(1)
 @ResourceLock(Lanes.SECOND)
-@ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class StandaloneClusterIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(25);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,7 +65,6 @@ class StandaloneClusterIT {
     private StandaloneClusterRun run;
     /** The failing pipeline's run: started once the main run has ended, while the other tests read its outputs. */
     private CompletableFuture<StandaloneClusterRun> failing;
-    private SparkSession spark;
 
     @BeforeAll
     void runThePipelineOnACluster() throws Exception {
@@ -74,11 +74,6 @@ class StandaloneClusterIT {
         // A fresh run, but Spark's jars are kept: start-cluster.sh resolves them again only when versions change.
         deleteTree(dir, Set.of(dir.resolve("standalone/spark"), dir.resolve("standalone/spark-dist-pom.xml")));
         Files.createDirectories(dir);
-        // The assertions read datasets through a local Spark session; it starts while the cluster runs (whose
-        // drivers spend much of their time waiting on the master) rather than after.
-        Thread localSpark = new Thread(SharedSpark::session, "start-local-spark");
-        localSpark.setDaemon(true);
-        localSpark.start();
         // One epoch per trained net: the cluster path is what this test is about (no assertion here depends on how
         // many epochs ran, and the notebooks plot one as well as several), and the suite has a time budget.
         run = new StandaloneClusterRun(ProjectFiles.ROOT, dir).run(jar, TIMEOUT, "--set", "training.epochs=1",
@@ -114,14 +109,14 @@ class StandaloneClusterIT {
         }
     }
 
-    private SparkSession spark() throws IOException {
-        if (spark == null) {
-            spark = SharedSpark.session();
-        }
-        return spark;
+    /** Not kept in a field: between two tests a class of the first lane may stop the shared session. */
+    private static SparkSession spark() {
+        return SharedSpark.session();
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void theScriptSucceededAndNoClusterProcessOutlivedIt() throws IOException {
         assertThat(run.exitCode).as("run-pipeline.sh's exit code; its output ends:%n%s", run.logTail(80)).isZero();
         assertThat(run.logText()).contains("stopped worker1", "stopped worker2", "stopped master");
@@ -130,6 +125,8 @@ class StandaloneClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void aStageThatFailsFailsTheScriptWhichStillStopsTheCluster() throws Exception {
         StandaloneClusterRun failing = this.failing.get(6, TimeUnit.MINUTES);
 
@@ -142,6 +139,8 @@ class StandaloneClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void theDriverAndTheExecutorsOfBothWorkersRanTheStages() throws IOException {
         List<Path> drivers = run.driverDirs();
         assertThat(drivers).as("one application: the pipeline, export included").hasSize(1);
@@ -164,6 +163,8 @@ class StandaloneClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void everyStageReportedCountsThatAddUp() throws IOException {
         Map<String, JsonNode> reports = latestReports();
         List<String> stages = S2fCommands.pipelineStages();
@@ -195,6 +196,8 @@ class StandaloneClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void everyDatasetReadsBackWithTheRowsItsStageReported() throws IOException {
         Map<String, JsonNode> reports = latestReports();
         long csvLines = Files.readAllLines(ProjectFiles.ROOT.resolve("samples/avspeech-sample/avspeech.csv")).stream()
@@ -233,6 +236,8 @@ class StandaloneClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void theExportHoldsTheFirstClipsForTheNotebooks() throws IOException {
         JsonNode c = latestReports().get("export").get("counts");
         Path exports = run.dataRoot.resolve("exports");
@@ -245,6 +250,8 @@ class StandaloneClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void theNotebooksRunHeadlessOnTheClusterRunsOutputs() throws Exception {
         Map<String, JsonNode> nbs = Notebooks.execute(run.dataRoot, run.dataRoot.getParent().resolve("notebooks"));
 

@@ -13,9 +13,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ContainerId;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -52,8 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(SharedSpark.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Execution(ExecutionMode.CONCURRENT)
+@Order(2)
 @ResourceLock(Lanes.SECOND)
-@ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class YarnClusterIT {
     private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(8);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,7 +76,6 @@ class YarnClusterIT {
     private YarnSubmission preprocess;
     private YarnSubmission decoder;
     private String killed;
-    private SparkSession spark;
 
     @BeforeAll
     void runTheStagesOnYarn() throws Exception {
@@ -117,10 +116,6 @@ class YarnClusterIT {
         // One executor for the stages before training (two cores here; every executor JVM loads the natives), two
         // for training, so that one can be lost.
         YarnSubmission first = submit(1, "pipeline", "--stages", "ingest-faces,ingest-audio,face-features");
-        // The assertions read datasets through a local Spark session; it starts while this JVM waits for YARN.
-        Thread localSpark = new Thread(SharedSpark::session, "start-local-spark");
-        localSpark.setDaemon(true);
-        localSpark.start();
         preprocess = first.await(STAGE_TIMEOUT);
         decoder = submit(2, "train-decoder");
         killed = killAnExecutorOnceTheFirstEpochIsSaved(decoder);
@@ -161,6 +156,8 @@ class YarnClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void preprocessWroteFacesAndSpectrogramsOnHdfsWithCountsThatAddUp() throws Exception {
         assertSucceeded(preprocess);
         long csvLines = Files.readAllLines(ProjectFiles.ROOT.resolve("samples/avspeech-sample/avspeech.csv")).stream()
@@ -181,6 +178,7 @@ class YarnClusterIT {
      * once, for all its segments and both ingest stages.
      */
     @Test
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void theExecutorFetchedEachVideoFromHdfsOnce() throws Exception {
         assertSucceeded(preprocess);
         Pattern copied = Pattern.compile("RemoteFileCache: Copied hdfs://[^/]+/avspeech/videos/(\\S+) \\((\\d+) bytes\\)");
@@ -210,6 +208,8 @@ class YarnClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void everyApplicationWroteItsEventLogToTheDefaultFolder() throws Exception {
         for (YarnSubmission run : List.of(preprocess, decoder)) {
             String app = run.application().orElseThrow().getApplicationId().toString();
@@ -220,6 +220,8 @@ class YarnClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void faceFeaturesHasOneRowPerFace() throws Exception {
         assertSucceeded(preprocess);
         assertThat(preprocess.driverLog("stdout")).as("the driver's summary lines").contains("pipeline: 3 stages",
@@ -229,6 +231,8 @@ class YarnClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void trainDecoderOutlivedTheKilledExecutorAndTrainedEveryEpoch() throws Exception {
         assertThat(killed).as("an executor container was killed while train-decoder trained; wrapper output:%n%s",
                 decoder.outputTail(40)).isNotNull();
@@ -263,6 +267,8 @@ class YarnClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void containersThatNoNodeCanHoldAreRefusedBeforeAnythingIsSubmitted() throws Exception {
         int apps = cluster.applications().size();
         // The wrapper's defaults: 8 GiB executors with 4 GiB off-heap, a 4 GiB driver; the nodes offer 5 GiB.
@@ -276,6 +282,8 @@ class YarnClusterIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void commandsWithoutSparkRunOnThisMachineAndSubmitNothing() throws Exception {
         int apps = cluster.applications().size();
         YarnSubmission show = YarnSubmission.run(cluster, sparkHome, work.resolve("logs"), Duration.ofMinutes(2),
@@ -319,9 +327,7 @@ class YarnClusterIT {
 
     /** The one place this test reads a dataset. */
     private long rows(String dataset) throws IOException {
-        if (spark == null) {
-            spark = SharedSpark.session();
-        }
-        return Tables.read(spark, cluster.hdfsUri() + ROOT + "/" + dataset).count();
+        // Not kept in a field: between two tests a class of the first lane may stop the shared session.
+        return Tables.read(SharedSpark.session(), cluster.hdfsUri() + ROOT + "/" + dataset).count();
     }
 }

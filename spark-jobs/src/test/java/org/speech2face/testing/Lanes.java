@@ -15,9 +15,11 @@ public final class Lanes {
      */
     public static final String SECOND = "s2f.second-lane";
     /**
-     * The shared local session ({@link SharedSpark}): a concurrent class that reads through it holds it for reading; a
-     * class that stops it ({@link SharedSpark#release()}) holds it for writing, so it never stops the session under a
-     * class of the other lane.
+     * The shared local session ({@link SharedSpark}). Each test method of the second lane that reads through it holds
+     * it for reading, the method and not its class: the class's set-up (a cluster run) needs no session, and a
+     * class that stops the session ({@link SharedSpark#release()}), which holds it for writing, can then go between
+     * two of its methods instead of waiting for the whole class. So the second lane never keeps the session in a
+     * field.
      */
     public static final String SHARED_SPARK = "s2f.shared-spark";
 

@@ -3,7 +3,7 @@ package org.speech2face.jobs.ingest;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,21 +33,17 @@ import static org.speech2face.testing.TestSpark.SAMPLE;
 @Tag("slow")
 @ExtendWith(SharedSpark.class)
 @Execution(ExecutionMode.CONCURRENT)
+@Order(4)
 @ResourceLock(Lanes.SECOND)
-@ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class ConcurrentRunsTest {
     private static final int LINES = 6;
-    static SparkSession spark;
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startSpark() {
-        spark = SharedSpark.session();
-    }
-
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void twoRunsAtOnceBothSucceedAndWriteEveryRowOnce() throws Exception {
         Path root = tmp.resolve("root");
         Path conf = Files.writeString(tmp.resolve("s2f.conf"), "data.root = \"" + root + "\"\ninput.csv = \""
@@ -60,6 +56,7 @@ class ConcurrentRunsTest {
         assertThat(a.waitFor()).as(a.describe()).isZero();
         assertThat(b.waitFor()).as(b.describe()).isZero();
 
+        SparkSession spark = SharedSpark.session();
         Dataset<Row> rows = Tables.read(spark, root.resolve("spectrograms").toString());
         Dataset<Row> rejects = Tables.rejects(spark, root, "ingest-audio");
         long written = rows.count();

@@ -11,6 +11,7 @@ import org.speech2face.testing.Tables;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,8 +43,8 @@ import static org.assertj.core.api.Assertions.entry;
 @Tag("slow")
 @ExtendWith(SharedSpark.class)
 @Execution(ExecutionMode.CONCURRENT)
+@Order(3)
 @ResourceLock(Lanes.SECOND)
-@ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
 class HostileInputsIT {
     private static final Path CORPUS = TestSpark.SAMPLE.getParent().resolve("hostile-inputs");
     private static final Path LAUNCHER = TestSpark.SAMPLE.getParent().getParent().resolve("bin/s2f");
@@ -72,6 +73,8 @@ class HostileInputsIT {
     Path box;
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void everyHostileRowEndsWrittenOrWithItsReasonAndNothingOutsideTheDataRootChanges() throws Exception {
         Path inputs = copyCorpus();
         Path root = box.resolve("root");
@@ -109,6 +112,8 @@ class HostileInputsIT {
     }
 
     @Test
+
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void aRunKilledWithSigkillLeavesNoTemporaryFilesAndAStaleFolderIsClearedByTheNextRun() throws Exception {
         Path inputs = copyCorpus();
         Path tmp = Files.createDirectories(box.resolve("tmp"));
