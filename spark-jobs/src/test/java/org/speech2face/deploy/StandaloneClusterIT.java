@@ -115,7 +115,6 @@ class StandaloneClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void theScriptSucceededAndNoClusterProcessOutlivedIt() throws IOException {
         assertThat(run.exitCode).as("run-pipeline.sh's exit code; its output ends:%n%s", run.logTail(80)).isZero();
@@ -125,7 +124,6 @@ class StandaloneClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void aStageThatFailsFailsTheScriptWhichStillStopsTheCluster() throws Exception {
         StandaloneClusterRun failing = this.failing.get(6, TimeUnit.MINUTES);
@@ -139,7 +137,6 @@ class StandaloneClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void theDriverAndTheExecutorsOfBothWorkersRanTheStages() throws IOException {
         List<Path> drivers = run.driverDirs();
@@ -163,7 +160,6 @@ class StandaloneClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void everyStageReportedCountsThatAddUp() throws IOException {
         Map<String, JsonNode> reports = latestReports();
@@ -196,7 +192,6 @@ class StandaloneClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void everyDatasetReadsBackWithTheRowsItsStageReported() throws IOException {
         Map<String, JsonNode> reports = latestReports();
@@ -236,7 +231,6 @@ class StandaloneClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void theExportHoldsTheFirstClipsForTheNotebooks() throws IOException {
         JsonNode c = latestReports().get("export").get("counts");
@@ -250,7 +244,6 @@ class StandaloneClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void theNotebooksRunHeadlessOnTheClusterRunsOutputs() throws Exception {
         Map<String, JsonNode> nbs = Notebooks.execute(run.dataRoot, run.dataRoot.getParent().resolve("notebooks"));

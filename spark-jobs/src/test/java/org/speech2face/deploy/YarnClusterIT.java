@@ -156,7 +156,6 @@ class YarnClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void preprocessWroteFacesAndSpectrogramsOnHdfsWithCountsThatAddUp() throws Exception {
         assertSucceeded(preprocess);
@@ -208,7 +207,6 @@ class YarnClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void everyApplicationWroteItsEventLogToTheDefaultFolder() throws Exception {
         for (YarnSubmission run : List.of(preprocess, decoder)) {
@@ -220,7 +218,6 @@ class YarnClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void faceFeaturesHasOneRowPerFace() throws Exception {
         assertSucceeded(preprocess);
@@ -231,7 +228,6 @@ class YarnClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void trainDecoderOutlivedTheKilledExecutorAndTrainedEveryEpoch() throws Exception {
         assertThat(killed).as("an executor container was killed while train-decoder trained; wrapper output:%n%s",
@@ -267,7 +263,6 @@ class YarnClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void containersThatNoNodeCanHoldAreRefusedBeforeAnythingIsSubmitted() throws Exception {
         int apps = cluster.applications().size();
@@ -282,7 +277,6 @@ class YarnClusterIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void commandsWithoutSparkRunOnThisMachineAndSubmitNothing() throws Exception {
         int apps = cluster.applications().size();

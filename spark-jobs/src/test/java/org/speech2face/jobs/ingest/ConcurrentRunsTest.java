@@ -42,7 +42,6 @@ class ConcurrentRunsTest {
     Path tmp;
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void twoRunsAtOnceBothSucceedAndWriteEveryRowOnce() throws Exception {
         Path root = tmp.resolve("root");

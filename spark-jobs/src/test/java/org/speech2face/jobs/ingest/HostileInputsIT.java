@@ -73,7 +73,6 @@ class HostileInputsIT {
     Path box;
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void everyHostileRowEndsWrittenOrWithItsReasonAndNothingOutsideTheDataRootChanges() throws Exception {
         Path inputs = copyCorpus();
@@ -112,7 +111,6 @@ class HostileInputsIT {
     }
 
     @Test
-
     @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void aRunKilledWithSigkillLeavesNoTemporaryFilesAndAStaleFolderIsClearedByTheNextRun() throws Exception {
         Path inputs = copyCorpus();
