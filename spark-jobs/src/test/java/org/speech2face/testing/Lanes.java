@@ -16,10 +16,9 @@ public final class Lanes {
     public static final String SECOND = "s2f.second-lane";
     /**
      * The shared local session ({@link SharedSpark}). Each test method of the second lane holds it for reading, the
-     * method and not its class: the class's set-up (a cluster run) needs no session, and a
-     * class that stops the session ({@link SharedSpark#release()}), which holds it for writing, can then go between
-     * two of its methods instead of waiting for the whole class. So the second lane never keeps the session in a
-     * field.
+     * method and not its class: the class's set-up (a cluster run) needs no session, and a class that stops the
+     * session ({@link SharedSpark#release()}), which holds it for writing, can then go between two of its methods
+     * instead of waiting for the whole class. So the second lane never keeps the session in a field.
      */
     public static final String SHARED_SPARK = "s2f.shared-spark";
 

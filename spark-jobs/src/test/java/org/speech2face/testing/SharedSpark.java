@@ -35,7 +35,11 @@ public final class SharedSpark implements BeforeAllCallback, ParameterResolver {
         return session;
     }
 
-    /** Stops the shared session, for a test that must start Spark with another master; the next user restarts it. */
+    /**
+     * Stops the shared session, for a test that must start Spark with another master; the next user restarts it. The
+     * calling class holds {@code @ResourceLock(Lanes.SHARED_SPARK)}, so that under failsafe it never stops the
+     * session while a class of the other lane reads through it.
+     */
     public static synchronized void release() {
         if (session != null) {
             session.stop();
