@@ -19,13 +19,64 @@ import resource
 import sys
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+# Some machines set OPENBLAS_CORETYPE (and OPENBLAS_L2_SIZE) for every process, because older OpenBLAS builds
+# compute wrong results or crash on their processors. Debian 12's OpenBLAS 0.3.21 is not one of them on the AMD
+# Zen 5 here, and the setting (Haswell) halves it: 208 against 385 GFLOP/s for a 2048x2048 product with its own
+# choice (Cooperlake). A reference must get its BLAS's best, so this process restarts itself without both settings,
+# checks a product against float64 once torch has loaded, and goes back to the machine's settings if it is wrong.
+MACHINE_BLAS_SETTINGS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+KEPT = "S2F_MACHINE_OPENBLAS"  # the machine's settings, "NAME=value ..." while they are left out
+WRONG = "S2F_OPENBLAS_OWN_CHOICE_WRONG"  # set once OpenBLAS's own choice failed the check: no second try
+
+
+def restart_without_machine_blas_settings():
+    if KEPT in os.environ or WRONG in os.environ or not any(n in os.environ for n in MACHINE_BLAS_SETTINGS):
+        return
+    os.environ[KEPT] = " ".join(f"{n}={os.environ.pop(n)}" for n in MACHINE_BLAS_SETTINGS if n in os.environ)
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
+
+def restart_with_machine_blas_settings():
+    for setting in os.environ.pop(KEPT).split():
+        name, value = setting.split("=", 1)
+        os.environ[name] = value
+    os.environ[WRONG] = "1"
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
+
+def openblas_core(library):
+    """The core OpenBLAS chose for this CPU, or None when `library` is not OpenBLAS."""
+    try:
+        get = ctypes.CDLL(library).openblas_get_corename
+    except (OSError, AttributeError):
+        return None
+    get.restype = ctypes.c_char_p
+    return get().decode()
+
+
+restart_without_machine_blas_settings()
+
+import torch  # noqa: E402 (after the BLAS core is settled)
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 THREADS = 2
 torch.set_num_threads(THREADS)
 torch.manual_seed(1)
+
+
+def check_blas_without_machine_settings():
+    """A float32 product within float32's rounding of the float64 one, or back to the machine's settings."""
+    if KEPT not in os.environ:
+        return
+    a, b = torch.randn(512, 700, dtype=torch.float64), torch.randn(700, 300, dtype=torch.float64)
+    error = ((a.float() @ b.float()).double() - a @ b).abs().max().item()
+    if not error < 1e-3:  # float32 rounding of these sums (700 terms, about 26 in size) is about 1e-4; NaN fails
+        restart_with_machine_blas_settings()
+
+
+check_blas_without_machine_settings()
 
 
 # ---------------------------------------------------------------------------------------------------------- networks
@@ -198,6 +249,13 @@ def describe():
             blas_threads = ctypes.CDLL(resolved).openblas_get_num_threads()
         except (OSError, AttributeError):
             pass
+        core = openblas_core(resolved)
+        if core is not None:
+            resolved += f", core {core}"
+            if KEPT in os.environ:
+                resolved += f", its own choice: the machine's {os.environ[KEPT]} left out"
+            elif WRONG in os.environ:
+                resolved += ", the machine's setting: its own choice computed a wrong product"
     info = next((part.split("=", 1)[1] for part in torch.__config__.show().replace(",", " ").split()
                  if part.startswith("BLAS_INFO=")), "?")
     return {"library": f"PyTorch {torch.__version__} (BLAS_INFO={info})", "threads": torch.get_num_threads(),

@@ -137,8 +137,10 @@ shared_settings() {
     # libgomp busy-waits by default; with a task per core that makes ND4J many times slower.
     spark.executorEnv.OMP_WAIT_POLICY=PASSIVE
     # glibc would keep the buffers oneDNN frees in its arenas (about 1 GB of a paper-size decoder step; see bin/s2f)
-    spark.executorEnv.MALLOC_ARENA_MAX=2 spark.executorEnv.MALLOC_MMAP_THRESHOLD_=1048576)
-  DRIVER_ENV=(OMP_WAIT_POLICY=PASSIVE MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576)
+    spark.executorEnv.MALLOC_ARENA_MAX=2 spark.executorEnv.MALLOC_MMAP_THRESHOLD_=1048576
+    # and would fault those mapped buffers in 4 KiB pages, slow in a VM (half of a VGGFace forward pass; see bin/s2f)
+    spark.executorEnv.GLIBC_TUNABLES=glibc.malloc.hugetlb=1)
+  DRIVER_ENV=(OMP_WAIT_POLICY=PASSIVE MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576 GLIBC_TUNABLES=glibc.malloc.hugetlb=1)
   if [ "$EVENT_LOG_DIR" != none ]; then
     # Every run, finished or failed, can be opened in the Spark History Server (docs/deploy-kubernetes.md).
     SPARK_CONF+=(spark.eventLog.enabled=true "spark.eventLog.dir=$EVENT_LOG_DIR" spark.eventLog.compress=true)

@@ -46,6 +46,7 @@ java -Xmx512m $opens -cp "$SPARK_HOME/jars/*" org.apache.spark.deploy.SparkSubmi
   --conf "spark.driver.extraJavaOptions=$java_opts" --conf "spark.executor.extraJavaOptions=$java_opts" \
   --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE \
   --conf spark.executorEnv.MALLOC_ARENA_MAX=2 --conf spark.executorEnv.MALLOC_MMAP_THRESHOLD_=1048576 \
+  --conf spark.executorEnv.GLIBC_TUNABLES=glibc.malloc.hugetlb=1 \
   "file:$JAR" "$@" > "$log" 2>&1 &
 client=$!
 tail -n +1 -f --pid="$client" "$log" &

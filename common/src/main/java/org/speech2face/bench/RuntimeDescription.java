@@ -31,7 +31,24 @@ public record RuntimeDescription(String library, int threads, String blas, Strin
         String backend = Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend", "?");
         return new RuntimeDescription("ND4J " + backend + " " + nd4jVersion(),
                 Nd4j.getEnvironment().maxThreads(), blasWrapper.getBlasVendor().name().toLowerCase(Locale.ROOT),
-                "bundled with ND4J's native library", blasWrapper.getMaxThreads(), NativeBackend.hasOneDnn());
+                "bundled with ND4J's native library" + machineBlasSettings(), blasWrapper.getMaxThreads(),
+                NativeBackend.hasOneDnn());
+    }
+
+    /**
+     * The OpenBLAS core settings this process inherited, which some machines set because ND4J's OpenBLAS 0.3.19 takes
+     * CPUs newer than itself for old ones (an AMD Zen 5 for Barcelona, SSE3 kernels). This side keeps them; the
+     * PyTorch reference's newer OpenBLAS leaves them out when its own choice computes right (see its script).
+     */
+    private static String machineBlasSettings() {
+        StringBuilder b = new StringBuilder();
+        for (String name : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"}) {
+            String value = System.getenv(name);
+            if (value != null) {
+                b.append(", ").append(name).append('=').append(value);
+            }
+        }
+        return b.toString();
     }
 
     /** ND4J's version from its jar's Maven metadata, or "?". */

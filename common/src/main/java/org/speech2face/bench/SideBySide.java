@@ -166,6 +166,7 @@ public final class SideBySide {
                     .ifPresent(m -> out.accept(String.format(Locale.ROOT, "%-8s %s", side == Side.DL4J ? "DL4J:" : "PyTorch:",
                             m.runtime().toText())));
         }
+        out.accept("glibc:   DL4J " + allocatorSettings(false) + "; PyTorch " + allocatorSettings(true));
         out.accept(String.format(Locale.ROOT, "float32 2048x2048 matrix product, best per process: %s; the machine's "
                 + "ceiling below is the highest, %.1f GFLOP/s", ceilings(pairs), ceiling));
         out.accept(String.format(Locale.ROOT, "%-36s %-8s %8s %9s %8s %8s %9s %9s %13s", "network", "side", "s/step",
@@ -218,16 +219,43 @@ public final class SideBySide {
     private record Outcome(Measurement result, RuntimeDescription runtime, String problem) {
     }
 
+    /**
+     * The environment a side runs in. Both: OMP_WAIT_POLICY=PASSIVE (libgomp's busy-wait hurts either on shared
+     * cores) and transparent huge pages for glibc's mapped buffers, which {@code bin/s2f} sets for this project: a
+     * page fault is costly in a VM, and PyTorch frees and maps its large tensors as often as oneDNN's buffers are
+     * here (its VGGFace forward pass went from 7.5 to 2.3 s a batch with them), so leaving them off the reference
+     * would credit this project with the VM's fault cost. The arena settings of {@code bin/s2f} stay on this
+     * project's side: the reference keeps glibc's defaults there, as PyTorch users run it.
+     */
+    static void sideEnvironment(Map<String, String> env, boolean reference) {
+        env.put("OMP_WAIT_POLICY", "PASSIVE");
+        String tunables = env.getOrDefault("GLIBC_TUNABLES", "");
+        if (!(":" + tunables).contains(":glibc.malloc.hugetlb=")) {
+            env.put("GLIBC_TUNABLES", (tunables.isEmpty() ? "" : tunables + ":") + "glibc.malloc.hugetlb=1");
+        }
+        if (reference) {
+            env.remove("MALLOC_ARENA_MAX");
+            env.remove("MALLOC_MMAP_THRESHOLD_");
+        }
+    }
+
+    /** The allocator settings {@link #sideEnvironment} gives a side, for the report. */
+    static String allocatorSettings(boolean reference) {
+        Map<String, String> env = new java.util.TreeMap<>(System.getenv());
+        sideEnvironment(env, reference);
+        StringBuilder b = new StringBuilder();
+        for (String name : new String[] {"MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "GLIBC_TUNABLES"}) {
+            if (env.containsKey(name)) {
+                b.append(b.length() == 0 ? "" : " ").append(name).append('=').append(env.get(name));
+            }
+        }
+        return b.toString();
+    }
+
     /** Runs {@code command}, echoing its lines indented, and reads its {@code result} / {@code runtime} line. */
     private static Outcome measure(List<String> command, Consumer<String> out) throws InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE"); // libgomp's busy-wait hurts both sides on shared cores
-        if (!command.get(0).endsWith("java")) {
-            // the reference runs with glibc's default allocator settings, as PyTorch users run it; bin/s2f's are
-            // this project's (see there) and stay on its side
-            pb.environment().remove("MALLOC_ARENA_MAX");
-            pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
-        }
+        sideEnvironment(pb.environment(), !command.get(0).endsWith("java"));
         Measurement result = null;
         RuntimeDescription runtime = null;
         String last = "no output";

@@ -77,4 +77,23 @@ class SideBySideTest {
     private static SideBySide.Settings settings(String python, Path script) {
         return new SideBySide.Settings(ModelProfile.PAPER, 16, 1, 0, List.of(Net.FD), JAVA, List.of(), python, script);
     }
+
+    @Test
+    void bothSidesGetHugePagesAndOnlyThisProjectKeepsItsArenaSettings() {
+        java.util.Map<String, String> dl4j = new java.util.HashMap<>(java.util.Map.of("MALLOC_ARENA_MAX", "2",
+                "MALLOC_MMAP_THRESHOLD_", "1048576", "GLIBC_TUNABLES", "glibc.malloc.tcache_count=0"));
+        java.util.Map<String, String> reference = new java.util.HashMap<>(dl4j);
+        SideBySide.sideEnvironment(dl4j, false);
+        SideBySide.sideEnvironment(reference, true);
+        assertThat(dl4j).containsEntry("MALLOC_ARENA_MAX", "2").containsEntry("OMP_WAIT_POLICY", "PASSIVE")
+                .containsEntry("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=1");
+        assertThat(reference).doesNotContainKeys("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_")
+                .containsEntry("OMP_WAIT_POLICY", "PASSIVE")
+                .containsEntry("GLIBC_TUNABLES", "glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=1");
+
+        java.util.Map<String, String> chosen = new java.util.HashMap<>(java.util.Map.of("GLIBC_TUNABLES",
+                "glibc.malloc.hugetlb=0"));
+        SideBySide.sideEnvironment(chosen, true);
+        assertThat(chosen).as("a user's own choice stands").containsEntry("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0");
+    }
 }

@@ -150,6 +150,7 @@ class OperatorManifestsTest {
         Map<String, Object> conf = map(spec.get("sparkConf"), stage + " sparkConf");
         assertThat(conf.get("spark.kryo.registrator")).as(stage).isEqualTo("org.nd4j.kryo.Nd4jRegistrator");
         assertThat(conf.get("spark.executorEnv.OMP_WAIT_POLICY")).as(stage).isEqualTo("PASSIVE");
+        assertThat(conf.get("spark.executorEnv.GLIBC_TUNABLES")).as(stage).isEqualTo("glibc.malloc.hugetlb=1");
         // defaultJavaOptions, so that a user's extraJavaOptions add to them; each JVM's cap from its own heap.
         assertThat((String) conf.get("spark.executor.defaultJavaOptions")).as(stage)
                 .startsWith(ProjectFiles.jvmOpens())
@@ -174,7 +175,8 @@ class OperatorManifestsTest {
         Map<String, Object> driver = map(spec.get("driver"), stage + " driver");
         assertThat(driver.get("serviceAccount")).isEqualTo("spark");
         List<Map<String, Object>> env = (List<Map<String, Object>>) driver.get("env");
-        assertThat(env).as(stage).contains(Map.of("name", "OMP_WAIT_POLICY", "value", "PASSIVE"));
+        assertThat(env).as(stage).contains(Map.of("name", "OMP_WAIT_POLICY", "value", "PASSIVE"),
+                Map.of("name", "GLIBC_TUNABLES", "value", "glibc.malloc.hugetlb=1"));
         if (gpu) {
             assertThat(executor.get("cores")).as(stage + ": one core for the one GPU task").isEqualTo(1);
             assertThat(env).as(stage).contains(Map.of("name", "BACKEND_PRIORITY_CPU", "value", "200"));

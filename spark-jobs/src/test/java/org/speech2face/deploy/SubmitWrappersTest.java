@@ -77,6 +77,7 @@ class SubmitWrappersTest {
         assertThat(r.after("--files")).isEqualTo("conf/cluster.conf");
         assertThat(r.sparkConf("spark.kryo.registrator")).isEqualTo("org.nd4j.kryo.Nd4jRegistrator");
         assertThat(r.sparkConf("spark.executorEnv.OMP_WAIT_POLICY")).isEqualTo("PASSIVE");
+        assertThat(r.sparkConf("spark.executorEnv.GLIBC_TUNABLES")).isEqualTo("glibc.malloc.hugetlb=1");
         // 3 GiB off-heap + 1 GiB for natives; physical cap = 6 GiB heap + 3 GiB off-heap.
         assertThat(r.sparkConf("spark.executor.memoryOverhead")).isEqualTo("4096m");
         String opts = r.sparkConf("spark.executor.defaultJavaOptions");
