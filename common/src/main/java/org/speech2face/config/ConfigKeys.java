@@ -128,6 +128,8 @@ final class ConfigKeys {
             new ConfigKey.Int("datasets.vacuum-retention-hours", 0, 876_000);
     static final ConfigKey.Bool DATASETS_VACUUM_ALLOW_SHORT_RETENTION =
             new ConfigKey.Bool("datasets.vacuum-allow-short-retention");
+    static final ConfigKey.OneOf<DatasetsSettings.WriterLease> DATASETS_WRITER_LEASE =
+            new ConfigKey.OneOf<>("datasets.writer-lease", DatasetsSettings.WriterLease.class);
 
     static final ConfigKey.Int REPORT_SAMPLE_REJECTS = new ConfigKey.Int("report.sample-rejects", 0, 10_000);
     static final ConfigKey.Int PROGRESS_INTERVAL_SECONDS = new ConfigKey.Int("progress.interval-seconds", 1, 86_400);
@@ -147,7 +149,7 @@ final class ConfigKeys {
             EVALUATE_FIGURE_SEED, EVALUATE_BATCH_SIZE, EVALUATE_AGE_LABELS, RECOGNISER_KIND, RECOGNISER_MAX_ITER,
             RECOGNISER_REG_PARAM, GENERATE_MIN_SECONDS, GENERATE_SILENCE_DBFS, GENERATE_VARIANT, GENERATE_INPUT,
             GENERATE_OUTPUT, DATASETS_TARGET_FILE_SIZE_MB, DATASETS_VACUUM_RETENTION_HOURS,
-            DATASETS_VACUUM_ALLOW_SHORT_RETENTION, REPORT_SAMPLE_REJECTS, PROGRESS_INTERVAL_SECONDS);
+            DATASETS_VACUUM_ALLOW_SHORT_RETENTION, DATASETS_WRITER_LEASE, REPORT_SAMPLE_REJECTS, PROGRESS_INTERVAL_SECONDS);
 
     /** Conditions over several keys, checked once every key has passed its own bounds. */
     static final List<ConfigRule> RULES = List.of(

@@ -11,9 +11,18 @@ import java.io.Serializable;
  * @param targetFileSizeMb           size compaction aims at, in MiB
  * @param vacuumRetentionHours       age after which a file no longer in the table is deleted
  * @param vacuumAllowShortRetention  whether a retention below {@link #SAFE_RETENTION_HOURS} was asked for knowingly
+ * @param writerLease                when a writing command must hold the data root's writer lease
  */
-public record DatasetsSettings(int targetFileSizeMb, int vacuumRetentionHours, boolean vacuumAllowShortRetention)
-        implements Serializable {
+public record DatasetsSettings(int targetFileSizeMb, int vacuumRetentionHours, boolean vacuumAllowShortRetention,
+                               WriterLease writerLease) implements Serializable {
+
+    /**
+     * Delta's default log store for {@code s3a://} (and {@code s3://}) makes a commit atomic only among the writers of
+     * one driver, so two commands writing one S3 data root at once can lose a commit. {@code AUTO} takes the root's
+     * writer lease there (unless spark.conf names another log store for the scheme) and nowhere else, since HDFS and
+     * local disk commit atomically; {@code ON} takes it everywhere, {@code OFF} nowhere.
+     */
+    public enum WriterLease { AUTO, ON, OFF }
 
     /** Delta's default {@code deletedFileRetentionDuration}, below which its own VACUUM check refuses to run. */
     public static final int SAFE_RETENTION_HOURS = 168;
@@ -27,6 +36,6 @@ public record DatasetsSettings(int targetFileSizeMb, int vacuumRetentionHours, b
     static DatasetsSettings from(Settings s) {
         return new DatasetsSettings(s.get(ConfigKeys.DATASETS_TARGET_FILE_SIZE_MB),
                 s.get(ConfigKeys.DATASETS_VACUUM_RETENTION_HOURS),
-                s.get(ConfigKeys.DATASETS_VACUUM_ALLOW_SHORT_RETENTION));
+                s.get(ConfigKeys.DATASETS_VACUUM_ALLOW_SHORT_RETENTION), s.get(ConfigKeys.DATASETS_WRITER_LEASE));
     }
 }

@@ -1,17 +1,25 @@
 package org.speech2face.cli;
 
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.speech2face.config.ConfigError;
 import org.speech2face.config.ConfigLoader;
 import org.speech2face.config.S2fConfig;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.jobs.JobContext;
 import org.speech2face.jobs.RerunSelection;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.SparkSessions;
+import org.speech2face.jobs.io.DataRootLease;
 import org.speech2face.jobs.report.RunReport;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +28,14 @@ import java.util.Map;
  * through spark-submit. Usage and config mistakes exit with code 2 and a one-line message; a failed job exits 1.
  */
 public final class S2f {
+    /**
+     * The writer lease's timings: a command that got past the first read waits this long before reading the lease
+     * back; a holder renews it this often; a lease unchanged this long belongs to a run that died.
+     */
+    static final Duration LEASE_SETTLE = Duration.ofSeconds(3);
+    static final Duration LEASE_HEARTBEAT = Duration.ofMinutes(1);
+    static final Duration LEASE_STALE = Duration.ofMinutes(10);
+
     private S2f() {
     }
 
@@ -73,7 +89,9 @@ public final class S2f {
 
     /**
      * Runs Spark jobs in order on one session; each writes its own report. The {@link Preflight} checks run first:
-     * before the session when every location is local, else as soon as it exists.
+     * before the session when every location is local, else as soon as it exists. A command that writes tables on a
+     * root that needs a writer lease ({@link DataRootLease}) takes it before the session starts, so a command that
+     * must wait for another starts no Spark application at all.
      */
     static int runJobs(List<SparkJob> jobs, CliArgs args, S2fConfig config, PrintStream out) throws Exception {
         RerunSelection rerun = args.rerun();
@@ -81,27 +99,49 @@ public final class S2f {
         if (preflight.local() && preflight.run(new Configuration(), out) == Preflight.Verdict.NOTHING_TO_DO) {
             return 0;
         }
-        // An embedding caller keeps its running session; a stopped one left active on this thread is not running.
-        scala.Option<SparkSession> active = SparkSession.getActiveSession();
-        boolean ours = active.isEmpty() || active.get().sparkContext().isStopped();
-        SparkSession spark = SparkSessions.create(config.spark());
-        try {
-            if (!preflight.local() && preflight.run(spark.sparkContext().hadoopConfiguration(), out)
-                    == Preflight.Verdict.NOTHING_TO_DO) {
+        String runId = JobContext.newRunId();
+        try (DataRootLease ignored = writerLease(config, args, jobs, runId)) {
+            // An embedding caller keeps its running session; a stopped one left active on this thread is not running.
+            scala.Option<SparkSession> active = SparkSession.getActiveSession();
+            boolean ours = active.isEmpty() || active.get().sparkContext().isStopped();
+            SparkSession spark = SparkSessions.create(config.spark());
+            try {
+                if (!preflight.local() && preflight.run(spark.sparkContext().hadoopConfiguration(), out)
+                        == Preflight.Verdict.NOTHING_TO_DO) {
+                    return 0;
+                }
+                JobContext ctx = new JobContext(spark, config, runId, args.dryRun(), args.limit(), rerun);
+                for (SparkJob job : jobs) {
+                    RunReport report = job.run(ctx);
+                    out.println(summary(report));
+                }
                 return 0;
+            } finally {
+                if (ours) {
+                    spark.stop();
+                }
             }
-            String runId = JobContext.newRunId();
-            JobContext ctx = new JobContext(spark, config, runId, args.dryRun(), args.limit(), rerun);
-            for (SparkJob job : jobs) {
-                RunReport report = job.run(ctx);
-                out.println(summary(report));
-            }
-            return 0;
-        } finally {
-            if (ours) {
-                spark.stop();
-            }
+        } catch (DataRootLease.Busy e) {
+            throw new CommandFailure(e.getMessage(), e);
         }
+    }
+
+    /**
+     * The data root's writer lease when the command writes tables there and the root needs one, else null. The file
+     * system is the one the session will have: Spark's Hadoop configuration from the same settings.
+     */
+    private static DataRootLease writerLease(S2fConfig c, CliArgs args, List<SparkJob> jobs, String runId)
+            throws IOException {
+        if (args.dryRun() || jobs.stream().noneMatch(SparkJob::writesTables)
+                || !DataRootLease.applies(c.datasets().writerLease(), c.dataRoot(), c.spark().conf())) {
+            return null;
+        }
+        SparkConf sparkConf = new SparkConf();
+        c.spark().conf().forEach(sparkConf::set);
+        Path root = new DataLayout(c.dataRoot()).rootPath();
+        FileSystem fs = root.getFileSystem(SparkHadoopUtil.get().newConfiguration(sparkConf));
+        return DataRootLease.acquire(fs, root, DataRootLease.Holder.of(runId, args.job()), LEASE_SETTLE, LEASE_STALE,
+                LEASE_HEARTBEAT);
     }
 
     static String summary(RunReport r) {

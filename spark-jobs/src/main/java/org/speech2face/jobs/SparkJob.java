@@ -12,4 +12,13 @@ public interface SparkJob {
 
     /** Runs the stage; a failure of the whole stage throws, a bad record becomes a reject in the report. */
     RunReport run(JobContext ctx) throws Exception;
+
+    /**
+     * Whether the stage commits to the Delta tables under {@code data.root}, and so holds the root's writer lease
+     * where one applies ({@link org.speech2face.jobs.io.DataRootLease}). Training and export write models and files,
+     * not tables, so a long training run does not keep the daily ingest off the root.
+     */
+    default boolean writesTables() {
+        return true;
+    }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.speech2face.testing.SharedSpark;
 import org.speech2face.cli.S2f;
+import org.speech2face.jobs.io.DataRootLease;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,6 +58,9 @@ class S3PreprocessIT {
     private String second;
     private final Map<String, JsonNode> firstReports = new java.util.LinkedHashMap<>();
     private final Map<String, JsonNode> secondReports = new java.util.LinkedHashMap<>();
+    private boolean leaseLeftByTheRuns;
+    private int busyCode;
+    private String busy;
 
     @BeforeAll
     void uploadTheSampleAndRunPreprocessTwice() throws Exception {
@@ -87,6 +91,16 @@ class S3PreprocessIT {
         for (String stage : STAGES) {
             secondReports.put(stage, latestReport(stage, second));
         }
+        leaseLeftByTheRuns = S3ProxyServer.keys(client, BUCKET).contains("root/" + DataRootLease.FILE);
+        // Another command holds the root (its lease renewed just now): this one must stop and name it.
+        client.putObject(BUCKET, "root/" + DataRootLease.FILE, JSON.writeValueAsString(new DataRootLease.Holder(
+                "20261205-010203-abcdef", "ingest-faces", "other-host", 4711, "2026-12-05T01:02:03Z")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        busyCode = S2f.run(preprocessArgs(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        busy = out.toString(StandardCharsets.UTF_8);
+        System.out.printf("preprocess on s3a with another run's lease: exit %d%n%s%n", busyCode, busy);
+        client.deleteObject(BUCKET, "root/" + DataRootLease.FILE);
     }
 
     @AfterAll
@@ -98,6 +112,17 @@ class S3PreprocessIT {
 
     /** Runs s2f preprocess on {@link #ROWS} CSV rows from and into the bucket; returns what it printed. */
     private String preprocess() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        int code = S2f.run(preprocessArgs(), ps, ps);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        System.out.printf("preprocess on s3a: exit %d after %.1f s%n%s%n", code, (System.nanoTime() - t0) / 1e9, printed);
+        assertThat(code).as(printed).isZero();
+        return printed;
+    }
+
+    private String[] preprocessArgs() {
         List<String> argv = new ArrayList<>(List.of("preprocess", "--limit", String.valueOf(ROWS),
                 "--set", "data.root=s3a://" + BUCKET + "/root",
                 "--set", "input.csv=s3a://" + BUCKET + "/avspeech/avspeech.csv",
@@ -113,14 +138,20 @@ class S3PreprocessIT {
             // quoted: fs.s3a.endpoint and fs.s3a.endpoint.region would otherwise nest in HOCON, one hiding the other
             argv.addAll(List.of("--set", "spark.conf.\"spark.hadoop." + e.getKey() + "\"=" + e.getValue()));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        long t0 = System.nanoTime();
-        int code = S2f.run(argv.toArray(String[]::new), ps, ps);
-        String printed = out.toString(StandardCharsets.UTF_8);
-        System.out.printf("preprocess on s3a: exit %d after %.1f s%n%s%n", code, (System.nanoTime() - t0) / 1e9, printed);
-        assertThat(code).as(printed).isZero();
-        return printed;
+        return argv.toArray(String[]::new);
+    }
+
+    @Test
+    void eachRunHeldTheRootsWriterLeaseAndACommandFindingItHeldStopsAndNamesTheHolder() throws Exception {
+        assertThat(leaseLeftByTheRuns).as("the runs released the lease (the second could take it after the first)")
+                .isFalse();
+        assertThat(busyCode).as(busy).isEqualTo(1);
+        assertThat(busy).contains("s2f: The data root is being written by run 20261205-010203-abcdef (ingest-faces on "
+                + "other-host, pid 4711").contains("Wait for that run to finish").doesNotContain("Exception");
+        for (String stage : STAGES) {
+            assertThat(latestReport(stage, second).get("run_id")).as("%s: the refused command wrote nothing", stage)
+                    .isEqualTo(secondReports.get(stage).get("run_id"));
+        }
     }
 
     @Test

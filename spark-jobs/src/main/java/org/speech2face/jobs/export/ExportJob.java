@@ -54,6 +54,12 @@ public final class ExportJob implements SparkJob {
     public static final String INDEX = "samples.csv";
     static final String HEADER = "clip_id,youtube_id,split,face_png,spectrogram_npy,frames,bins,p_male,predicted_gender";
 
+    /** Models and files, not tables: no writer lease. */
+    @Override
+    public boolean writesTables() {
+        return false;
+    }
+
     @Override
     public String name() {
         return "export";

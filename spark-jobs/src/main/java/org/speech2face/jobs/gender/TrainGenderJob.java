@@ -55,6 +55,12 @@ public final class TrainGenderJob implements SparkJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainGenderJob.class);
 
+    /** Models and files, not tables: no writer lease. */
+    @Override
+    public boolean writesTables() {
+        return false;
+    }
+
     @Override
     public String name() {
         return "train-gender";

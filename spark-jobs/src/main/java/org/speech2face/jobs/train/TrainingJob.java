@@ -65,6 +65,12 @@ abstract class TrainingJob implements SparkJob {
     /** Builds the target and reads its examples; throws when an input (or an earlier model) is missing. */
     protected abstract Prepared prepare(JobContext ctx, ModelProfile profile) throws IOException;
 
+    /** Models and files, not tables: no writer lease. */
+    @Override
+    public boolean writesTables() {
+        return false;
+    }
+
     @Override
     public RunReport run(JobContext ctx) throws Exception {
         S2fConfig cfg = ctx.config();
