@@ -73,6 +73,8 @@ public final class LayerTimes {
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         g.initGradientsView();
+        // A vertex with an input preprocessor asks the graph for the minibatch size, which it reads from the inputs.
+        g.setInputs(conf.getNetworkInputs().stream().map(inputs::get).toArray(INDArray[]::new));
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         int[] order = g.topologicalSortOrder();
         GraphVertex[] v = g.getVertices();

@@ -41,11 +41,18 @@ final class DatasetsBench {
     private final CliArgs args;
     private final S2fConfig config;
     private final PrintStream out;
+    private final int repeats;
 
     DatasetsBench(CliArgs args, S2fConfig config, PrintStream out) {
+        this(args, config, out, REPEATS);
+    }
+
+    /** With {@code repeats} runs of each repeatable step (tests use 1). */
+    DatasetsBench(CliArgs args, S2fConfig config, PrintStream out, int repeats) {
         this.args = args;
         this.config = config;
         this.out = out;
+        this.repeats = repeats;
     }
 
     /** One step's figures: the median run's seconds, and bytes and files added (medians). */
@@ -54,44 +61,57 @@ final class DatasetsBench {
 
     void run(int n) throws Exception {
         Path work = Files.createTempDirectory("s2f-bench-datasets-");
-        Path root = work.resolve("root");
-        out.println("Datasets bench: ingest-audio on " + n + " clips of the bundled sample, root " + root);
+        out.println("Datasets bench: ingest-audio on " + n + " clips of the bundled sample, root " + work.resolve("root"));
         out.println("load before: " + load());
-        BenchClips clips = clips(config, n);
-        Path csv = clips.write(work.resolve("clips.csv"));
         SparkSession spark = SparkSessions.create(config.spark());
-        List<Step> steps = new ArrayList<>();
-        List<Step> commandSteps = List.of();
+        List<Step> commandSteps = new ArrayList<>();
         try {
-            Step fill = once(spark, "first ingest (fills the tables)", root, csv, false, List.of());
-            out.printf(Locale.ROOT, "Filled spectrograms/ with %d rows in %.1f s (%s).%n", fill.rowsDone(),
-                    fill.seconds(), bytes(fill.bytes()));
-            steps.add(repeated(spark, "no-op rerun", root, i -> csv, false, i -> List.of()));
-            steps.add(repeated(spark, "+1 new row", root, i -> clips.extendTo(n + i + 1).write(csv), false,
-                    i -> List.of()));
-            List<String> ids = clips.clipIds();
-            steps.add(repeated(spark, "1-row overwrite (--only 1 key)", root, i -> csv, false,
-                    i -> List.of(ids.get(ids.size() / 2))));
-            int k = Math.max(1, n / 100);
-            List<String> onePercent = new ArrayList<>();
-            for (int i = 0; i < k; i++) {
-                onePercent.add(ids.get((int) ((long) i * ids.size() / k)));
-            }
-            steps.add(repeated(spark, "1% overwrite (--only " + k + (k == 1 ? " key)" : " keys)"), root, i -> csv, false,
-                    i -> onePercent));
-            commandSteps = commands(root, csv, ids.get(ids.size() / 2));
-            steps.add(once(spark, "full overwrite (overwrite=true)", root, csv, true, List.of()));
+            table(inProcess(spark, work, n, (root, csv, key) -> commandSteps.addAll(commands(root, csv, key))));
         } finally {
             spark.stop();
             deleteQuietly(work);
         }
-        table(steps);
         commandTable(commandSteps);
         out.println("load after: " + load());
         out.println("Goal: a 1-row overwrite costs at most 1.5x a no-op rerun (wall time).");
     }
 
-    private void table(List<Step> steps) {
+    /** What runs on the filled root just before the full overwrite: the same steps as commands, in a real run. */
+    interface BeforeFullOverwrite {
+        void run(Path root, Path csv, String overwrittenKey) throws Exception;
+    }
+
+    /**
+     * Fills {@code work}/root with {@code n} clips, then times on {@code spark} (which it leaves running): the no-op,
+     * +1 row, 1-row and 1% steps, {@code before}, and the full overwrite.
+     */
+    List<Step> inProcess(SparkSession spark, Path work, int n, BeforeFullOverwrite before) throws Exception {
+        Path root = work.resolve("root");
+        BenchClips clips = clips(config, n);
+        Path csv = clips.write(work.resolve("clips.csv"));
+        List<Step> steps = new ArrayList<>();
+        Step fill = once(spark, "first ingest (fills the tables)", root, csv, false, List.of());
+        out.printf(Locale.ROOT, "Filled spectrograms/ with %d rows in %.1f s (%s).%n", fill.rowsDone(),
+                fill.seconds(), bytes(fill.bytes()));
+        steps.add(repeated(spark, "no-op rerun", root, i -> csv, false, i -> List.of()));
+        steps.add(repeated(spark, "+1 new row", root, i -> clips.extendTo(n + i + 1).write(csv), false,
+                i -> List.of()));
+        List<String> ids = clips.clipIds();
+        String key = ids.get(ids.size() / 2);
+        steps.add(repeated(spark, "1-row overwrite (--only 1 key)", root, i -> csv, false, i -> List.of(key)));
+        int k = Math.max(1, n / 100);
+        List<String> onePercent = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            onePercent.add(ids.get((int) ((long) i * ids.size() / k)));
+        }
+        steps.add(repeated(spark, "1% overwrite (--only " + k + (k == 1 ? " key)" : " keys)"), root, i -> csv, false,
+                i -> onePercent));
+        before.run(root, csv, key);
+        steps.add(once(spark, "full overwrite (overwrite=true)", root, csv, true, List.of()));
+        return steps;
+    }
+
+    void table(List<Step> steps) {
         Step noop = steps.get(0);
         out.println();
         out.println("| step | rows done | wall s | x no-op | files added | bytes added | x no-op bytes |");
@@ -102,7 +122,7 @@ final class DatasetsBench {
                     noop.bytes() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", (double) s.bytes() / noop.bytes()));
         }
         out.println();
-        out.println("Steps other than the full overwrite: median of " + REPEATS + " runs (the +1 row step adds a new "
+        out.println("Steps other than the full overwrite: median of " + repeats + " runs (the +1 row step adds a new "
                 + "line each run). Bytes: files added under spectrograms/ and rejects/ (data, deletion vectors, "
                 + "Delta log), run reports left out.");
     }
@@ -175,14 +195,14 @@ final class DatasetsBench {
     private Step repeated(SparkSession spark, String name, Path root, PerRun<Path> csv, boolean overwrite,
                           PerRun<List<String>> only) throws Exception {
         List<Step> runs = new ArrayList<>();
-        for (int i = 0; i < REPEATS; i++) {
+        for (int i = 0; i < repeats; i++) {
             runs.add(once(spark, name, root, csv.get(i), overwrite, only.get(i)));
         }
         runs.sort(Comparator.comparingDouble(Step::seconds));
-        Step median = runs.get(REPEATS / 2);
+        Step median = runs.get(repeats / 2);
         long[] bytes = runs.stream().mapToLong(Step::bytes).sorted().toArray();
         long[] files = runs.stream().mapToLong(Step::files).sorted().toArray();
-        return new Step(name, median.rowsDone(), median.seconds(), files[REPEATS / 2], bytes[REPEATS / 2]);
+        return new Step(name, median.rowsDone(), median.seconds(), files[repeats / 2], bytes[repeats / 2]);
     }
 
     /** One run of ingest-audio on {@code root}, as {@code s2f ingest-audio} would run it, timed. */

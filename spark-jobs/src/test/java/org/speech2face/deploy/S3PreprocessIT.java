@@ -1,6 +1,7 @@
 package org.speech2face.deploy;
 
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.speech2face.testing.ChildS2f;
 import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
 
@@ -40,8 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code s2f preprocess} with its input and its data root on {@code s3a://}, against a real S3 API on loopback
  * (S3Proxy in its own JVM) through hadoop-aws and the AWS SDK bundle at the versions the image adds to Spark. The
  * sample's CSV and videos are uploaded to the bucket; the run reads them, writes both datasets, the rejects and the
- * run reports there, and its Spark event log to the bucket's spark-events/ (as the wrappers set it up). A second
- * run finds every clip done. Nothing is written anywhere else in the bucket.
+ * run reports there, and its Spark event log to the bucket's spark-events/ (as the wrappers set it up). Then two
+ * commands start at once, each in its own JVM: one holds the root's writer lease and finds every clip done, the
+ * other stops before starting Spark and names it. Nothing is written anywhere else in the bucket.
  */
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -59,6 +61,9 @@ class S3PreprocessIT {
     private final Map<String, JsonNode> firstReports = new java.util.LinkedHashMap<>();
     private final Map<String, JsonNode> secondReports = new java.util.LinkedHashMap<>();
     private boolean leaseLeftByTheRuns;
+    private final int[] raceCodes = new int[2];
+    private final long[] racePids = new long[2];
+    private final String[] racePrinted = new String[2];
     private int busyCode;
     private String busy;
 
@@ -87,7 +92,7 @@ class S3PreprocessIT {
         for (String stage : STAGES) {
             firstReports.put(stage, latestReport(stage, first));
         }
-        second = preprocess();
+        second = raceTwoPreprocessCommands();
         for (String stage : STAGES) {
             secondReports.put(stage, latestReport(stage, second));
         }
@@ -108,6 +113,26 @@ class S3PreprocessIT {
         if (s3 != null) {
             s3.close();
         }
+    }
+
+    /**
+     * Starts two {@code s2f preprocess} commands on the root at once, each in a JVM of its own as two scheduled runs
+     * would; waits for both and returns what the one that succeeded printed (the test asserts there is one).
+     */
+    private String raceTwoPreprocessCommands() throws Exception {
+        ChildS2f[] runs = new ChildS2f[2];
+        for (int i = 0; i < 2; i++) {
+            runs[i] = ChildS2f.start(java.nio.file.Path.of("target/s3-race-" + i + ".log").toAbsolutePath(), preprocessArgs());
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(runs[i].process().waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).as(runs[i].describe()).isTrue();
+            raceCodes[i] = runs[i].process().exitValue();
+            racePids[i] = runs[i].process().pid();
+            racePrinted[i] = Files.readString(java.nio.file.Path.of("target/s3-race-" + i + ".log"));
+            System.out.printf("preprocess on s3a, racing command %d (pid %d): exit %d%n%s%n", i, racePids[i], raceCodes[i],
+                    runs[i].describe());
+        }
+        return raceCodes[0] == 0 ? racePrinted[0] : racePrinted[1];
     }
 
     /** Runs s2f preprocess on {@link #ROWS} CSV rows from and into the bucket; returns what it printed. */
@@ -155,6 +180,16 @@ class S3PreprocessIT {
     }
 
     @Test
+    void ofTwoCommandsStartedTogetherOneRunsAndTheOtherStopsNamingItBeforeStartingSpark() {
+        assertThat(raceCodes).as("one exit 0 and one exit 1:%n%s%n%s", racePrinted[0], racePrinted[1])
+                .containsExactlyInAnyOrder(0, 1);
+        int loser = raceCodes[0] == 1 ? 0 : 1;
+        assertThat(racePrinted[loser]).contains("s2f: The data root is being written by run ")
+                .contains("(preprocess on ").contains(", pid " + racePids[1 - loser] + ",")
+                .doesNotContain("Exception").doesNotContain("SparkContext");
+    }
+
+    @Test
     void bothStagesReadTheirInputAndWroteTheirDatasetsOnS3() throws Exception {
         assertThat(first.lines().filter(l -> l.startsWith("ingest-faces: ") || l.startsWith("ingest-audio: ")))
                 .hasSize(2);
@@ -171,8 +206,11 @@ class S3PreprocessIT {
                 assertThat(written + rejected).as("%s: written + rejected = rows in", stage).isEqualTo(in);
                 assertThat(written).as(stage).isPositive();
                 String dataset = stage.equals("ingest-faces") ? "faces" : "spectrograms";
-                assertThat(read(spark, "s3a://" + BUCKET + "/root/" + dataset).select("clip_id").distinct().count())
-                        .as("%s rows read back from s3a", dataset).isEqualTo(written);
+                Dataset<Row> rows = read(spark, "s3a://" + BUCKET + "/root/" + dataset);
+                assertThat(rows.select("clip_id").distinct().count()).as("%s rows read back from s3a", dataset)
+                        .isEqualTo(written);
+                assertThat(rows.count()).as("%s: each clip once, after the two racing commands", dataset)
+                        .isEqualTo(written);
             }
         } finally {
             spark.stop();

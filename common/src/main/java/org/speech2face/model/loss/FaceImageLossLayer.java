@@ -33,6 +33,13 @@ final class FaceImageLossLayer extends org.deeplearning4j.nn.layers.samediff.Sam
             .policyAllocation(AllocationPolicy.STRICT).policyLearning(LearningPolicy.FIRST_LOOP)
             .policyReset(ResetPolicy.BLOCK_LEFT).build();
     private INDArray labels;
+    /**
+     * The per-image losses of the last gradient pass, with the input and labels they were computed from: DL4J asks
+     * for the score right after the backward pass of a training step, and MS-SSIM's forward pass is a tenth of it.
+     */
+    private double[] lastLosses;
+    private INDArray lastInput;
+    private INDArray lastLabels;
 
     FaceImageLossLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -53,7 +60,8 @@ final class FaceImageLossLayer extends org.deeplearning4j.nn.layers.samediff.Sam
     /**
      * Per-image losses, [N]; with the gradient of their sum when {@code gradient}. MS-SSIM runs {@link #CHUNK}
      * images at a time in a workspace of its own, reused from chunk to chunk, so its maps (five scales of them,
-     * kept for the backward pass) take a chunk's memory rather than the batch's.
+     * kept for the backward pass) take a chunk's memory rather than the batch's; the workspace is given back after the
+     * last chunk, since the rest of the backward pass, where the step's memory peaks, does not need it.
      */
     private Pair<INDArray, INDArray> pass(boolean gradient) {
         INDArray x = x();
@@ -74,6 +82,7 @@ final class FaceImageLossLayer extends org.deeplearning4j.nn.layers.samediff.Sam
                 }
             }
         }
+        releaseWorkspace();
         INDArray diff = x.sub(y);
         long perImage = x.length() / n;
         INDArray l1 = Transforms.abs(diff, true).reshape(n, perImage).mean(1);
@@ -81,8 +90,23 @@ final class FaceImageLossLayer extends org.deeplearning4j.nn.layers.samediff.Sam
         if (!gradient) {
             return new Pair<>(losses, null);
         }
+        lastLosses = losses.toDoubleVector();
+        lastInput = input;
+        lastLabels = labels;
         INDArray dx = Transforms.sign(diff, false).muli((1 - alpha) / perImage).addi(dMs);
         return new Pair<>(losses, dx);
+    }
+
+    /** Frees the MS-SSIM workspace's memory now and forgets it, so that the next pass starts a new one. */
+    private static void releaseWorkspace() {
+        MemoryWorkspace ws = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(WORKSPACE, WORKSPACE_ID);
+        ws.destroyWorkspace(true);
+        Nd4j.getWorkspaceManager().destroyWorkspace(ws);
+    }
+
+    /** Whether this thread holds an MS-SSIM workspace (for tests: none between passes). */
+    static boolean holdsWorkspace() {
+        return Nd4j.getWorkspaceManager().checkIfWorkspaceExists(WORKSPACE_ID);
     }
 
     private static INDArrayIndex all() {
@@ -103,7 +127,27 @@ final class FaceImageLossLayer extends org.deeplearning4j.nn.layers.samediff.Sam
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return (pass(false).getFirst().sumNumber().doubleValue() + fullNetRegTerm) / x().size(0);
+        double sum;
+        if (lastLosses != null && lastInput == x() && lastLabels == labels) {
+            sum = java.util.Arrays.stream(lastLosses).sum();
+        } else {
+            sum = pass(false).getFirst().sumNumber().doubleValue();
+        }
+        return (sum + fullNetRegTerm) / x().size(0);
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        lastLosses = null;
+        super.setInput(input, workspaceMgr);
+    }
+
+    @Override
+    public void clear() {
+        lastLosses = null;
+        lastInput = null;
+        lastLabels = null;
+        super.clear();
     }
 
     @Override
@@ -119,6 +163,7 @@ final class FaceImageLossLayer extends org.deeplearning4j.nn.layers.samediff.Sam
 
     @Override
     public void setLabels(INDArray labels) {
+        lastLosses = null;
         this.labels = labels;
     }
 

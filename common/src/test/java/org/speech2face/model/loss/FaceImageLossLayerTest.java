@@ -60,9 +60,45 @@ class FaceImageLossLayerTest {
                     LayerWorkspaceMgr.noWorkspaces());
             assertThat(score[0]).as("%d scales, %d px", scales, side).isCloseTo(score[1], within(1e-12));
             assertThat(perImage[0].sumNumber().doubleValue() / y.size(0)).isCloseTo(score[1], within(1e-12));
+            assertThat(FaceImageLossLayer.holdsWorkspace()).as("MS-SSIM's workspace given back after the pass").isFalse();
             double scale = grad[1].amaxNumber().doubleValue();
             assertThat(grad[0].sub(grad[1]).amaxNumber().doubleValue()).as("gradient, %d scales", scales)
                     .isLessThan(1e-9 * scale);
         }
+    }
+
+    /**
+     * The score that follows a backward pass reuses that pass's losses only while input and labels are the ones it
+     * saw: a new input or new labels give their own score.
+     */
+    @Test
+    void theScoreAfterABackwardPassIsThatPassesOrANewOneForNewInputOrLabels() {
+        Layer l = layers(2, 27, DataType.DOUBLE)[0];
+        org.deeplearning4j.nn.api.layers.IOutputLayer out = (org.deeplearning4j.nn.api.layers.IOutputLayer) l;
+        Nd4j.getRandom().setSeed(7);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, 3, 3, 27, 27);
+        INDArray x1 = y.mul(0.9);
+        INDArray x2 = y.rsub(1.0);
+        INDArray y2 = y.mul(0.5);
+        LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+        double[] fresh = new double[3];
+        INDArray[][] cases = {{x1, y}, {x2, y}, {x2, y2}};
+        for (int i = 0; i < 3; i++) {
+            Layer f = layers(2, 27, DataType.DOUBLE)[0];
+            f.setInput(cases[i][0], ws);
+            ((org.deeplearning4j.nn.api.layers.IOutputLayer) f).setLabels(cases[i][1]);
+            fresh[i] = ((org.deeplearning4j.nn.api.layers.IOutputLayer) f).computeScore(0, true, ws);
+        }
+        assertThat(fresh[0]).isNotCloseTo(fresh[1], within(1e-3));
+        assertThat(fresh[1]).isNotCloseTo(fresh[2], within(1e-3));
+        l.setInput(x1, ws);
+        out.setLabels(y);
+        l.backpropGradient(null, ws);
+        assertThat(out.computeScore(0, true, ws)).as("after the backward pass").isCloseTo(fresh[0], within(1e-12));
+        l.setInput(x2, ws);
+        assertThat(out.computeScore(0, true, ws)).as("new input").isCloseTo(fresh[1], within(1e-12));
+        l.backpropGradient(null, ws);
+        out.setLabels(y2);
+        assertThat(out.computeScore(0, true, ws)).as("new labels").isCloseTo(fresh[2], within(1e-12));
     }
 }
