@@ -1,5 +1,6 @@
 package org.speech2face.deploy;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.speech2face.testing.ChildS2f;
 import org.speech2face.testing.Lanes;
@@ -48,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ResourceLock(Lanes.SHARED_SPARK)
+@Order(Lanes.SESSION_STOPPERS_LAST)
 class S3PreprocessIT {
     private static final String BUCKET = "s2f";
     private static final List<String> STAGES = List.of("ingest-faces", "ingest-audio");

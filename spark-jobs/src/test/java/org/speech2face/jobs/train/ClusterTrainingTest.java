@@ -1,5 +1,6 @@
 package org.speech2face.jobs.train;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.speech2face.testing.Lanes;
 import org.speech2face.testing.Tables;
@@ -37,6 +38,7 @@ import static org.apache.spark.sql.functions.col;
  */
 @Tag("cluster")
 @ResourceLock(Lanes.SHARED_SPARK)
+@Order(Lanes.SESSION_STOPPERS_LAST)
 class ClusterTrainingTest {
     static SparkSession spark;
     static List<String> cluster;
