@@ -35,7 +35,8 @@ final class FaceImageLossLayer extends org.deeplearning4j.nn.layers.samediff.Sam
     private INDArray labels;
     /**
      * The per-image losses of the last gradient pass, with the input and labels they were computed from: DL4J asks
-     * for the score right after the backward pass of a training step, and MS-SSIM's forward pass is a tenth of it.
+     * for the score right after the backward pass of a training step, which would otherwise run MS-SSIM's forward
+     * pass again on the same images. Input and labels are compared by identity only, never read.
      */
     private double[] lastLosses;
     private INDArray lastInput;
