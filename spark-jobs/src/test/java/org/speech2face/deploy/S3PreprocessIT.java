@@ -123,14 +123,16 @@ class S3PreprocessIT {
      */
     private String raceTwoPreprocessCommands() throws Exception {
         ChildS2f[] runs = new ChildS2f[2];
+        java.nio.file.Path[] logs = new java.nio.file.Path[2];
         for (int i = 0; i < 2; i++) {
-            runs[i] = ChildS2f.start(java.nio.file.Path.of("target/s3-race-" + i + ".log").toAbsolutePath(), preprocessArgs());
+            logs[i] = java.nio.file.Path.of("target/s3-race-" + i + ".log").toAbsolutePath();
+            runs[i] = ChildS2f.start(logs[i], preprocessArgs());
         }
         for (int i = 0; i < 2; i++) {
             assertThat(runs[i].process().waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).as(runs[i].describe()).isTrue();
             raceCodes[i] = runs[i].process().exitValue();
             racePids[i] = runs[i].process().pid();
-            racePrinted[i] = Files.readString(java.nio.file.Path.of("target/s3-race-" + i + ".log"));
+            racePrinted[i] = Files.readString(logs[i]);
             System.out.printf("preprocess on s3a, racing command %d (pid %d): exit %d%n%s%n", i, racePids[i], raceCodes[i],
                     runs[i].describe());
         }
