@@ -27,12 +27,12 @@ to_mib() {
   esac
 }
 
-# The Java 17 --add-opens list: the parent POM's s2f.jvm.opens property is its one source (surefire and bin/s2f
-# use it too).
-java17_opens() {
+# A property of the parent POM, the one source of the JVM options that surefire, bin/s2f and the wrappers share:
+# s2f.jvm.opens (the Java 17 --add-opens list) and s2f.jvm.heap (a heap that keeps what it grew to).
+pom_property() {
   local pom="$S2F_HOME/pom.xml" line
-  line="$(sed -n 's:.*<s2f.jvm.opens>\(.*\)</s2f.jvm.opens>.*:\1:p' "$pom" 2>/dev/null | head -n 1)"
-  [ -n "$line" ] || die "Cannot read the s2f.jvm.opens property from $pom; run the wrapper from a checkout of the project."
+  line="$(sed -n "s:.*<$1>\\(.*\\)</$1>.*:\\1:p" "$pom" 2>/dev/null | head -n 1)"
+  [ -n "$line" ] || die "Cannot read the $1 property from $pom; run the wrapper from a checkout of the project."
   printf '%s' "$line"
 }
 
@@ -109,13 +109,14 @@ submit_master() {
   done
 }
 
-# The JVM options of one side (driver or executor): the Java 17 --add-opens list, the ND4J native build, and
-# JavaCPP's limits. maxbytes caps ND4J's off-heap arrays; maxphysicalbytes caps heap + off-heap, past which JavaCPP
-# collects and then fails with an OutOfMemoryError naming the limit, instead of the container manager killing the
-# JVM: so it is that JVM's own heap plus off-heap, below its container limit (heap + overhead).
+# The JVM options of one side (driver or executor): the Java 17 --add-opens list, the heap that keeps what it grew
+# to, the ND4J native build, and JavaCPP's limits. maxbytes caps ND4J's off-heap arrays; maxphysicalbytes caps
+# heap + off-heap, past which JavaCPP collects and then fails with an OutOfMemoryError naming the limit, instead of
+# the container manager killing the JVM: so it is that JVM's own heap plus off-heap, below its container limit
+# (heap + overhead).
 # $1: heap MiB, $2: off-heap MiB, $3: JavaCPP platform extension.
 java_options() {
-  printf '%s' "$JAVA17_OPENS -Djavacpp.platform=linux-x86_64 -Dorg.bytedeco.javacpp.platform.extension=$3"
+  printf '%s' "$JAVA17_OPENS $JVM_HEAP -Djavacpp.platform=linux-x86_64 -Dorg.bytedeco.javacpp.platform.extension=$3"
   printf ' %s' "-Dorg.bytedeco.javacpp.maxbytes=${2}m" "-Dorg.bytedeco.javacpp.maxphysicalbytes=$(( $1 + $2 ))m"
 }
 
@@ -124,7 +125,8 @@ java_options() {
 # path has its own fields for them. $1: the GPU discovery script as executors see it. Needs EVENT_LOG_DIR set.
 shared_settings() {
   local discovery="$1" exec_ext driver_ext="-onednn" heap_mib driver_mib off_mib
-  JAVA17_OPENS="$(java17_opens)" || exit 2
+  JAVA17_OPENS="$(pom_property s2f.jvm.opens)" || exit 2
+  JVM_HEAP="$(pom_property s2f.jvm.heap)" || exit 2
   # The CUDA jar also carries ND4J's CPU build (-onednn); the driver of a GPU stage runs that one (see below).
   if $GPU; then exec_ext="-cudnn"; else exec_ext="-onednn"; fi
   heap_mib="$(to_mib "$EXEC_MEM")"; driver_mib="$(to_mib "$DRIVER_MEM")"; off_mib="$(to_mib "$OFFHEAP")"

@@ -25,7 +25,8 @@ JAR="${S2F_JAR:-$S2F_HOME/spark-jobs/target/speech2face-spark-jobs-0.1.0-SNAPSHO
 JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
 
 opens="$(sed -n 's:.*<s2f.jvm.opens>\(.*\)</s2f.jvm.opens>.*:\1:p' "$S2F_HOME/pom.xml" | head -n 1)"
-java_opts="$opens -Djavacpp.platform=linux-x86_64 -Dorg.bytedeco.javacpp.platform.extension=-onednn"
+heap="$(sed -n 's:.*<s2f.jvm.heap>\(.*\)</s2f.jvm.heap>.*:\1:p' "$S2F_HOME/pom.xml" | head -n 1)"
+java_opts="$opens $heap -Djavacpp.platform=linux-x86_64 -Dorg.bytedeco.javacpp.platform.extension=-onednn"
 java_opts+=" -Dorg.bytedeco.javacpp.maxbytes=${S2F_OFFHEAP:-1g}"
 java_opts+="${S2F_JAVA_OPTS:+ $S2F_JAVA_OPTS}"
 log="$(mktemp "${TMPDIR:-/tmp}/s2f-submit.XXXXXX")"

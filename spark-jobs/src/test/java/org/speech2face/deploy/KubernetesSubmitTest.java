@@ -113,7 +113,7 @@ class KubernetesSubmitTest {
 
         // The driver JVM the pod would start: the wrapper's options, its -onednn (CPU) build, a cap inside the pod.
         String driverJvm = String.join(" ", driverCommand(s, tmp));
-        assertThat(driverJvm).contains(ProjectFiles.jvmOpens()).contains("-Xmx4g")
+        assertThat(driverJvm).contains(ProjectFiles.jvmOpens()).contains(ProjectFiles.jvmHeap()).contains("-Xmx4g")
                 .contains("-Dorg.bytedeco.javacpp.platform.extension=-onednn");
         assertThat(maxPhysicalMib(driverJvm)).isEqualTo(8192).isLessThan(mib(driver.getResources().getLimits().get("memory")));
         assertThat(s.properties().getProperty("spark.executor.extraJavaOptions")).isEqualTo("-XX:+UseG1GC");
@@ -135,7 +135,8 @@ class KubernetesSubmitTest {
         assertThat(mib(executor.getResources().getLimits().get("memory"))).isEqualTo(8192 + 5120);
         String executorJvm = javaOptions(executor);
         // Spark appends the user's extraJavaOptions to the wrapper's defaultJavaOptions.
-        assertThat(executorJvm).startsWith(ProjectFiles.jvmOpens()).contains("maxphysicalbytes=12288m -XX:+UseG1GC")
+        assertThat(executorJvm).startsWith(ProjectFiles.jvmOpens()).contains(ProjectFiles.jvmHeap())
+                .contains("maxphysicalbytes=12288m -XX:+UseG1GC")
                 .contains("-Dorg.bytedeco.javacpp.platform.extension=-cudnn");
         assertThat(maxPhysicalMib(executorJvm)).isEqualTo(12288).isLessThan(mib(executor.getResources().getLimits().get("memory")));
         assertThat(env(executor)).containsEntry("OMP_WAIT_POLICY", "PASSIVE");

@@ -153,7 +153,7 @@ class OperatorManifestsTest {
         assertThat(conf.get("spark.executorEnv.GLIBC_TUNABLES")).as(stage).isEqualTo("glibc.malloc.hugetlb=1");
         // defaultJavaOptions, so that a user's extraJavaOptions add to them; each JVM's cap from its own heap.
         assertThat((String) conf.get("spark.executor.defaultJavaOptions")).as(stage)
-                .startsWith(ProjectFiles.jvmOpens())
+                .startsWith(ProjectFiles.jvmOpens()).contains(" " + ProjectFiles.jvmHeap() + " ")
                 .contains("-Dorg.bytedeco.javacpp.platform.extension=" + (gpu ? "-cudnn" : "-onednn"))
                 .contains("-Dorg.bytedeco.javacpp.maxbytes=4096m")
                 .contains("-Dorg.bytedeco.javacpp.maxphysicalbytes=12288m");

@@ -17,11 +17,20 @@ public final class ProjectFiles {
 
     /** The parent POM's Java 17 option list, which wrappers and manifests must carry verbatim. */
     public static String jvmOpens() {
+        return pomProperty("s2f.jvm.opens");
+    }
+
+    /** The parent POM's heap option (the heap keeps what it grew to), which every driver and executor gets. */
+    public static String jvmHeap() {
+        return pomProperty("s2f.jvm.heap");
+    }
+
+    private static String pomProperty(String name) {
         try {
             String pom = Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8);
-            Matcher m = Pattern.compile("<s2f.jvm.opens>(.*)</s2f.jvm.opens>").matcher(pom);
-            if (!m.find()) {
-                throw new IllegalStateException("The parent pom.xml has no s2f.jvm.opens property.");
+            Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">(.*)</" + Pattern.quote(name) + ">").matcher(pom);
+            if (!m.find() || m.group(1).isBlank()) {
+                throw new IllegalStateException("The parent pom.xml has no " + name + " property.");
             }
             return m.group(1);
         } catch (IOException e) {

@@ -23,8 +23,9 @@ class WrapperSettingsTest {
         assertThat(r.exit()).as(r.stderr()).isZero();
         // Spark puts spark.*.defaultJavaOptions before spark.*.extraJavaOptions on each JVM's command line.
         assertThat(r.sparkConf("spark.executor.defaultJavaOptions")).startsWith(ProjectFiles.jvmOpens())
-                .contains("-Dorg.bytedeco.javacpp.maxbytes=4096m");
-        assertThat(r.sparkConf("spark.driver.defaultJavaOptions")).startsWith(ProjectFiles.jvmOpens());
+                .contains(" " + ProjectFiles.jvmHeap() + " ").contains("-Dorg.bytedeco.javacpp.maxbytes=4096m");
+        assertThat(r.sparkConf("spark.driver.defaultJavaOptions")).startsWith(ProjectFiles.jvmOpens())
+                .contains(" " + ProjectFiles.jvmHeap() + " ");
         assertThat(r.sparkConf("spark.executor.extraJavaOptions")).isEqualTo("-XX:+UseG1GC");
         assertThat(r.sparkConf("spark.driver.extraJavaOptions")).isEqualTo("-Dmy.flag=1");
     }

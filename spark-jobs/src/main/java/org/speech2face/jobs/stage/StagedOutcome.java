@@ -7,6 +7,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.speech2face.contracts.RejectReason;
 import org.speech2face.contracts.RejectsDataset;
@@ -29,6 +30,7 @@ import static org.apache.spark.sql.functions.when;
  * output and reject.
  */
 final class StagedOutcome {
+    private static final StructType KEY_SCHEMA = new StructType().add("clip_id", DataTypes.StringType);
     private final Dataset<Row> writtenKeys;
     private final Dataset<Row> rejects;
     private final Dataset<Row> missing;
@@ -57,10 +59,10 @@ final class StagedOutcome {
 
     static StagedOutcome collect(SparkSession spark, FileSystem fs, Path data, Path taskRejects,
                                  Dataset<Row> parseRejects, Dataset<Row> candidates, String runId) throws IOException {
+        // With the schema given, Spark reads no file footer to infer one (a Spark job of its own).
         Dataset<Row> writtenKeys = fs.exists(data)
-                ? spark.read().parquet(data.toString()).select(col("clip_id"))
-                : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
-                .add("clip_id", org.apache.spark.sql.types.DataTypes.StringType));
+                ? spark.read().schema(KEY_SCHEMA).parquet(data.toString())
+                : spark.createDataFrame(List.of(), KEY_SCHEMA);
         writtenKeys = writtenKeys.persist(StorageLevel.MEMORY_AND_DISK());
 
         Dataset<Row> all = parseRejects.select(KeyedStageJob.rejectColumns(runId));
