@@ -24,8 +24,11 @@ JAR="${S2F_JAR:-$S2F_HOME/spark-jobs/target/speech2face-spark-jobs-0.1.0-SNAPSHO
 [ $# -gt 0 ] || die "no job given; usage: submit.sh <job> [s2f args...]"
 JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
 
-opens="$(sed -n 's:.*<s2f.jvm.opens>\(.*\)</s2f.jvm.opens>.*:\1:p' "$S2F_HOME/pom.xml" | head -n 1)"
-heap="$(sed -n 's:.*<s2f.jvm.heap>\(.*\)</s2f.jvm.heap>.*:\1:p' "$S2F_HOME/pom.xml" | head -n 1)"
+# pom_property: the JVM options' one source, as the YARN and Kubernetes wrappers read it.
+# shellcheck source=deploy/submit-common.sh
+source "$S2F_HOME/deploy/submit-common.sh"
+opens="$(pom_property s2f.jvm.opens)" || exit 2
+heap="$(pom_property s2f.jvm.heap)" || exit 2
 java_opts="$opens $heap -Djavacpp.platform=linux-x86_64 -Dorg.bytedeco.javacpp.platform.extension=-onednn"
 java_opts+=" -Dorg.bytedeco.javacpp.maxbytes=${S2F_OFFHEAP:-1g}"
 java_opts+="${S2F_JAVA_OPTS:+ $S2F_JAVA_OPTS}"
