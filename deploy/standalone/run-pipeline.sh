@@ -25,6 +25,9 @@ step "$HERE/start-cluster.sh"
 trap '"$HERE/stop-cluster.sh"' EXIT
 
 t0=$SECONDS
+# Shuffles sized for the sample on this cluster's 4 cores: Spark's 200 partitions would run 200 tasks of a few rows
+# each in every query over a stage's cached plan (docs/benchmarks.md#shuffle-partitions).
 step "$HERE/submit.sh" pipeline --set "data.root=$ROOT" --set "input.csv=file:$SAMPLE/avspeech.csv" \
-  --set "input.videos=file:$SAMPLE/videos" --set "gender.labels=file:$SAMPLE/gender.csv" "$@"
+  --set "input.videos=file:$SAMPLE/videos" --set "gender.labels=file:$SAMPLE/gender.csv" \
+  --set 'spark.conf."spark.sql.shuffle.partitions"=8' "$@"
 echo "run-pipeline.sh: pipeline $((SECONDS - t0)) s (submit to driver FINISHED); data in $ROOT"

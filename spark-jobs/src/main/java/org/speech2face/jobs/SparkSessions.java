@@ -5,10 +5,44 @@ import org.apache.spark.sql.SparkSession;
 import org.speech2face.config.S2fConfig;
 
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Builds the one SparkSession of an s2f run from {@code spark.*} config. */
 public final class SparkSessions {
+    /**
+     * In local mode, unless spark.conf sets it, twice the local cores. Spark's 200 suits a cluster; on one machine
+     * every query that reads a cached plan (each stage's plan is cached until it commits, and its joins and window
+     * leave it in that many partitions, which adaptive execution does not coalesce in a cached plan) ran 200 tasks of
+     * a few rows each: a cold ingest-faces of the sample's 17 rows took 51 s with 200 and 35 s with 4, its commit
+     * 34 s against 20 s (docs/benchmarks.md#shuffle-partitions).
+     */
+    static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+    private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d{1,6})(?:,\\s*\\d{1,6})?])?");
+
     private SparkSessions() {
+    }
+
+    /** Sets {@link #SHUFFLE_PARTITIONS} for a local master when nothing else has. */
+    static SparkConf localShufflePartitions(SparkConf conf) {
+        int cores = localCores(conf.get("spark.master", ""));
+        if (cores > 0 && !conf.contains(SHUFFLE_PARTITIONS)) {
+            conf.set(SHUFFLE_PARTITIONS, String.valueOf(2 * cores));
+        }
+        return conf;
+    }
+
+    /** The cores of a local master ({@code local}, {@code local[N]}, {@code local[*]}, {@code local[N,F]}), else 0. */
+    static int localCores(String master) {
+        Matcher m = LOCAL.matcher(master == null ? "" : master.trim());
+        if (!m.matches()) {
+            return 0;
+        }
+        if (m.group(1) == null) {
+            return 1;
+        }
+        return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+                : Math.max(1, Integer.parseInt(m.group(1)));
     }
 
     public static SparkSession create(S2fConfig.SparkSettings settings) {
@@ -46,6 +80,7 @@ public final class SparkSessions {
         for (Map.Entry<String, String> e : settings.conf().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }
+        localShufflePartitions(conf);
         return SparkSession.builder().config(conf).getOrCreate();
     }
 }
