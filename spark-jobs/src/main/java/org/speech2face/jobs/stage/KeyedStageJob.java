@@ -198,9 +198,10 @@ public abstract class KeyedStageJob implements SparkJob {
         ctx.spark().sparkContext().setJobDescription(stage + ": commit rejects, then rows");
         StagedOutcome outcome = toDo == 0 ? StagedOutcome.none()
                 : StagedOutcome.collect(ctx.spark(), fs, data, taskRejects, parseRejects, candidates, ctx.runId());
-        if (outcome.hasRejects() || plan.retried > 0) {
+        if (outcome.hasRejects() || plan.withReject > 0) {
             StageCommit.rejects(ctx.spark(), rejectsTable, stage, outcome.writtenKeys(),
-                    outcome.hasRejects() ? outcome.rejects() : null, planned.filter(col("had_reject")).select("key"));
+                    outcome.hasRejects() ? outcome.rejects() : null,
+                    plan.withReject > 0 ? planned.filter(col("had_reject")).select("key") : null);
         }
         Dataset<Row> rejectedRows = outcome.hasRejects() && plan.replaced > 0
                 ? outcome.rejects().select(col(RejectsDataset.KEY).as("key")) : null;

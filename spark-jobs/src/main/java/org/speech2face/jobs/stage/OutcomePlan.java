@@ -54,13 +54,15 @@ final class OutcomePlan {
     final long retried;
     final long replaced;
     final long stale;
+    /** Rows to do whose key has a reject now; when none has, this run's rejects are all new keys. */
+    final long withReject;
     private final Dataset<Row> all;
 
     private OutcomePlan(Dataset<Row> all, Dataset<Row> todo, Row counts) {
         this.all = all;
         this.todo = todo;
         this.rowsIn = counts.getLong(0);
-        long[] s = new long[6];
+        long[] s = new long[7];
         for (int i = 0; i < s.length; i++) {
             s[i] = counts.isNullAt(i + 1) ? 0 : counts.getLong(i + 1);
         }
@@ -70,6 +72,7 @@ final class OutcomePlan {
         this.retried = s[3];
         this.replaced = s[4];
         this.stale = s[5];
+        this.withReject = s[6];
     }
 
     /**
@@ -120,7 +123,8 @@ final class OutcomePlan {
                 count1(todoRow.and(col(PRIOR).equalTo(NEW))),
                 count1(todoRow.and(col(PRIOR).equalTo(RETRIED))),
                 count1(todoRow.and(col(PRIOR).equalTo(REPLACED))),
-                count1(todoRow.and(col("had_output")).and(lit(!ctx.config().overwrite() && !sel.selects())))).first();
+                count1(todoRow.and(col("had_output")).and(lit(!ctx.config().overwrite() && !sel.selects()))),
+                count1(todoRow.and(col("had_reject")))).first();
         return new OutcomePlan(p, p.filter(todoRow).drop("done"), counts);
     }
 

@@ -39,31 +39,43 @@ final class StageCommit {
     /**
      * @param writtenKeys   clip_ids of the rows this run wrote (one column {@code clip_id})
      * @param stagedRejects this run's rejects ({@link RejectsDataset#SCHEMA}), or null when there are none
-     * @param hadReject     keys of this run's rows that had a reject before (their old reject goes)
+     * @param hadReject     keys of this run's rows that had a reject before (their old reject goes or is replaced),
+     *                      or null when none had: then the MERGE only inserts (one pass over the table instead of
+     *                      three), which is every run over new rows, e.g. a daily drop's first run
      */
     static void rejects(SparkSession spark, Path rejectsTable, String stage, Dataset<Row> writtenKeys,
                         Dataset<Row> stagedRejects, Dataset<Row> hadReject) {
-        Dataset<Row> deletes = writtenKeys.join(hadReject, writtenKeys.col("clip_id").equalTo(hadReject.col("key")),
-                        "left_semi")
-                .select(Arrays.stream(RejectsDataset.SCHEMA.fieldNames())
-                        .map(f -> f.equals(RejectsDataset.KEY) ? col("clip_id").as(f)
-                                : lit(null).cast(RejectsDataset.SCHEMA.apply(f).dataType()).as(f))
-                        .toArray(Column[]::new))
-                .withColumn(ACTION, lit("delete"));
-        Dataset<Row> source = stagedRejects == null ? deletes
+        Dataset<Row> upserts = stagedRejects == null ? null
                 : stagedRejects.select(Arrays.stream(RejectsDataset.SCHEMA.fieldNames()).map(f -> col(f))
-                        .toArray(Column[]::new)).withColumn(ACTION, lit("upsert")).unionByName(deletes);
-        source = source.withColumn(RejectsDataset.STAGE, lit(stage));
-        Dataset<Row> src = source;
+                        .toArray(Column[]::new)).withColumn(ACTION, lit("upsert"));
+        Dataset<Row> source = upserts;
+        if (hadReject != null) {
+            Dataset<Row> deletes = writtenKeys.join(hadReject,
+                            writtenKeys.col("clip_id").equalTo(hadReject.col("key")), "left_semi")
+                    .select(Arrays.stream(RejectsDataset.SCHEMA.fieldNames())
+                            .map(f -> f.equals(RejectsDataset.KEY) ? col("clip_id").as(f)
+                                    : lit(null).cast(RejectsDataset.SCHEMA.apply(f).dataType()).as(f))
+                            .toArray(Column[]::new))
+                    .withColumn(ACTION, lit("delete"));
+            source = source == null ? deletes : source.unionByName(deletes);
+        }
+        if (source == null) {
+            return;
+        }
+        Dataset<Row> src = source.withColumn(RejectsDataset.STAGE, lit(stage));
+        boolean replacing = hadReject != null;
         DeltaTables.createIfMissing(spark, rejectsTable, RejectsDataset.TABLE_SCHEMA, List.of(RejectsDataset.STAGE));
         DeltaTables.withConflictRetry(spark, rejectsTable, "commit the rejects of " + stage + " to " + rejectsTable, () -> {
-            DeltaTable.forPath(spark, rejectsTable.toString()).as("t")
+            DeltaMergeBuilder merge = DeltaTable.forPath(spark, rejectsTable.toString()).as("t")
                     .merge(src.as("s"), col("t." + RejectsDataset.STAGE).equalTo(lit(stage))
-                            .and(col("t." + RejectsDataset.KEY).equalTo(col("s." + RejectsDataset.KEY))))
-                    .whenMatched(col("s." + ACTION).equalTo("delete")).delete()
-                    .whenMatched().updateExpr(assignments(RejectsDataset.TABLE_SCHEMA))
-                    .whenNotMatched(col("s." + ACTION).equalTo("upsert")).insertExpr(assignments(RejectsDataset.TABLE_SCHEMA))
-                    .execute();
+                            .and(col("t." + RejectsDataset.KEY).equalTo(col("s." + RejectsDataset.KEY))));
+            if (replacing) {
+                merge = merge.whenMatched(col("s." + ACTION).equalTo("delete")).delete()
+                        .whenMatched().updateExpr(assignments(RejectsDataset.TABLE_SCHEMA));
+            }
+            // Insert-only, a key another run rejected meanwhile is left as that run wrote it, as for the rows.
+            merge.whenNotMatched(col("s." + ACTION).equalTo("upsert"))
+                    .insertExpr(assignments(RejectsDataset.TABLE_SCHEMA)).execute();
             return null;
         });
     }

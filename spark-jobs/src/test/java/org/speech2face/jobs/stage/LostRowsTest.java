@@ -39,7 +39,7 @@ class LostRowsTest {
         spark = SharedSpark.session();
     }
 
-    /** Three planned rows, one rejected by the task (as a RejectSink would), one silently dropped. */
+    /** Three planned rows: a written, b rejected by the task (as a RejectSink would), c silently dropped. */
     static final class DroppingStage extends KeyedStageJob {
         static final StructType OUT = new StructType().add("clip_id", DataTypes.StringType, false)
                 .add("value", DataTypes.IntegerType, false);
@@ -82,10 +82,15 @@ class LostRowsTest {
         @Override
         protected void process(JobContext ctx, Dataset<Row> candidates, long count, Path data, Path taskRejects,
                                LongAccumulator written, LongAccumulator rejected) throws Exception {
-            ctx.spark().createDataFrame(List.of(RowFactory.create("a", 1)), OUT).write().options(STAGING)
-                    .parquet(data.toString());
-            Row b = RowFactory.create("b", "ytb", 3L, "no_face", "Line 3 (b) is bad.", "b,2", ctx.runId(), null);
-            ctx.spark().createDataFrame(List.of(b), RejectsDataset.SCHEMA).write().json(taskRejects.toString());
+            List<String> keys = candidates.select("key").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+            if (keys.contains("a")) {
+                ctx.spark().createDataFrame(List.of(RowFactory.create("a", 1)), OUT).write().options(STAGING)
+                        .parquet(data.toString());
+            }
+            if (keys.contains("b")) {
+                Row b = RowFactory.create("b", "ytb", 3L, "no_face", "Line 3 (b) is bad.", "b,2", ctx.runId(), null);
+                ctx.spark().createDataFrame(List.of(b), RejectsDataset.SCHEMA).write().json(taskRejects.toString());
+            }
         }
     }
 
@@ -108,5 +113,26 @@ class LostRowsTest {
                         + "not lost.");
         assertThat(Tables.read(spark, root.resolve("drop_test").toString()).collectAsList())
                 .extracting(r -> r.getString(0)).containsExactly("a");
+        assertThat(lastMergeOfRejects(root)).as("no key of the first run had a reject: an insert-only MERGE")
+                .isEqualTo("[]");
+
+        // The rerun retries c (internal_error) and drops it again: its reject is replaced, not added.
+        RunReport rerun = TestSpark.run(spark, new DroppingStage(),
+                TestSpark.config(root, TestSpark.SAMPLE.resolve("avspeech.csv"), TestSpark.SAMPLE));
+        assertThat(rerun.counts()).containsEntry("retried", 1L).containsEntry("unchanged", 2L)
+                .containsEntry("rejected", 1L);
+        assertThat(lastMergeOfRejects(root)).as("c had a reject: the MERGE replaces it").contains("update");
+        assertThat(Tables.read(spark, root.resolve(DataLayout.REJECTS).toString())
+                .filter(col(RejectsDataset.STAGE).equalTo("drop-test")).collectAsList())
+                .extracting(r -> r.getAs(RejectsDataset.KEY) + " " + r.getAs("run_id"))
+                .containsExactlyInAnyOrder("b " + rejects.get(0).getAs("run_id"), "c " + rerun.runId());
+    }
+
+    /** The matched clauses of the rejects table's last MERGE, as Delta's history records them. */
+    private static String lastMergeOfRejects(java.nio.file.Path root) {
+        Row last = io.delta.tables.DeltaTable.forPath(spark, root.resolve(DataLayout.REJECTS).toString()).history(1)
+                .select("operation", "operationParameters").first();
+        assertThat(last.getString(0)).isEqualTo("MERGE");
+        return last.<scala.collection.Map<String, String>>getAs(1).apply("matchedPredicates");
     }
 }
