@@ -45,10 +45,9 @@ final class StageCommit {
      */
     static void rejects(SparkSession spark, Path rejectsTable, String stage, Dataset<Row> writtenKeys,
                         Dataset<Row> stagedRejects, Dataset<Row> hadReject) {
-        Dataset<Row> upserts = stagedRejects == null ? null
+        Dataset<Row> source = stagedRejects == null ? null
                 : stagedRejects.select(Arrays.stream(RejectsDataset.SCHEMA.fieldNames()).map(f -> col(f))
                         .toArray(Column[]::new)).withColumn(ACTION, lit("upsert"));
-        Dataset<Row> source = upserts;
         if (hadReject != null) {
             Dataset<Row> deletes = writtenKeys.join(hadReject,
                             writtenKeys.col("clip_id").equalTo(hadReject.col("key")), "left_semi")
@@ -63,21 +62,11 @@ final class StageCommit {
             return;
         }
         Dataset<Row> src = source.withColumn(RejectsDataset.STAGE, lit(stage));
-        boolean replacing = hadReject != null;
         DeltaTables.createIfMissing(spark, rejectsTable, RejectsDataset.TABLE_SCHEMA, List.of(RejectsDataset.STAGE));
-        DeltaTables.withConflictRetry(spark, rejectsTable, "commit the rejects of " + stage + " to " + rejectsTable, () -> {
-            DeltaMergeBuilder merge = DeltaTable.forPath(spark, rejectsTable.toString()).as("t")
-                    .merge(src.as("s"), col("t." + RejectsDataset.STAGE).equalTo(lit(stage))
-                            .and(col("t." + RejectsDataset.KEY).equalTo(col("s." + RejectsDataset.KEY))));
-            if (replacing) {
-                merge = merge.whenMatched(col("s." + ACTION).equalTo("delete")).delete()
-                        .whenMatched().updateExpr(assignments(RejectsDataset.TABLE_SCHEMA));
-            }
-            // Insert-only, a key another run rejected meanwhile is left as that run wrote it, as for the rows.
-            merge.whenNotMatched(col("s." + ACTION).equalTo("upsert"))
-                    .insertExpr(assignments(RejectsDataset.TABLE_SCHEMA)).execute();
-            return null;
-        });
+        DeltaTables.withConflictRetry(spark, rejectsTable, "commit the rejects of " + stage + " to " + rejectsTable,
+                () -> merge(spark, rejectsTable, src, col("t." + RejectsDataset.STAGE).equalTo(lit(stage))
+                        .and(col("t." + RejectsDataset.KEY).equalTo(col("s." + RejectsDataset.KEY))),
+                        RejectsDataset.TABLE_SCHEMA, hadReject != null));
     }
 
     /**
@@ -106,18 +95,25 @@ final class StageCommit {
             return;
         }
         Dataset<Row> src = source;
-        DeltaTables.withConflictRetry(spark, table, "commit the rows to " + table, () -> {
-            DeltaMergeBuilder merge = DeltaTable.forPath(spark, table.toString()).as("t")
-                    .merge(src.as("s"), col("t.clip_id").equalTo(col("s.clip_id")));
-            if (replacing) {
-                merge = merge.whenMatched(col("s." + ACTION).equalTo("delete")).delete()
-                        .whenMatched().updateExpr(assignments(schema));
-            }
-            // Without matched clauses Delta runs an insert-only MERGE: one anti-join, no rewrite of target files. It
-            // is still by key: a key another run inserted meanwhile is left as that run wrote it.
-            merge.whenNotMatched(col("s." + ACTION).equalTo("upsert")).insertExpr(assignments(schema)).execute();
-            return null;
-        });
+        DeltaTables.withConflictRetry(spark, table, "commit the rows to " + table,
+                () -> merge(spark, table, src, col("t.clip_id").equalTo(col("s.clip_id")), schema, replacing));
+    }
+
+    /**
+     * MERGEs {@code src} (rows with an {@link #ACTION} of upsert or delete) into {@code table} on {@code on}. Only
+     * when {@code replacing} does it match: without matched clauses Delta runs an insert-only MERGE, one anti-join
+     * and no rewrite of target files. It is still by key: a key another run inserted meanwhile is left as that run
+     * wrote it.
+     */
+    private static Void merge(SparkSession spark, Path table, Dataset<Row> src, Column on, StructType schema,
+                              boolean replacing) {
+        DeltaMergeBuilder merge = DeltaTable.forPath(spark, table.toString()).as("t").merge(src.as("s"), on);
+        if (replacing) {
+            merge = merge.whenMatched(col("s." + ACTION).equalTo("delete")).delete()
+                    .whenMatched().updateExpr(assignments(schema));
+        }
+        merge.whenNotMatched(col("s." + ACTION).equalTo("upsert")).insertExpr(assignments(schema)).execute();
+        return null;
     }
 
     /** Deletes this run's staging folder, and other runs' older than {@code maxAgeMs} (killed runs' leftovers). */
