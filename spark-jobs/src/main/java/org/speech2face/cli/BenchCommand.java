@@ -144,12 +144,19 @@ final class BenchCommand implements Command {
 
     /**
      * This JVM's options (module openings, the ND4J build variant) less its heap and off-heap limits: ND4J keeps
-     * its arrays off the heap, so the child gets a small heap and room off it.
+     * its arrays off the heap, so the child gets a small heap and room off it. Less bin/s2f's class data sharing
+     * too: the archive's mapped pages would count in the child's peak memory, which is the network's figure.
      */
     static List<String> childJvmOptions() {
+        return childJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
+    static List<String> childJvmOptions(List<String> parent) {
         List<String> options = new ArrayList<>();
-        for (String o : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String o : parent) {
             if (!o.startsWith("-Xmx") && !o.startsWith("-Xms") && !o.startsWith("-agentlib")
+                    && !o.startsWith("-XX:SharedArchiveFile") && !o.startsWith("-XX:DumpLoadedClassList")
+                    && !o.startsWith("-Xshare") && !o.startsWith("-Xlog:cds") && !o.startsWith("-Xlog:class+path")
                     && !o.startsWith("-Dorg.bytedeco.javacpp.maxbytes") && !o.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes")) {
                 options.add(o);
             }
