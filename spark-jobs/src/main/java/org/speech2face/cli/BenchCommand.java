@@ -151,13 +151,14 @@ final class BenchCommand implements Command {
         return childJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments());
     }
 
+    private static final List<String> NOT_FOR_THE_CHILD = List.of("-Xmx", "-Xms", "-agentlib",
+            "-XX:SharedArchiveFile", "-XX:DumpLoadedClassList", "-Xshare", "-Xlog:cds", "-Xlog:class+path",
+            "-Dorg.bytedeco.javacpp.maxbytes", "-Dorg.bytedeco.javacpp.maxphysicalbytes");
+
     static List<String> childJvmOptions(List<String> parent) {
         List<String> options = new ArrayList<>();
         for (String o : parent) {
-            if (!o.startsWith("-Xmx") && !o.startsWith("-Xms") && !o.startsWith("-agentlib")
-                    && !o.startsWith("-XX:SharedArchiveFile") && !o.startsWith("-XX:DumpLoadedClassList")
-                    && !o.startsWith("-Xshare") && !o.startsWith("-Xlog:cds") && !o.startsWith("-Xlog:class+path")
-                    && !o.startsWith("-Dorg.bytedeco.javacpp.maxbytes") && !o.startsWith("-Dorg.bytedeco.javacpp.maxphysicalbytes")) {
+            if (NOT_FOR_THE_CHILD.stream().noneMatch(o::startsWith)) {
                 options.add(o);
             }
         }
