@@ -25,7 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A DL4J convolution that runs on oneDNN when the ND4J build has it ({@link NativeBackend}); otherwise exactly
  * DL4J's {@link ConvolutionLayer} (im2col + OpenBLAS, which is faster than libnd4j's generic conv op). Same
  * parameters, same results, same JSON apart from the class name. Measured on the paper SE, batch 4: conv1 forward
- * 377 ms -> 15 ms.
+ * 377 ms -> 15 ms. Inference of a plain 3x3 layer runs on oneDNN's Winograd kernel where the CPU has it
+ * ({@link WinogradConvolution}; results equal to float rounding, not bit for bit).
  */
 public class FastConvolution extends ConvolutionLayer {
     private static final ActivationIdentity IDENTITY = new ActivationIdentity();
@@ -94,12 +95,21 @@ public class FastConvolution extends ConvolutionLayer {
         private INDArray reluOutput;
         /** Which backward pass ran last, for tests. */
         private Backward lastBackward;
+        /** The Winograd inference pass, where it applies (see {@link #winogradActivate}); null otherwise. */
+        private final WinogradConvolution winograd;
+        /** Whether the last forward pass ran on {@link #winograd}, for tests. */
+        private boolean lastForwardWinograd;
 
         Runtime(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
             if (NativeBackend.hasOneDnn()) {
                 helper = new MKLDNNConvHelper(dataType);
             }
+            winograd = WinogradConvolution.available() ? new WinogradConvolution() : null;
+        }
+
+        boolean lastForwardWinograd() {
+            return lastForwardWinograd;
         }
 
         boolean usesOneDnn() {
@@ -112,12 +122,47 @@ public class FastConvolution extends ConvolutionLayer {
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-            INDArray out = super.activate(training, workspaceMgr);
+            INDArray out = winogradActivate(training, workspaceMgr);
+            lastForwardWinograd = out != null;
+            if (out == null) {
+                out = super.activate(training, workspaceMgr);
+            }
             // ReLU's derivative is (z > 0), which is (relu(z) > 0): the output spares recomputing z in backprop. It
             // lives in the activation workspace, which DL4J keeps until the backward pass is done. Kept whatever
             // 'training' says: FrozenLayerWithBackprop runs its layer in inference mode, backward pass included.
             reluOutput = ReluFromOutput.keep(layerConf().getActivationFn(), out);
             return out;
+        }
+
+        /**
+         * The inference pass of a 3x3, stride-1, padding-1 convolution with the identity or a plain ReLU (fused), on
+         * oneDNN's Winograd kernel; null where that does not apply. Not while training (the weights change every
+         * step, and each change costs a weight transform) and not for frozen weights: those are the decoder's
+         * VGGFace in its loss, where the kept transforms would add to the training step's peak memory.
+         */
+        private INDArray winogradActivate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            FastConvolution c = (FastConvolution) layerConf();
+            if (winograd == null || training || c.isFrozenWeights() || input == null || !c.hasBias()
+                    || !winogradShape(c)) {
+                return null;
+            }
+            boolean relu = ReluFromOutput.isPlainRelu(c.getActivationFn());
+            if (!relu && !(c.getActivationFn() instanceof ActivationIdentity)) {
+                return null;
+            }
+            INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, false, workspaceMgr);
+            INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, false, workspaceMgr);
+            return winograd.forward(input, weights, bias, c.getCnn2dDataFormat(), relu, workspaceMgr);
+        }
+
+        /** 3x3, stride 1, no dilation, and a padding of 1 on every side (explicit, or what 'Same' amounts to). */
+        private static boolean winogradShape(FastConvolution c) {
+            boolean three = java.util.Arrays.equals(c.getKernelSize(), new int[]{3, 3})
+                    && java.util.Arrays.equals(c.getStride(), new int[]{1, 1})
+                    && java.util.Arrays.equals(c.getDilation(), new int[]{1, 1});
+            ConvolutionMode mode = c.getConvolutionMode();
+            return three && (mode == ConvolutionMode.Same || ((mode == ConvolutionMode.Truncate
+                    || mode == ConvolutionMode.Strict) && java.util.Arrays.equals(c.getPadding(), new int[]{1, 1})));
         }
 
         @Override

@@ -20,6 +20,11 @@ final class ReluFromOutput {
     private ReluFromOutput() {
     }
 
+    /** True for DL4J's ReLU with its defaults: max(0, z), nothing else. */
+    static boolean isPlainRelu(IActivation fn) {
+        return PLAIN_RELU.equals(fn);
+    }
+
     /** The output to keep for {@link #preActivationGradient}: the output itself for a plain ReLU, else null. */
     static INDArray keep(IActivation fn, INDArray output) {
         return PLAIN_RELU.equals(fn) ? output : null;
