@@ -58,6 +58,84 @@ class WinogradConvolutionTest {
         }
     }
 
+    /** The tiny profile's VGGFace (16-64 channels on 32x32 down to 4x4 maps) and smaller maps still. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 8, 16, 32})
+    void smallMapsMatchToo(int size) {
+        Nd4j.getRandom().setSeed(size);
+        for (int channels : new int[] {16, 64}) {
+            INDArray input = Nd4j.randn(DataType.DOUBLE, 3, size, size, channels);
+            INDArray weights = Nd4j.randn(DataType.DOUBLE, channels, channels, 3, 3);
+            INDArray bias = Nd4j.randn(DataType.DOUBLE, channels);
+            INDArray out = new WinogradConvolution().forward(input.castTo(DataType.FLOAT),
+                    weights.castTo(DataType.FLOAT), bias.castTo(DataType.FLOAT), CNN2DFormat.NHWC, true, NO_WS);
+            if (out != null) {
+                assertClose(out, reference(input, weights, bias, CNN2DFormat.NHWC, true),
+                        channels + " channels on " + size + "x" + size);
+            }
+        }
+    }
+
+    /** Batches of every size through one layer: a plan per size, the transformed weights shared where they can be. */
+    @Test
+    void batchesOfEverySizeThroughOneLayer() {
+        Nd4j.getRandom().setSeed(9);
+        INDArray weights = Nd4j.randn(DataType.DOUBLE, 64, 64, 3, 3);
+        INDArray bias = Nd4j.randn(DataType.DOUBLE, 64);
+        WinogradConvolution w = new WinogradConvolution();
+        for (int n : new int[] {16, 1, 7, 16, 2, 3, 17, 1}) {
+            INDArray input = Nd4j.randn(DataType.DOUBLE, n, 4, 4, 64);
+            INDArray out = w.forward(input.castTo(DataType.FLOAT), weights.castTo(DataType.FLOAT),
+                    bias.castTo(DataType.FLOAT), CNN2DFormat.NHWC, true, NO_WS);
+            assertClose(out, reference(input, weights, bias, CNN2DFormat.NHWC, true), "a batch of " + n);
+        }
+    }
+
+    /**
+     * Two layers whose primitives one thread made, then run by two threads at once: two Spark tasks of one executor
+     * share its pooled task threads, and an earlier task's thread may have made both graphs' primitives. With
+     * oneDNN's library-managed scratchpad such primitives share one buffer (a crash in the executor tests).
+     */
+    @Test
+    void layersMadeOnOneThreadRunOnTwoAtOnce() throws Exception {
+        Nd4j.getRandom().setSeed(20);
+        INDArray[][] cases = new INDArray[2][];
+        WinogradConvolution[] layers = new WinogradConvolution[2];
+        for (int t = 0; t < 2; t++) {
+            int c = t == 0 ? 16 : 64;
+            int size = t == 0 ? 32 : 8;
+            INDArray weights = Nd4j.randn(DataType.DOUBLE, c, c, 3, 3);
+            INDArray bias = Nd4j.randn(DataType.DOUBLE, c);
+            INDArray input = Nd4j.randn(DataType.DOUBLE, 3, size, size, c);
+            cases[t] = new INDArray[] {input.castTo(DataType.FLOAT), weights.castTo(DataType.FLOAT),
+                    bias.castTo(DataType.FLOAT), reference(input, weights, bias, CNN2DFormat.NHWC, true)};
+            layers[t] = new WinogradConvolution();
+            layers[t].forward(cases[t][0], cases[t][1], cases[t][2], CNN2DFormat.NHWC, true, NO_WS); // made here
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.List<java.util.concurrent.Future<Double>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                INDArray[] k = cases[t];
+                WinogradConvolution layer = layers[t];
+                runs.add(pool.submit(() -> {
+                    double worst = 0;
+                    for (int i = 0; i < 300; i++) {
+                        INDArray out = layer.forward(k[0], k[1], k[2], CNN2DFormat.NHWC, true, NO_WS);
+                        worst = Math.max(worst, out.castTo(DataType.DOUBLE).sub(k[3]).amaxNumber().doubleValue()
+                                / k[3].amaxNumber().doubleValue());
+                    }
+                    return worst;
+                }));
+            }
+            for (var run : runs) {
+                assertThat(run.get()).as("largest difference, relative").isLessThan(1e-5);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void readsAViewAtItsOffset() {
         Nd4j.getRandom().setSeed(6);
