@@ -80,14 +80,14 @@ final class WinogradConvolution {
 
     /**
      * Each thread's buffers for the blocked copies and the scratchpad, kept and grown, never shrunk: a fresh mapping
-     * per call costs its page faults every call (VGGFace's forward pass: 1.36 s with them, 1.28 s without). At most
-     * one chunk's copies and scratchpad per thread that runs these layers.
+     * per call costs its page faults every call (VGGFace's forward pass at batch 16: 1.36 s a batch that way, 1.14 s
+     * with these). At most one chunk's copies and scratchpad per thread that runs these layers.
      */
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private final long chunkBytes;
     private final Map<List<Object>, Plan> plans = new HashMap<>();
-    /** This layer's own stream: a oneDNN stream is not for two threads at once, and layers can be (one graph each). */
+    /** This layer's own stream: a oneDNN stream is not for two threads at once, and two graphs' layers can be. */
     private stream stream;
     /** Exact copy of the weights the plans' transformed weights were made from; outside every workspace. */
     private INDArray weightsSeen;
@@ -176,9 +176,10 @@ final class WinogradConvolution {
     }
 
     /**
-     * Attributes that give every call its own scratchpad. With oneDNN's default, primitives made on one thread share
-     * one buffer, and two Spark tasks of an executor run on pooled threads: layers whose primitives one thread made
-     * crashed when two tasks ran them at once ({@code WinogradConvolutionTest}).
+     * Attributes under which the caller passes the scratchpad (the running thread's, {@link #BUFFERS}). With oneDNN's
+     * default, primitives made on one thread share one buffer, and two Spark tasks of an executor run on pooled
+     * threads: layers whose primitives one thread made crashed when two tasks ran them at once
+     * ({@code WinogradConvolutionTest}).
      */
     private static primitive_attr ownScratchpad() {
         primitive_attr attr = new primitive_attr();
