@@ -27,7 +27,7 @@ final class ReluFromOutput {
 
     /** The output to keep for {@link #preActivationGradient}: the output itself for a plain ReLU, else null. */
     static INDArray keep(IActivation fn, INDArray output) {
-        return PLAIN_RELU.equals(fn) ? output : null;
+        return isPlainRelu(fn) ? output : null;
     }
 
     /**
