@@ -69,10 +69,9 @@ class WinogradConvolutionTest {
             INDArray bias = Nd4j.randn(DataType.DOUBLE, channels);
             INDArray out = new WinogradConvolution().forward(input.castTo(DataType.FLOAT),
                     weights.castTo(DataType.FLOAT), bias.castTo(DataType.FLOAT), CNN2DFormat.NHWC, true, NO_WS);
-            if (out != null) {
-                assertClose(out, reference(input, weights, bias, CNN2DFormat.NHWC, true),
-                        channels + " channels on " + size + "x" + size);
-            }
+            assertThat(out).as("Winograd takes %d channels on %dx%d", channels, size, size).isNotNull();
+            assertClose(out, reference(input, weights, bias, CNN2DFormat.NHWC, true),
+                    channels + " channels on " + size + "x" + size);
         }
     }
 
