@@ -74,6 +74,12 @@ public abstract class KeyedStageJob implements SparkJob {
     }
 
     /**
+     * Up to this many rows to do, a run's outcome is tallied on the driver ({@link StagedOutcome#collect}): their
+     * keys and rejects are a few megabytes at most, and a rerun of a few rows then commits seconds sooner.
+     */
+    static final long DRIVER_TALLY_MAX_ROWS = 10_000;
+
+    /**
      * How {@link #process} writes its staging Parquet: uncompressed. The rows are read back once by the MERGE and
      * deleted; spectrograms and features are float arrays that Snappy barely shrinks, and parquet-mr 1.13's Snappy
      * reader grows its buffer chunk by chunk (PARQUET-2429), which made reading megabyte pages back the slowest part
@@ -197,7 +203,8 @@ public abstract class KeyedStageJob implements SparkJob {
 
         ctx.spark().sparkContext().setJobDescription(stage + ": commit rejects, then rows");
         StagedOutcome outcome = toDo == 0 ? StagedOutcome.none()
-                : StagedOutcome.collect(ctx.spark(), fs, data, taskRejects, parseRejects, candidates, ctx.runId());
+                : StagedOutcome.collect(ctx.spark(), fs, data, taskRejects, parseRejects, toDo - toProcess, candidates,
+                toProcess, ctx.runId(), DRIVER_TALLY_MAX_ROWS);
         if (outcome.hasRejects() || plan.withReject > 0) {
             StageCommit.rejects(ctx.spark(), rejectsTable, stage, outcome.writtenKeys(),
                     outcome.hasRejects() ? outcome.rejects() : null,

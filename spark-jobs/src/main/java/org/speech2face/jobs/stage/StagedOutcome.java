@@ -30,7 +30,9 @@ import static org.apache.spark.sql.functions.when;
  * output and reject.
  */
 final class StagedOutcome {
-    private static final StructType KEY_SCHEMA = new StructType().add("clip_id", DataTypes.StringType);
+    /** How a row that produced neither output nor a reject is described, after its line or key. */
+    static final String LOST = " produced neither an output row nor a reject; recorded here so it is not lost.";
+    static final StructType KEY_SCHEMA = new StructType().add("clip_id", DataTypes.StringType);
     private final Dataset<Row> writtenKeys;
     private final Dataset<Row> rejects;
     private final Dataset<Row> missing;
@@ -40,7 +42,7 @@ final class StagedOutcome {
     private final Map<String, Long> byReason;
     private final List<Row> samples;
 
-    private StagedOutcome(Dataset<Row> writtenKeys, Dataset<Row> rejects, Dataset<Row> missing, long written,
+    StagedOutcome(Dataset<Row> writtenKeys, Dataset<Row> rejects, Dataset<Row> missing, long written,
                           long rejectedTotal, long lost, Map<String, Long> byReason, List<Row> samples) {
         this.writtenKeys = writtenKeys;
         this.rejects = rejects;
@@ -57,8 +59,29 @@ final class StagedOutcome {
         return new StagedOutcome(null, null, null, 0, 0, 0, new LinkedHashMap<>(), List.of());
     }
 
+    /**
+     * Tallies the run. When at most {@code maxRowsOnDriver} rows were to be done (a rerun that redoes a few rows,
+     * a day's small drop), the staged keys, the rejects and the candidates' keys are collected and tallied here:
+     * three or four plain scans instead of the joins and the grouped count below, which adaptive execution runs as
+     * seven jobs, each paying a cold JVM's code generation. Both ways give the same outcome
+     * ({@code StagedOutcomeTest}).
+     *
+     * @param parseRejectCount how many rows of {@code parseRejects} there are (the plan counted them)
+     * @param candidateCount   how many rows of {@code candidates} there are
+     */
     static StagedOutcome collect(SparkSession spark, FileSystem fs, Path data, Path taskRejects,
-                                 Dataset<Row> parseRejects, Dataset<Row> candidates, String runId) throws IOException {
+                                 Dataset<Row> parseRejects, long parseRejectCount, Dataset<Row> candidates,
+                                 long candidateCount, String runId, long maxRowsOnDriver) throws IOException {
+        if (parseRejectCount + candidateCount <= maxRowsOnDriver) {
+            return DriverTally.collect(spark, fs, data, taskRejects, parseRejectCount > 0 ? parseRejects : null,
+                    candidates, runId);
+        }
+        return collect(spark, fs, data, taskRejects, parseRejects, candidates, runId);
+    }
+
+    private static StagedOutcome collect(SparkSession spark, FileSystem fs, Path data, Path taskRejects,
+                                         Dataset<Row> parseRejects, Dataset<Row> candidates, String runId)
+            throws IOException {
         // With the schema given, Spark reads no file footer to infer one (a Spark job of its own).
         Dataset<Row> writtenKeys = fs.exists(data)
                 ? spark.read().schema(KEY_SCHEMA).parquet(data.toString())
@@ -79,7 +102,7 @@ final class StagedOutcome {
                 .withColumn("reason_code", lit(RejectReason.INTERNAL_ERROR.code()))
                 .withColumn("message", concat(when(col("line").isNull(), concat(lit("Row "), col("key")))
                                 .otherwise(concat(lit("Line "), col("line"), lit(" ("), col("key"), lit(")"))),
-                        lit(" produced neither an output row nor a reject; recorded here so it is not lost.")))
+                        lit(LOST)))
                 .select(KeyedStageJob.rejectColumns(runId))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         all = all.unionByName(missing).persist(StorageLevel.MEMORY_AND_DISK());
