@@ -74,7 +74,7 @@ final class DriverTally {
             }
         }
 
-        Map<String, Long> byReason = new TreeMap<>();
+        Map<String, Long> byReason = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
         rejects.forEach(r -> byReason.merge(r.getString(3), 1L, Long::sum));
         List<Row> samples = new ArrayList<>(rejects);
         samples.sort(BY_LINE_THEN_KEY);
