@@ -81,6 +81,6 @@ final class DriverTally {
         Dataset<Row> writtenFrame = spark.createDataFrame(written, StagedOutcome.KEY_SCHEMA);
         Dataset<Row> rejectFrame = spark.createDataFrame(rejects, REJECT_SCHEMA);
         return new StagedOutcome(writtenFrame, rejectFrame, null, written.size(), rejects.size(), lost,
-                new LinkedHashMap<>(byReason), new ArrayList<>(samples.subList(0, Math.min(100, samples.size()))));
+                new LinkedHashMap<>(byReason), new ArrayList<>(samples.subList(0, Math.min(StagedOutcome.SAMPLES, samples.size()))));
     }
 }

@@ -32,6 +32,8 @@ import static org.apache.spark.sql.functions.when;
 final class StagedOutcome {
     /** How a row that produced neither output nor a reject is described, after its line or key. */
     static final String LOST = " produced neither an output row nor a reject; recorded here so it is not lost.";
+    /** How many rejects a run keeps as samples for its report. */
+    static final int SAMPLES = 100;
     static final StructType KEY_SCHEMA = new StructType().add("clip_id", DataTypes.StringType);
     private final Dataset<Row> writtenKeys;
     private final Dataset<Row> rejects;
@@ -43,7 +45,7 @@ final class StagedOutcome {
     private final List<Row> samples;
 
     StagedOutcome(Dataset<Row> writtenKeys, Dataset<Row> rejects, Dataset<Row> missing, long written,
-                          long rejectedTotal, long lost, Map<String, Long> byReason, List<Row> samples) {
+                  long rejectedTotal, long lost, Map<String, Long> byReason, List<Row> samples) {
         this.writtenKeys = writtenKeys;
         this.rejects = rejects;
         this.missing = missing;
@@ -62,7 +64,7 @@ final class StagedOutcome {
     /**
      * Tallies the run. When at most {@code maxRowsOnDriver} rows were to be done (a rerun that redoes a few rows,
      * a day's small drop), the staged keys, the rejects and the candidates' keys are collected and tallied here:
-     * three or four plain scans instead of the joins and the grouped count below, which adaptive execution runs as
+     * two to four plain scans instead of the joins and the grouped count below, which adaptive execution runs as
      * seven jobs, each paying a cold JVM's code generation. Both ways give the same outcome
      * ({@code StagedOutcomeTest}).
      *
@@ -76,10 +78,10 @@ final class StagedOutcome {
             return DriverTally.collect(spark, fs, data, taskRejects, parseRejectCount > 0 ? parseRejects : null,
                     candidates, runId);
         }
-        return collect(spark, fs, data, taskRejects, parseRejects, candidates, runId);
+        return tallyWithSpark(spark, fs, data, taskRejects, parseRejects, candidates, runId);
     }
 
-    private static StagedOutcome collect(SparkSession spark, FileSystem fs, Path data, Path taskRejects,
+    private static StagedOutcome tallyWithSpark(SparkSession spark, FileSystem fs, Path data, Path taskRejects,
                                          Dataset<Row> parseRejects, Dataset<Row> candidates, String runId)
             throws IOException {
         // With the schema given, Spark reads no file footer to infer one (a Spark job of its own).
@@ -129,7 +131,7 @@ final class StagedOutcome {
             }
         }
         List<Row> samples = total == 0 ? List.of()
-                : new ArrayList<>(all.orderBy("line", RejectsDataset.KEY).limit(100).collectAsList());
+                : new ArrayList<>(all.orderBy("line", RejectsDataset.KEY).limit(SAMPLES).collectAsList());
         return new StagedOutcome(writtenKeys, all, missing, written, total, lost, byReason, samples);
     }
 
