@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 final class DatasetsBench {
     /** Runs per repeatable step; the median is reported. The full overwrite runs once. */
     static final int REPEATS = 3;
+    /** Pairs of commands (a no-op, then a 1-row overwrite); the medians and each pair's ratio are reported. */
+    static final int COMMAND_PAIRS = 5;
 
     private final CliArgs args;
     private final S2fConfig config;
@@ -131,7 +133,8 @@ final class DatasetsBench {
      * The no-op rerun and the 1-row overwrite again, each as a user runs it: {@code bin/s2f ingest-audio} in its
      * own JVM, so the JVM's and Spark's start and the first reading of each table's log count, as they do for a
      * scheduled run. In process, the no-op finds every table's state cached from the step before; a command never
-     * does.
+     * does. The two alternate, a pair at a time, so that the machine's speed drifting during the bench (it does, on
+     * a shared host) weighs on both alike; each pair's ratio is printed too.
      */
     private List<Step> commands(Path root, Path csv, String key) throws Exception {
         String home = System.getenv("S2F_HOME");
@@ -139,13 +142,27 @@ final class DatasetsBench {
             out.println("As commands: skipped (S2F_HOME is not set; run the bench through bin/s2f to time them).");
             return List.of();
         }
-        List<Step> steps = new ArrayList<>();
-        steps.add(repeatedCommand(home, "no-op rerun", root, csv, List.of()));
-        steps.add(repeatedCommand(home, "1-row overwrite (--only 1 key)", root, csv, List.of("--only", key)));
-        return steps;
+        String noop = "no-op rerun";
+        String overwrite = "1-row overwrite (--only 1 key)";
+        double[][] seconds = new double[2][COMMAND_PAIRS];
+        List<String> ratios = new ArrayList<>();
+        for (int i = 0; i < COMMAND_PAIRS; i++) {
+            seconds[0][i] = command(home, noop, root, csv, List.of());
+            seconds[1][i] = command(home, overwrite, root, csv, List.of("--only", key));
+            ratios.add(String.format(Locale.ROOT, "%.2f", seconds[1][i] / seconds[0][i]));
+        }
+        out.println("  1-row overwrite / no-op, pair by pair: " + String.join(", ", ratios));
+        return List.of(medianCommand(noop, 0, seconds[0]), medianCommand(overwrite, 1, seconds[1]));
     }
 
-    private Step repeatedCommand(String home, String name, Path root, Path csv, List<String> extra) throws Exception {
+    private static Step medianCommand(String name, long rowsDone, double[] seconds) {
+        double[] sorted = seconds.clone();
+        java.util.Arrays.sort(sorted);
+        return new Step(name, rowsDone, sorted[sorted.length / 2], 0, 0);
+    }
+
+    /** Runs {@code bin/s2f ingest-audio} once on {@code root}; its wall seconds, JVM start to exit. */
+    private double command(String home, String name, Path root, Path csv, List<String> extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(home, "bin", "s2f").toString(), "ingest-audio"));
         if (args.confFile() != null) {
             cmd.addAll(List.of("--conf", args.confFile()));
@@ -155,22 +172,18 @@ final class DatasetsBench {
         }
         cmd.addAll(List.of("--set", "data.root=" + root.toAbsolutePath(), "--set", "input.csv=" + csv.toAbsolutePath()));
         cmd.addAll(extra);
-        double[] seconds = new double[REPEATS];
-        for (int i = 0; i < REPEATS; i++) {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("S2F_NO_BUILD", "1");
-            long t0 = System.nanoTime();
-            int rc = pb.start().waitFor();
-            seconds[i] = (System.nanoTime() - t0) / 1e9;
-            if (rc != 0) {
-                throw new IllegalStateException("The bench's command '" + String.join(" ", cmd) + "' exited with "
-                        + rc + "; run it by hand to see why.");
-            }
-            out.printf(Locale.ROOT, "  %s as a command: %.1f s%n", name, seconds[i]);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("S2F_NO_BUILD", "1");
+        long t0 = System.nanoTime();
+        int rc = pb.start().waitFor();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (rc != 0) {
+            throw new IllegalStateException("The bench's command '" + String.join(" ", cmd) + "' exited with "
+                    + rc + "; run it by hand to see why.");
         }
-        java.util.Arrays.sort(seconds);
-        return new Step(name, extra.isEmpty() ? 0 : 1, seconds[REPEATS / 2], 0, 0);
+        out.printf(Locale.ROOT, "  %s as a command: %.1f s%n", name, seconds);
+        return seconds;
     }
 
     private void commandTable(List<Step> steps) {
@@ -185,7 +198,7 @@ final class DatasetsBench {
                     s.seconds() / steps.get(0).seconds());
         }
         out.println();
-        out.println("Median of " + REPEATS + " runs each, from the JVM's start to its exit.");
+        out.println("Median of " + COMMAND_PAIRS + " runs each, alternating, from the JVM's start to its exit.");
     }
 
     private interface PerRun<T> {

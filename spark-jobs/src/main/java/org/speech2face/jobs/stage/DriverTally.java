@@ -80,7 +80,14 @@ final class DriverTally {
         samples.sort(BY_LINE_THEN_KEY);
         Dataset<Row> writtenFrame = spark.createDataFrame(written, StagedOutcome.KEY_SCHEMA);
         Dataset<Row> rejectFrame = spark.createDataFrame(rejects, REJECT_SCHEMA);
+        Set<String> keys = new HashSet<>(writtenKeys);
+        rejects.forEach(r -> {
+            if (!r.isNullAt(0)) {
+                keys.add(r.getString(0));
+            }
+        });
         return new StagedOutcome(writtenFrame, rejectFrame, null, written.size(), rejects.size(), lost,
-                new LinkedHashMap<>(byReason), new ArrayList<>(samples.subList(0, Math.min(StagedOutcome.SAMPLES, samples.size()))));
+                new LinkedHashMap<>(byReason), new ArrayList<>(samples.subList(0, Math.min(StagedOutcome.SAMPLES, samples.size()))),
+                keys);
     }
 }

@@ -208,13 +208,14 @@ public abstract class KeyedStageJob implements SparkJob {
         if (outcome.hasRejects() || plan.withReject > 0) {
             StageCommit.rejects(ctx.spark(), rejectsTable, stage, outcome.writtenKeys(),
                     outcome.hasRejects() ? outcome.rejects() : null,
-                    plan.withReject > 0 ? planned.filter(col("had_reject")).select("key") : null);
+                    plan.withReject > 0 ? planned.filter(col("had_reject")).select("key") : null,
+                    outcome.keysOnDriver());
         }
         Dataset<Row> rejectedRows = outcome.hasRejects() && plan.replaced > 0
                 ? outcome.rejects().select(col(RejectsDataset.KEY).as("key")) : null;
         if (outcome.written() > 0 || rejectedRows != null) {
             StageCommit.rows(ctx.spark(), target, schema(), data, outcome.written() > 0, rejectedRows,
-                    plan.replaced > 0);
+                    plan.replaced > 0, outcome.keysOnDriver());
         }
         outcome.release();
         plan.release();

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -43,9 +44,11 @@ final class StagedOutcome {
     private final long lost;
     private final Map<String, Long> byReason;
     private final List<Row> samples;
+    private final Set<String> keysOnDriver;
 
     StagedOutcome(Dataset<Row> writtenKeys, Dataset<Row> rejects, Dataset<Row> missing, long written,
-                  long rejectedTotal, long lost, Map<String, Long> byReason, List<Row> samples) {
+                  long rejectedTotal, long lost, Map<String, Long> byReason, List<Row> samples,
+                  Set<String> keysOnDriver) {
         this.writtenKeys = writtenKeys;
         this.rejects = rejects;
         this.missing = missing;
@@ -54,11 +57,12 @@ final class StagedOutcome {
         this.lost = lost;
         this.byReason = byReason;
         this.samples = samples;
+        this.keysOnDriver = keysOnDriver;
     }
 
     /** The outcome of a run with nothing to do (every row unchanged): no Spark job needed to say so. */
     static StagedOutcome none() {
-        return new StagedOutcome(null, null, null, 0, 0, 0, new LinkedHashMap<>(), List.of());
+        return new StagedOutcome(null, null, null, 0, 0, 0, new LinkedHashMap<>(), List.of(), Set.of());
     }
 
     /**
@@ -132,7 +136,7 @@ final class StagedOutcome {
         }
         List<Row> samples = total == 0 ? List.of()
                 : new ArrayList<>(all.orderBy("line", RejectsDataset.KEY).limit(SAMPLES).collectAsList());
-        return new StagedOutcome(writtenKeys, all, missing, written, total, lost, byReason, samples);
+        return new StagedOutcome(writtenKeys, all, missing, written, total, lost, byReason, samples, null);
     }
 
     /** This run's rejects ({@code RejectsDataset.SCHEMA}), cached until {@link #release}. */
@@ -142,6 +146,14 @@ final class StagedOutcome {
 
     boolean hasRejects() {
         return rejectedTotal > 0;
+    }
+
+    /**
+     * Every key this run wrote or rejected, when it was tallied on the driver (a small run); null when Spark
+     * tallied it. A commit that knows them can name them in its predicate instead of joining.
+     */
+    Set<String> keysOnDriver() {
+        return keysOnDriver;
     }
 
     /** The clip_ids this run wrote, one column {@code clip_id}. */

@@ -1,6 +1,7 @@
 package org.speech2face.jobs.ingest;
 
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Order;
@@ -79,5 +80,27 @@ class ConcurrentRunsTest {
         // The loser's retried MERGE inserts nothing (its keys are there), so whether it leaves a commit is Delta's
         // business; every MERGE there is must be signed by one of the two runs.
         assertThat(signers).isNotEmpty().hasSizeLessThanOrEqualTo(2).allMatch(m -> m.startsWith("s2f ingest-audio run "));
+
+        // Two reruns of the same two rows at once (--only): each replaces them by a predicate naming them, the
+        // later commit loses the race and retries, and each row is still there once.
+        List<String> redo = rows.select("clip_id").orderBy("clip_id").limit(2).as(Encoders.STRING()).collectAsList();
+        ChildS2f c = ChildS2f.start(tmp.resolve("c.log"), "ingest-audio", "--conf", conf.toString(), "--limit",
+                String.valueOf(LINES), "--only", String.join(",", redo));
+        ChildS2f d = ChildS2f.start(tmp.resolve("d.log"), "ingest-audio", "--conf", conf.toString(), "--limit",
+                String.valueOf(LINES), "--only", String.join(",", redo));
+        assertThat(c.waitFor()).as(c.describe()).isZero();
+        assertThat(d.waitFor()).as(d.describe()).isZero();
+        for (ChildS2f child : List.of(c, d)) {
+            assertThat(child.describe()).contains("replaced 2,").contains("written 2,");
+        }
+        Dataset<Row> after = Tables.read(spark, root.resolve("spectrograms").toString());
+        assertThat(after.count()).as("rows after both reruns").isEqualTo(written)
+                .isEqualTo(after.select("clip_id").distinct().count());
+        Set<String> replacers = new HashSet<>();
+        io.delta.tables.DeltaTable.forPath(spark, root.resolve("spectrograms").toString()).history()
+                .filter("operation = 'WRITE'").select("userMetadata").collectAsList()
+                .forEach(r -> replacers.add(r.getString(0)));
+        assertThat(replacers).as("both reruns committed their replacement").hasSize(2)
+                .doesNotContainAnyElementsOf(signers);
     }
 }

@@ -113,26 +113,31 @@ class LostRowsTest {
                         + "not lost.");
         assertThat(Tables.read(spark, root.resolve("drop_test").toString()).collectAsList())
                 .extracting(r -> r.getString(0)).containsExactly("a");
-        assertThat(lastMergeOfRejects(root)).as("no key of the first run had a reject: an insert-only MERGE")
-                .isEqualTo("[]");
+        assertThat(lastCommitOfRejects(root)).as("no key of the first run had a reject: an insert-only MERGE")
+                .isEqualTo("MERGE matched []");
 
         // The rerun retries c (internal_error) and drops it again: its reject is replaced, not added.
         RunReport rerun = TestSpark.run(spark, new DroppingStage(),
                 TestSpark.config(root, TestSpark.SAMPLE.resolve("avspeech.csv"), TestSpark.SAMPLE));
         assertThat(rerun.counts()).containsEntry("retried", 1L).containsEntry("unchanged", 2L)
                 .containsEntry("rejected", 1L);
-        assertThat(lastMergeOfRejects(root)).as("c had a reject: the MERGE replaces it").contains("update");
+        assertThat(lastCommitOfRejects(root)).as("c had a reject: a small run replaces it by name")
+                .isEqualTo("WRITE where `stage` = 'drop-test' AND `row_or_clip` IN ('c')");
         assertThat(Tables.read(spark, root.resolve(DataLayout.REJECTS).toString())
                 .filter(col(RejectsDataset.STAGE).equalTo("drop-test")).collectAsList())
                 .extracting(r -> r.getAs(RejectsDataset.KEY) + " " + r.getAs("run_id"))
                 .containsExactlyInAnyOrder("b " + rejects.get(0).getAs("run_id"), "c " + rerun.runId());
     }
 
-    /** The matched clauses of the rejects table's last MERGE, as Delta's history records them. */
-    private static String lastMergeOfRejects(java.nio.file.Path root) {
+    /**
+     * The rejects table's last commit as Delta's history records it: a MERGE's matched clauses, or a replacing
+     * write's predicate.
+     */
+    private static String lastCommitOfRejects(java.nio.file.Path root) {
         Row last = io.delta.tables.DeltaTable.forPath(spark, root.resolve(DataLayout.REJECTS).toString()).history(1)
                 .select("operation", "operationParameters").first();
-        assertThat(last.getString(0)).isEqualTo("MERGE");
-        return last.<scala.collection.Map<String, String>>getAs(1).apply("matchedPredicates");
+        scala.collection.Map<String, String> params = last.getAs(1);
+        return last.getString(0).equals("MERGE") ? "MERGE matched " + params.apply("matchedPredicates")
+                : last.getString(0) + " where " + params.get("predicate").getOrElse(() -> "none");
     }
 }
