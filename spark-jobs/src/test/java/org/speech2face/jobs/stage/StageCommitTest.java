@@ -60,6 +60,7 @@ class StageCommitTest {
                     byName ? Set.of("a", "x", QUOTED) : null);
 
             assertThat(values(table)).as(byName ? "by name" : "by MERGE").containsExactlyElementsOf(expected);
+            assertThat(lastOperation(table)).isEqualTo(byName ? "WRITE" : "MERGE");
             if (byName) {
                 List<AddFile> files = DeltaLog.forTable(spark, table.toString()).update(false, scala.Option.empty(),
                         scala.Option.empty()).allFiles().collectAsList();
@@ -69,6 +70,26 @@ class StageCommitTest {
                             assertThat(f.deletionVector()).isNotNull();
                         });
             }
+        }
+    }
+
+    /** A run that wrote nothing and rejected x, which had a row: x's row goes, the others stay, either way. */
+    @Test
+    void aRunWithOnlyRejectsDeletesTheirRowsEitherWay() throws Exception {
+        for (boolean byName : new boolean[]{false, true}) {
+            java.nio.file.Path dir = Files.createTempDirectory("s2f-commit");
+            Path table = new Path(dir.resolve("rows").toUri());
+            DeltaTables.createIfMissing(spark, table, OUT, List.of("split"));
+            spark.createDataFrame(List.of(row("a", 1), row("x", 4)), OUT).coalesce(1)
+                    .write().format("delta").mode("append").save(table.toString());
+            var rejected = spark.createDataFrame(List.of(RowFactory.create("x")),
+                    new StructType().add("key", DataTypes.StringType));
+
+            StageCommit.rows(spark, table, OUT, new Path(dir.resolve("never-staged").toUri()), false, rejected, true,
+                    byName ? Set.of("x") : null);
+
+            assertThat(values(table)).as(byName ? "by name" : "by MERGE").containsExactly("a=1");
+            assertThat(lastOperation(table)).isEqualTo(byName ? "WRITE" : "MERGE");
         }
     }
 
@@ -98,6 +119,7 @@ class StageCommitTest {
             DeltaTables.read(spark, table).collectAsList().forEach(r -> rows.add(
                     r.getAs(RejectsDataset.STAGE) + "/" + r.getAs(RejectsDataset.KEY) + "=" + r.getAs("message")));
             assertThat(rows).as(byName ? "by name" : "by MERGE").containsExactly("s/x=new", "t/a=old");
+            assertThat(lastOperation(table)).isEqualTo(byName ? "WRITE" : "MERGE");
         }
     }
 
@@ -113,6 +135,12 @@ class StageCommitTest {
 
     private static Row reject(String key, String message, String stage) {
         return RowFactory.create(key, null, 1L, "no_face", message, null, "run-1", null, stage);
+    }
+
+    /** The table's last commit as Delta's history names it: which way the commit went. */
+    private static String lastOperation(Path table) {
+        return io.delta.tables.DeltaTable.forPath(spark, table.toString()).history(1).select("operation").first()
+                .getString(0);
     }
 
     private static List<String> values(Path table) {
