@@ -4,11 +4,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.speech2face.testing.ChildS2f;
+import org.speech2face.testing.Lanes;
 import org.speech2face.testing.SharedSpark;
 import org.speech2face.testing.Tables;
 
@@ -24,11 +30,12 @@ import static org.speech2face.testing.TestSpark.SAMPLE;
 /**
  * Two s2f processes started at once on one data root, as a schedule and a user's manual run might: both MERGE into
  * the same tables, Delta's conflict detection makes the later commit retry, and every row ends up exactly once.
- * Its work is in child processes, yet it runs in failsafe's first lane ({@code Lanes}): in the second, after the two
- * clusters, it made that lane the suite's critical path (about 730 s against the first lane's 620 s).
  */
 @Tag("slow")
 @ExtendWith(SharedSpark.class)
+@Execution(ExecutionMode.CONCURRENT)
+@Order(4)
+@ResourceLock(Lanes.SECOND)
 class ConcurrentRunsTest {
     private static final int LINES = 6;
 
@@ -36,6 +43,7 @@ class ConcurrentRunsTest {
     Path tmp;
 
     @Test
+    @ResourceLock(value = Lanes.SHARED_SPARK, mode = ResourceAccessMode.READ)
     void twoRunsAtOnceBothSucceedAndWriteEveryRowOnce() throws Exception {
         Path root = tmp.resolve("root");
         Path conf = Files.writeString(tmp.resolve("s2f.conf"), "data.root = \"" + root + "\"\ninput.csv = \""
