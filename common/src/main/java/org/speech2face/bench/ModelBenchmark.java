@@ -2,6 +2,7 @@ package org.speech2face.bench;
 
 import org.speech2face.contracts.PriorFusion;
 import org.speech2face.model.layers.NativeBackend;
+import org.speech2face.model.layers.NativeHeap;
 import org.speech2face.model.networks.ModelDescriber;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.Networks;
@@ -144,6 +145,7 @@ public final class ModelBenchmark {
         Nd4j.getRandom().setSeed(1);
         switch (net) {
             case SE -> {
+                NativeHeap.forEncoderTraining(); // as the training hook sets it on the executors
                 ComputationGraph g = new ComputationGraph(TrainingGraphs.encoder(p, PriorFusion.NONE, Networks.paperAdam(),
                         DataType.FLOAT, 1));
                 g.init();
@@ -153,6 +155,7 @@ public final class ModelBenchmark {
                 return () -> g.fit(batch);
             }
             case FD -> {
+                NativeHeap.forDecoderTraining();
                 ComputationGraph g = new ComputationGraph(TrainingGraphs.decoder(p, Networks.paperAdam(), DataType.FLOAT, 1));
                 g.init();
                 INDArray ff = Nd4j.randn(DataType.FLOAT, batchSize, p.featureDim());

@@ -136,14 +136,15 @@ public class FastConvolution extends ConvolutionLayer {
 
         /**
          * The inference pass of a 3x3, stride-1, padding-1 convolution with the identity or a plain ReLU (fused), on
-         * oneDNN's Winograd kernel; null where that does not apply. Not while training (the weights change every
-         * step, and each change costs a weight transform) and not for frozen weights: those are the decoder's
-         * VGGFace in its loss, where the kept transforms would add to the training step's peak memory.
+         * oneDNN's Winograd kernel; null where that does not apply. Not while training: the weights change every
+         * step, and oneDNN's transform of them takes as long as the convolution (the SE's conv5 at batch 16: 55 ms
+         * transform and 42 ms convolution against 102 ms direct, docs/benchmarks.md). Not for frozen weights: those
+         * are the decoder's VGGFace in its loss, where the kept transforms would add to the training step's peak
+         * memory.
          */
         private INDArray winogradActivate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             FastConvolution c = (FastConvolution) layerConf();
-            if (winograd == null || training || c.isFrozenWeights() || input == null || !c.hasBias()
-                    || !winogradShape(c)) {
+            if (winograd == null || training || c.isFrozenWeights() || input == null || !winogradShape(c)) {
                 return null;
             }
             boolean relu = ReluFromOutput.isPlainRelu(c.getActivationFn());
@@ -151,7 +152,8 @@ public class FastConvolution extends ConvolutionLayer {
                 return null;
             }
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, false, workspaceMgr);
-            INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, false, workspaceMgr);
+            INDArray bias = c.hasBias()
+                    ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, false, workspaceMgr) : null;
             return winograd.forward(input, weights, bias, c.getCnn2dDataFormat(), relu, workspaceMgr);
         }
 
@@ -204,8 +206,11 @@ public class FastConvolution extends ConvolutionLayer {
             lastBackward = Backward.WEIGHT_GRADIENT_ONLY;
             INDArray biasGrad = c.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            WeightGradient.compute(input, epsilon, c.getCnn2dDataFormat(), c.getKernelSize(),
-                    c.getStride(), pad, c.getDilation(), weightGrad, biasGrad, workspaceMgr);
+            if (!OneDnnWeightGradient.compute(input, epsilon, c.getCnn2dDataFormat(), c.getKernelSize(),
+                    c.getStride(), pad, c.getDilation(), weightGrad, biasGrad)) {
+                WeightGradient.compute(input, epsilon, c.getCnn2dDataFormat(), c.getKernelSize(),
+                        c.getStride(), pad, c.getDilation(), weightGrad, biasGrad, workspaceMgr);
+            }
             Gradient g = new DefaultGradient();
             if (biasGrad != null) {
                 g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);

@@ -12,19 +12,13 @@ import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.post_ops;
-import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.primitive_desc_base;
-import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +41,6 @@ final class WinogradConvolution {
     /** System property that turns the Winograd path off (for comparisons, or should a CPU misbehave). */
     static final String DISABLE_PROPERTY = "s2f.winograd.disable";
 
-    /** The oneDNN CPU engine, shared by every layer; null where oneDNN's Winograd kernel cannot run here. */
-    private static volatile engine cpu;
-    private static volatile boolean probed;
-
     /** A primitive for one chunk shape, with its transformed weights (null until first made). */
     private static final class Plan {
         final convolution_forward.primitive_desc pd;
@@ -65,7 +55,7 @@ final class WinogradConvolution {
 
     /**
      * Images go through in chunks whose blocked input and output copies (oneDNN's layout, in the thread's
-     * {@link #BUFFERS}) stay under this many bytes, and Winograd's scratchpad, which grows with the images in one
+     * {@link OneDnn#buffer})) stay under this many bytes, and Winograd's scratchpad, which grows with the images in one
      * call, with them; the images are
      * independent, so the result is the same. VGGFace's forward pass at batch 16 peaked at 2.30 GiB with one chunk
      * of 16 images, 1.89 GiB with chunks of 128 MB, at the same speed.
@@ -78,12 +68,8 @@ final class WinogradConvolution {
      */
     static final long MIN_CHANNELS = 16;
 
-    /**
-     * Each thread's buffers for the blocked copies and the scratchpad, kept and grown, never shrunk: a fresh mapping
-     * per call costs its page faults every call (VGGFace's forward pass at batch 16: 1.36 s a batch that way, 1.14 s
-     * with these). At most one chunk's copies and scratchpad per thread that runs these layers.
-     */
-    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+    private static volatile boolean probed;
+    private static volatile boolean runs;
 
     private final long chunkBytes;
     private final Map<List<Object>, Plan> plans = new HashMap<>();
@@ -103,70 +89,47 @@ final class WinogradConvolution {
         this.chunkBytes = chunkBytes;
     }
 
-    /** Grow-only native buffers, page-aligned. */
-    private static final class Buffers {
-        private final BytePointer[] raw = new BytePointer[3];
-        private final long[] size = new long[3];
-
-        /** Buffer {@code i} (0 source, 1 destination, 2 scratchpad) of at least {@code bytes}. */
-        Pointer get(int i, long bytes) {
-            if (size[i] < bytes) {
-                if (raw[i] != null) {
-                    raw[i].close();
-                }
-                raw[i] = new BytePointer(bytes + PAGE);
-                size[i] = bytes;
-            }
-            long misalignment = raw[i].address() % PAGE;
-            return new Pointer(raw[i]).position(misalignment == 0 ? 0 : PAGE - misalignment);
-        }
-    }
-
-    private static final long PAGE = 4096;
-
     /** True when oneDNN's Winograd forward kernel runs on this machine (and {@link #DISABLE_PROPERTY} is not set). */
     static boolean available() {
-        return engine() != null;
-    }
-
-    private static engine engine() {
         if (!probed) {
             synchronized (WinogradConvolution.class) {
                 if (!probed) {
-                    cpu = probe();
+                    runs = probe();
                     probed = true;
                 }
             }
         }
-        return cpu;
+        return runs;
     }
 
-    /** Loads oneDNN and asks it for a small Winograd primitive: oneDNN refuses one where its kernel cannot run. */
-    private static engine probe() {
-        if (Boolean.getBoolean(DISABLE_PROPERTY) || !NativeBackend.hasOneDnn()) {
-            return null;
+    /** Asks oneDNN for a small Winograd primitive: it refuses one where its kernel cannot run. */
+    private static boolean probe() {
+        engine e = Boolean.getBoolean(DISABLE_PROPERTY) ? null : OneDnn.engine();
+        if (e == null) {
+            return false;
         }
         try {
-            engine e = new engine(engine.kind.cpu, 0);
-            primitive(e, 1, MIN_CHANNELS, MIN_CHANNELS, 8, 8, false).close();
-            return e;
-        } catch (Throwable t) { // oneDNN's error (no kernel for this ISA) or a native library that would not load
+            primitive(e, 1, MIN_CHANNELS, MIN_CHANNELS, 8, 8, true, false).close();
+            return true;
+        } catch (RuntimeException t) { // oneDNN's error: no kernel for this ISA
             LOG.info("oneDNN's Winograd convolution is not available here ({}); 3x3 convolutions use libnd4j's.",
                     t.toString());
-            return null;
+            return false;
         }
     }
 
     private static convolution_forward.primitive_desc primitive(engine e, long n, long ic, long oc, long h, long w,
-                                                                boolean relu) {
+                                                                boolean withBias, boolean relu) {
         memory.desc src = new memory.desc(new long[]{n, ic, h, w}, memory.data_type.f32, memory.format_tag.any);
         memory.desc wei = new memory.desc(new long[]{oc, ic, 3, 3}, memory.data_type.f32, memory.format_tag.any);
-        memory.desc bias = new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x);
         memory.desc dst = new memory.desc(new long[]{n, oc, h, w}, memory.data_type.f32, memory.format_tag.any);
-        convolution_forward.desc d = new convolution_forward.desc(dnnl.prop_kind.forward_inference,
-                dnnl.algorithm.convolution_winograd, src, wei, bias, dst, new long[]{1, 1}, new long[]{1, 1},
-                new long[]{1, 1});
-        primitive_attr attr = ownScratchpad();
+        long[] one = {1, 1};
+        convolution_forward.desc d = withBias
+                ? new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_winograd,
+                src, wei, new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x), dst, one, one, one)
+                : new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_winograd,
+                src, wei, dst, one, one, one);
+        primitive_attr attr = OneDnn.ownScratchpad();
         if (relu) {
             post_ops ops = new post_ops();
             ops.append_eltwise(1f, dnnl.algorithm.eltwise_relu, 0f, 0f);
@@ -176,51 +139,15 @@ final class WinogradConvolution {
     }
 
     /**
-     * Attributes under which the caller passes the scratchpad (the running thread's, {@link #BUFFERS}). With oneDNN's
-     * default, primitives made on one thread share one buffer, and two Spark tasks of an executor run on pooled
-     * threads: layers whose primitives one thread made crashed when two tasks ran them at once
-     * ({@code WinogradConvolutionTest}).
-     */
-    private static primitive_attr ownScratchpad() {
-        primitive_attr attr = new primitive_attr();
-        attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
-        return attr;
-    }
-
-    /** Runs {@code p} with {@code args} and this thread's scratchpad, if it needs one. */
-    private static void execute(engine e, stream s, primitive p, primitive_desc_base pd, IntMemoryMap args) {
-        memory.desc scratch = pd.scratchpad_desc();
-        try (memory scratchpad = scratch.get_size() > 0
-                ? new memory(scratch, e, BUFFERS.get().get(2, scratch.get_size())) : null) {
-            if (scratchpad != null) {
-                args.put(dnnl.DNNL_ARG_SCRATCHPAD, scratchpad);
-            }
-            p.execute(s, args);
-            s._wait();
-        }
-    }
-
-    /** Copies {@code from} into {@code to}, converting the layout. */
-    private static void reorder(engine e, stream s, memory from, memory to) {
-        try (reorder.primitive_desc pd = new reorder.primitive_desc(from, to, ownScratchpad(), false);
-             reorder r = new reorder(pd);
-             IntMemoryMap args = new IntMemoryMap()) {
-            args.put(dnnl.DNNL_ARG_FROM, from);
-            args.put(dnnl.DNNL_ARG_TO, to);
-            execute(e, s, r, pd, args);
-        }
-    }
-
-    /**
      * The convolution of {@code input} (rank 4, {@code format}) with {@code weights} [out, in, 3, 3] and
-     * {@code bias} [out] (or [1, out]), ReLU applied when {@code relu}, as a new activations array of the input's
-     * layout; or null where Winograd does not apply.
+     * {@code bias} [out] (or [1, out]; null for none), ReLU applied when {@code relu}, as a new activations array of
+     * the input's layout; or null where Winograd does not apply.
      */
     INDArray forward(INDArray input, INDArray weights, INDArray bias, CNN2DFormat format, boolean relu,
                      LayerWorkspaceMgr workspaceMgr) {
-        engine e = engine();
+        engine e = available() ? OneDnn.engine() : null;
         if (e == null || input.rank() != 4 || input.dataType() != DataType.FLOAT
-                || weights.dataType() != DataType.FLOAT || bias == null || bias.dataType() != DataType.FLOAT
+                || weights.dataType() != DataType.FLOAT || (bias != null && bias.dataType() != DataType.FLOAT)
                 || weights.size(2) != 3 || weights.size(3) != 3) {
             return null;
         }
@@ -235,14 +162,15 @@ final class WinogradConvolution {
         }
         long imageBytes = (ic + oc) * h * w * Float.BYTES;
         long chunk = Math.max(1, Math.min(n, chunkBytes / imageBytes));
-        Plan full = plan(e, chunk, ic, oc, h, w, relu);
-        Plan last = n % chunk == 0 ? full : plan(e, n % chunk, ic, oc, h, w, relu);
+        boolean withBias = bias != null;
+        Plan full = plan(e, chunk, ic, oc, h, w, withBias, relu);
+        Plan last = n % chunk == 0 ? full : plan(e, n % chunk, ic, oc, h, w, withBias, relu);
         if (full == null || last == null) {
             return null;
         }
         refreshWeights(weights);
-        INDArray in = contiguous(input);
-        INDArray b = contiguous(bias);
+        INDArray in = OneDnn.contiguous(input);
+        INDArray b = withBias ? OneDnn.contiguous(bias) : null;
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 nhwc ? new long[]{n, h, w, oc} : new long[]{n, oc, h, w}, 'c');
         if (stream == null) {
@@ -250,28 +178,27 @@ final class WinogradConvolution {
         }
         stream s = stream;
         memory.format_tag plain = nhwc ? memory.format_tag.nhwc : memory.format_tag.nchw;
-        try (memory biasMem = new memory(new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x),
-                e, address(b, 0))) {
+        try (memory biasMem = withBias ? OneDnn.plain(e, new long[]{oc}, memory.format_tag.x, b, 0) : null) {
             for (long first = 0; first < n; first += chunk) {
                 long images = Math.min(chunk, n - first);
                 Plan p = images == chunk ? full : last;
                 transformWeights(e, s, p, weights);
-                try (memory srcUser = new memory(new memory.desc(new long[]{images, ic, h, w}, memory.data_type.f32,
-                        plain), e, address(in, first * ic * h * w));
-                     memory dstUser = new memory(new memory.desc(new long[]{images, oc, h, w}, memory.data_type.f32,
-                             plain), e, address(out, first * oc * h * w));
+                try (memory srcUser = OneDnn.plain(e, new long[]{images, ic, h, w}, plain, in, first * ic * h * w);
+                     memory dstUser = OneDnn.plain(e, new long[]{images, oc, h, w}, plain, out, first * oc * h * w);
                      memory src = new memory(p.pd.src_desc(), e,
-                             BUFFERS.get().get(0, p.pd.src_desc().get_size()));
+                             OneDnn.buffer(OneDnn.SOURCE, p.pd.src_desc().get_size()));
                      memory dst = new memory(p.pd.dst_desc(), e,
-                             BUFFERS.get().get(1, p.pd.dst_desc().get_size()));
+                             OneDnn.buffer(OneDnn.DESTINATION, p.pd.dst_desc().get_size()));
                      IntMemoryMap args = new IntMemoryMap()) {
-                    reorder(e, s, srcUser, src);
+                    OneDnn.reorder(e, s, srcUser, src);
                     args.put(dnnl.DNNL_ARG_SRC, src);
                     args.put(dnnl.DNNL_ARG_WEIGHTS, p.weights);
-                    args.put(dnnl.DNNL_ARG_BIAS, biasMem);
+                    if (biasMem != null) {
+                        args.put(dnnl.DNNL_ARG_BIAS, biasMem);
+                    }
                     args.put(dnnl.DNNL_ARG_DST, dst);
-                    execute(e, s, p.conv, p.pd, args);
-                    reorder(e, s, dst, dstUser);
+                    OneDnn.execute(e, s, p.conv, p.pd, args);
+                    OneDnn.reorder(e, s, dst, dstUser);
                 }
             }
         } finally {
@@ -284,14 +211,14 @@ final class WinogradConvolution {
     }
 
     /** The plan for {@code n} images of this shape, or null where oneDNN has no Winograd kernel for it. */
-    private Plan plan(engine e, long n, long ic, long oc, long h, long w, boolean relu) {
-        List<Object> key = List.of(n, ic, oc, h, w, relu);
+    private Plan plan(engine e, long n, long ic, long oc, long h, long w, boolean withBias, boolean relu) {
+        List<Object> key = List.of(n, ic, oc, h, w, withBias, relu);
         if (plans.containsKey(key)) {
             return plans.get(key);
         }
         Plan plan;
         try {
-            plan = new Plan(primitive(e, n, ic, oc, h, w, relu));
+            plan = new Plan(primitive(e, n, ic, oc, h, w, withBias, relu));
         } catch (RuntimeException refused) { // no Winograd kernel for these channel counts
             plan = null;
         }
@@ -310,11 +237,11 @@ final class WinogradConvolution {
                 return;
             }
         }
-        INDArray w4 = contiguous(weights);
-        try (memory user = new memory(new memory.desc(new long[]{weights.size(0), weights.size(1), 3, 3},
-                memory.data_type.f32, memory.format_tag.oihw), e, address(w4, 0))) {
+        INDArray w4 = OneDnn.contiguous(weights);
+        try (memory user = OneDnn.plain(e, new long[]{weights.size(0), weights.size(1), 3, 3}, memory.format_tag.oihw,
+                w4, 0)) {
             p.weights = new memory(p.pd.weights_desc(), e);
-            reorder(e, s, user, p.weights);
+            OneDnn.reorder(e, s, user, p.weights);
         } finally {
             Reference.reachabilityFence(w4);
         }
@@ -342,17 +269,5 @@ final class WinogradConvolution {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             weightsSeen = weights.dup('c');
         }
-    }
-
-    private static INDArray contiguous(INDArray a) {
-        return a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) ? a : a.dup('c');
-    }
-
-    /**
-     * The native address of a contiguous array's element {@code index} (in its own order). A view's buffer already
-     * starts at the view's first element ({@code offset()} is the buffer's), so the offset is not added again.
-     */
-    private static Pointer address(INDArray a, long index) {
-        return new Pointer(a.data().addressPointer()).getPointer(index * a.data().getElementSize());
     }
 }

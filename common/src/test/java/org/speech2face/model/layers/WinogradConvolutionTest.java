@@ -179,6 +179,19 @@ class WinogradConvolutionTest {
         assertThat(out).isNull();
     }
 
+    /** Without a bias (the SE's convolutions, batch norm after them), as with a zero bias. */
+    @Test
+    void aLayerWithoutBiasMatchesToo() {
+        Nd4j.getRandom().setSeed(11);
+        INDArray input = Nd4j.randn(DataType.DOUBLE, 4, 9, 5, 32);
+        INDArray weights = Nd4j.randn(DataType.DOUBLE, 48, 32, 3, 3);
+        INDArray out = new WinogradConvolution().forward(input.castTo(DataType.FLOAT), weights.castTo(DataType.FLOAT),
+                null, CNN2DFormat.NHWC, false, NO_WS);
+        assertThat(out).isNotNull();
+        assertClose(out, reference(input, weights, Nd4j.zeros(DataType.DOUBLE, 48), CNN2DFormat.NHWC, false),
+                "no bias");
+    }
+
     /** Inference of a 3x3 stride-1 layer takes the path; training, frozen weights and other shapes do not. */
     @Test
     void onlyInferenceOfPlainThreeByThreeLayersTakesThePath() {
