@@ -131,16 +131,34 @@ final class TriItemLossLayer extends BaseLayer<TriItemLoss> implements IOutputLa
         INDArray w8 = getParam(TriItemLoss.VFC3_W);
         gS.addi(product(gVS, w8, false, true).muli(p.s.gt(0).castTo(p.s.dataType())));
 
-        gradientViews.get(TriItemLoss.DFC1_W).assign(product(p.s, gPreS, true, false).addi(product(p.f, gPreF, true, false)));
-        gradientViews.get(TriItemLoss.DFC1_B).assign(gPreS.sum(0).addi(gPreF.sum(0)));
-        gradientViews.get(TriItemLoss.VFC3_W).assign(product(p.reluS, gVS, true, false)
-                .addi(product(p.reluF, gVF, true, false)));
-        gradientViews.get(TriItemLoss.VFC3_B).assign(gVS.sum(0).addi(gVF.sum(0)));
+        if (!heldStill()) {
+            gradientViews.get(TriItemLoss.DFC1_W).assign(product(p.s, gPreS, true, false)
+                    .addi(product(p.f, gPreF, true, false)));
+            gradientViews.get(TriItemLoss.DFC1_B).assign(gPreS.sum(0).addi(gPreF.sum(0)));
+            gradientViews.get(TriItemLoss.VFC3_W).assign(product(p.reluS, gVS, true, false)
+                    .addi(product(p.reluF, gVF, true, false)));
+            gradientViews.get(TriItemLoss.VFC3_B).assign(gVS.sum(0).addi(gVF.sum(0)));
+        }
         Gradient g = new DefaultGradient();
         for (String k : List.of(TriItemLoss.DFC1_W, TriItemLoss.VFC3_W, TriItemLoss.DFC1_B, TriItemLoss.VFC3_B)) {
             g.gradientForVariable().put(k, gradientViews.get(k));
         }
         return new Pair<>(g, workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, gS));
+    }
+
+    /**
+     * True under the layer's own zero learning rate: the frozen layers' gradients would be multiplied by 0, so they
+     * are left at zero instead of computed (four products of 4096 x 16 x 2622 and their 43 MB results at paper size,
+     * every step). A gradient check swaps in another updater and gets them.
+     */
+    private boolean heldStill() {
+        TriItemLoss c = layerConf();
+        return zero(c.getIUpdater()) && zero(c.getBiasUpdater());
+    }
+
+    private static boolean zero(org.nd4j.linalg.learning.config.IUpdater u) {
+        return u instanceof org.nd4j.linalg.learning.config.Sgd sgd && sgd.getLearningRate() == 0.0
+                && sgd.getLearningRateSchedule() == null;
     }
 
     /** The output of an output layer: Sf itself. */

@@ -3,6 +3,7 @@ package org.speech2face.model.loss;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import java.util.Map;
 
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
@@ -114,6 +115,30 @@ class LossesTest {
         INDArray in = Nd4j.randn(DataType.DOUBLE, 3, 6);
         INDArray ff = Nd4j.randn(DataType.DOUBLE, 3, 8);
         assertThat(check(g, in, ff)).isTrue();
+    }
+
+    /** Held still by its own zero learning rate, the loss skips its frozen layers' gradients; Sf's stays the same. */
+    @Test
+    void triItemLossHeldStillLeavesItsOwnGradientsAtZeroAndSfsUnchanged() {
+        ComputationGraph held = head(6, 8, Activation.TANH, new TriItemLoss(8, 5, 7, 1.0, 0.04, 1.2));
+        TriItemLoss open = new TriItemLoss(8, 5, 7, 1.0, 0.04, 1.2);
+        open.setIUpdater(new NoOp());
+        open.setBiasUpdater(new NoOp());
+        ComputationGraph computed = head(6, 8, Activation.TANH, open);
+        computed.params().assign(held.params());
+        Nd4j.getRandom().setSeed(5);
+        INDArray in = Nd4j.randn(DataType.DOUBLE, 3, 6);
+        INDArray ff = Nd4j.randn(DataType.DOUBLE, 3, 8);
+        for (ComputationGraph g : List.of(held, computed)) {
+            g.setInputs(in);
+            g.setLabels(ff);
+            g.computeGradientAndScore();
+        }
+        assertThat(held.getLayer("loss").getGradientsViewArray().amaxNumber().doubleValue()).isZero();
+        assertThat(computed.getLayer("loss").getGradientsViewArray().amaxNumber().doubleValue()).isPositive();
+        assertThat(held.getLayer("dense").getGradientsViewArray())
+                .isEqualTo(computed.getLayer("dense").getGradientsViewArray());
+        assertThat(held.score()).isEqualTo(computed.score());
     }
 
     @Test
