@@ -155,7 +155,7 @@ public final class ModelBenchmark {
                 return () -> g.fit(batch);
             }
             case FD -> {
-                NativeHeap.forDecoderTraining();
+                NativeHeap.asConfigured();
                 ComputationGraph g = new ComputationGraph(TrainingGraphs.decoder(p, Networks.paperAdam(), DataType.FLOAT, 1));
                 g.init();
                 INDArray ff = Nd4j.randn(DataType.FLOAT, batchSize, p.featureDim());

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * again (libnd4j's oneDNN calls allocate their blocked copies per call). The speech encoder's step is small (about
  * 2 GiB) and allocates 8-32 MB buffers all through: with glibc keeping buffers up to 32 MiB for reuse, its step took
  * 1.33-1.47 s against 1.56-1.62 s, its peak 2.07-2.11 GiB against 1.90-1.91 GiB (docs/benchmarks.md, "the SE
- * step's heap"). So {@link #forEncoderTraining} raises the thresholds and {@link #forDecoderTraining} puts back the
- * process's own, each a no-op where the environment sets no threshold (glibc's sliding default already keeps such
- * buffers) or sets one at least as high, and where glibc is not the C library.
+ * step's heap"). So {@link #forEncoderTraining} raises the thresholds while the encoder trains and
+ * {@link #asConfigured} puts the process's own back, for the decoder's training and after the encoder's; each is a
+ * no-op where the environment sets no threshold (glibc's sliding default already keeps such buffers) or sets one at
+ * least as high, and where glibc is not the C library.
  */
 public final class NativeHeap {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);
@@ -52,9 +53,12 @@ public final class NativeHeap {
         forEncoderTraining(System.getenv());
     }
 
-    /** Puts back the environment's thresholds, where {@link #forEncoderTraining} may have raised them. */
-    public static void forDecoderTraining() {
-        forDecoderTraining(System.getenv());
+    /**
+     * Puts back the environment's thresholds where {@link #forEncoderTraining} raised them, and gives glibc's kept
+     * buffers back to the system.
+     */
+    public static void asConfigured() {
+        asConfigured(System.getenv());
     }
 
     static void forEncoderTraining(Map<String, String> env) {
@@ -66,7 +70,7 @@ public final class NativeHeap {
         set(ENCODER_MMAP_THRESHOLD, trim);
     }
 
-    static void forDecoderTraining(Map<String, String> env) {
+    static void asConfigured(Map<String, String> env) {
         OptionalLong mmap = bytes(env, "MALLOC_MMAP_THRESHOLD_");
         if (mmap.isEmpty() || current.isEmpty() || current.getAsLong() == mmap.getAsLong()) {
             return;
@@ -83,15 +87,17 @@ public final class NativeHeap {
         return current;
     }
 
-    private static void set(long mmapThreshold, long trimThreshold) {
+    private static synchronized void set(long mmapThreshold, long trimThreshold) {
         C c = libc();
-        if (c == null) {
+        if (c == null || (current.isPresent() && current.getAsLong() == mmapThreshold)) {
             return;
         }
         if (c.mallopt(M_MMAP_THRESHOLD, (int) Math.min(Integer.MAX_VALUE, mmapThreshold)) == 1
                 && c.mallopt(M_TRIM_THRESHOLD, (int) Math.min(Integer.MAX_VALUE, trimThreshold)) == 1) {
             current = OptionalLong.of(mmapThreshold);
-            LOG.debug("glibc's mmap threshold now {} bytes, trim threshold {} bytes.", mmapThreshold, trimThreshold);
+            LOG.info("glibc's mmap threshold is now {} bytes and its trim threshold {} bytes{}.", mmapThreshold,
+                    trimThreshold, mmapThreshold == ENCODER_MMAP_THRESHOLD ? " while the speech encoder trains"
+                            : ", as the environment sets them");
         }
     }
 

@@ -34,7 +34,7 @@ class NativeHeapTest {
         Pointer kept = Pointer.malloc(size); // held, so that the next block cannot be this one again
         try {
             assertThat(mapped(kept)).as("30 MiB while the encoder trains").isFalse();
-            NativeHeap.forDecoderTraining(BIN_S2F);
+            NativeHeap.asConfigured(BIN_S2F);
             assertThat(NativeHeap.currentMmapThreshold()).hasValue(1L << 20);
             Pointer again = Pointer.malloc(size);
             try {
@@ -52,7 +52,7 @@ class NativeHeapTest {
         NativeHeap.forEncoderTraining(BIN_S2F);
         OptionalLong before = NativeHeap.currentMmapThreshold();
         NativeHeap.forEncoderTraining(Map.of());
-        NativeHeap.forDecoderTraining(Map.of());
+        NativeHeap.asConfigured(Map.of());
         NativeHeap.forEncoderTraining(Map.of("MALLOC_MMAP_THRESHOLD_", String.valueOf(64L << 20)));
         NativeHeap.forEncoderTraining(Map.of("MALLOC_MMAP_THRESHOLD_", "1m")); // not a plain number: glibc ignores it too
         assertThat(NativeHeap.currentMmapThreshold()).isEqualTo(before);

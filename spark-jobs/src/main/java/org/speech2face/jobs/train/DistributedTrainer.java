@@ -22,6 +22,7 @@ import org.speech2face.jobs.JobContext;
 import org.speech2face.contracts.CheckpointMetadata;
 import org.speech2face.jobs.monitoring.TrainingMetrics;
 import org.speech2face.model.io.Checkpoints;
+import org.speech2face.model.layers.NativeHeap;
 import org.speech2face.model.networks.Networks;
 import org.speech2face.model.io.EpochMetrics;
 
@@ -95,6 +96,9 @@ final class DistributedTrainer {
                 metrics.epochDone(epoch, done.lossTerms(), done.examples(), done.examples() / done.fitSeconds());
             }
         } finally {
+            // this JVM's heap as configured again (local mode trains here); executors keep the encoder's thresholds
+            // until a decoder trains in them or the application ends
+            NativeHeap.asConfigured();
             org.apache.hadoop.fs.FileSystem fs = staging.getFileSystem(conf);
             fs.delete(staging, true);
             Path stageRoot = ctx.layout().stagingRoot(stage);

@@ -26,7 +26,7 @@ final class NativeHeapHook implements TrainingHook {
         if (net == DataLayout.Net.ENCODER) {
             NativeHeap.forEncoderTraining();
         } else {
-            NativeHeap.forDecoderTraining();
+            NativeHeap.asConfigured();
         }
     }
 
