@@ -11,6 +11,7 @@ import org.speech2face.config.ConfigLoader;
 import org.speech2face.config.S2fConfig;
 import org.speech2face.contracts.DataLayout;
 import org.speech2face.jobs.JobContext;
+import org.speech2face.jobs.StageRefusal;
 import org.speech2face.jobs.RerunSelection;
 import org.speech2face.jobs.SparkJob;
 import org.speech2face.jobs.SparkSessions;
@@ -77,7 +78,7 @@ public final class S2f {
         } catch (ConfigError | CliArgs.UsageError e) {
             err.println("s2f: " + e.getMessage());
             return 2;
-        } catch (CommandFailure e) {
+        } catch (CommandFailure | StageRefusal e) {
             err.println("s2f: " + e.getMessage());
             return 1;
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.jobs.StageRefusal;
 import org.speech2face.contracts.VoiceGender;
 import org.speech2face.jobs.models.TrainedModels;
 import org.apache.hadoop.fs.Path;
@@ -93,7 +94,7 @@ public final class EvaluateJob implements SparkJob, FaceApiUser {
             return report.note("Dry run: nothing was scored or written.").finish();
         }
         if (testClips == 0) {
-            throw new IllegalStateException("The test split under " + ctx.config().dataRoot() + " has no clip with both a "
+            throw new StageRefusal("The test split under " + ctx.config().dataRoot() + " has no clip with both a "
                     + "face feature of " + plan.vggfaceId() + " and a spectrogram, so there is nothing to evaluate; "
                     + "the test split gets 1 - split.train - split.val of the youtube_ids.");
         }

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.evaluate;
 
+import org.speech2face.jobs.StageRefusal;
 import org.speech2face.contracts.VoiceGender;
 import org.speech2face.jobs.models.TrainedModels;
 import org.apache.hadoop.fs.Path;
@@ -52,7 +53,7 @@ record EvaluationPlan(TrainedModels.Ref decoder, String vggfaceId, Map<String, T
         TrainedModels.Ref decoder = TrainedModels.decoder(layout, ctx.hadoopConf(), ClipScorer.DECODER_KIND);
         String vggfaceId = decoder.vggfaceId();
         if (vggfaceId == null) {
-            throw new IllegalStateException("The decoder checkpoint " + decoder.location() + " does not say which VGGFace "
+            throw new StageRefusal("The decoder checkpoint " + decoder.location() + " does not say which VGGFace "
                     + "weights it was trained against (no vggface in its provenance), so its "
                     + "features cannot be matched; retrain it with train-decoder.");
         }

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.export;
 
+import org.speech2face.jobs.StageRefusal;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -86,7 +87,7 @@ public final class ExportJob implements SparkJob {
                     .finish();
         }
         if (faces.isEmpty() && specs.isEmpty()) {
-            throw new IllegalStateException("There is neither a faces/ nor a spectrograms/ dataset under "
+            throw new StageRefusal("There is neither a faces/ nor a spectrograms/ dataset under "
                     + ctx.config().dataRoot() + "; run ingest-faces or ingest-audio first.");
         }
         long requested = ctx.limit().orElse(DEFAULT_CLIPS);

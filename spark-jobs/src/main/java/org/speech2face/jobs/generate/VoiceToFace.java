@@ -1,5 +1,6 @@
 package org.speech2face.jobs.generate;
 
+import org.speech2face.jobs.StageRefusal;
 import org.speech2face.contracts.VoiceGender;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -60,7 +61,7 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
         DataLayout layout = new DataLayout(cfg.dataRoot());
         TrainedModels.Ref decoder = TrainedModels.decoder(layout, conf, DECODER_KIND);
         if (decoder.vggfaceId() == null) {
-            throw new IllegalStateException("The decoder checkpoint " + decoder.location() + " does not name the VGGFace "
+            throw new StageRefusal("The decoder checkpoint " + decoder.location() + " does not name the VGGFace "
                     + "weights it was trained against, so no prior can be matched to it; retrain it with train-decoder.");
         }
         VariantPriors priors = PriorsFile.read(layout.dataset(DataLayout.PRIORS), decoder.vggfaceId(), conf);
@@ -82,7 +83,7 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
                 }
             }
             if (v == null) {
-                throw new IllegalStateException("No trained speech encoder under " + layout.encoderCheckpointsRoot()
+                throw new StageRefusal("No trained speech encoder under " + layout.encoderCheckpointsRoot()
                         + " can draw with the decoder " + decoder.location() + " (tried " + order
                         + "); run train-encoder first.");
             }
@@ -93,7 +94,7 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
                             EncoderVariant.parse(variantSetting)) + "; run train-encoder for it first."));
             String why = TrainedModels.unusable(v, encoder, decoder, priors);
             if (why != null) {
-                throw new IllegalStateException("Encoder variant " + v.id() + " (" + encoder.location() + ") " + why + ".");
+                throw new StageRefusal("Encoder variant " + v.id() + " (" + encoder.location() + ") " + why + ".");
             }
         }
         String genderDir = null;
@@ -102,7 +103,7 @@ public record VoiceToFace(TrainedModels.Ref decoder, TrainedModels.Ref encoder, 
             Path dir = layout.genderModel();
             Optional<String> modelId = GenderModelStore.modelId(dir, conf);
             if (modelId.isEmpty()) {
-                throw new IllegalStateException("Encoder variant " + v.id() + " takes the male or female prior by the "
+                throw new StageRefusal("Encoder variant " + v.id() + " takes the male or female prior by the "
                         + "voice's predicted gender, but there is no gender model under " + dir
                         + "; run train-gender first.");
             }

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.migrate;
 
+import org.speech2face.jobs.StageRefusal;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -41,7 +42,7 @@ final class ParquetToDelta {
         Path tmp = migrating(dir);
         Path backup = backup(dir);
         if (fs.exists(backup)) {
-            throw new IllegalStateException(backup + " already exists beside the Parquet folder " + dir
+            throw new StageRefusal(backup + " already exists beside the Parquet folder " + dir
                     + "; nothing of " + d.path() + "/ was changed. Move the old backup away and run "
                     + "migrate-datasets again.");
         }
@@ -78,7 +79,7 @@ final class ParquetToDelta {
         Path tmp = migrating(dir);
         long after = DeltaTables.read(spark, tmp).count();
         if (after != before) {
-            throw new IllegalStateException("An earlier migration of " + dir + " stopped half way, and its table "
+            throw new StageRefusal("An earlier migration of " + dir + " stopped half way, and its table "
                     + tmp + " has " + after + " rows where the Parquet backup " + backup(dir) + " has " + before
                     + "; delete " + tmp + ", move the backup back to " + dir + " and run again.");
         }

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.models;
 
+import org.speech2face.jobs.StageRefusal;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -45,7 +46,7 @@ public record FaceApiFiles(String driverDir) implements Serializable {
             dir = ModelsDirectory.fromConfig(ctx.config().modelsDir());
             files = ModelFetcher.faceApi(System.getenv()).require(dir);
         } catch (ModelFetchException e) {
-            throw new IllegalStateException(user + " uses face-api's pretrained networks: " + e.getMessage(), e);
+            throw new StageRefusal(user + " uses face-api's pretrained networks: " + e.getMessage(), e);
         }
         List<Path> all = new java.util.ArrayList<>(files);
         all.add(ModelFetcher.faceApi(System.getenv()).marker(dir));
@@ -83,7 +84,7 @@ public record FaceApiFiles(String driverDir) implements Serializable {
         try {
             fetcher.require(shipped);
         } catch (ModelFetchException e) {
-            throw new IllegalStateException("The face-api model files shipped with the job are missing or altered on"
+            throw new StageRefusal("The face-api model files shipped with the job are missing or altered on"
                     + " this executor (" + shipped + "): " + e.getMessage(), e);
         }
         return shipped;

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.models;
 
+import org.speech2face.jobs.StageRefusal;
 import org.apache.hadoop.conf.Configuration;
 import org.speech2face.jobs.io.HadoopConf;
 import org.speech2face.model.networks.ModelProfile;
@@ -42,7 +43,7 @@ public record VggFaceSource(String weights, ModelProfile profile, String id, Had
     public VggFaceFeatures features() {
         Loaded l = loaded();
         if (id != null && !id.equals(l.id())) {
-            throw new IllegalStateException("VGGFace weights " + weights + " are now " + l.id() + " but the run was "
+            throw new StageRefusal("VGGFace weights " + weights + " are now " + l.id() + " but the run was "
                     + "planned with " + id + "; the file changed during the run.");
         }
         return l.features();

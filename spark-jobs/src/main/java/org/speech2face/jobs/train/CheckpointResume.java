@@ -1,5 +1,6 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.jobs.StageRefusal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,13 +105,13 @@ final class CheckpointResume {
         CheckpointMetadata meta = loaded.metadata();
         String where = loaded.location();
         if (!meta.variant().equals(target.metadataVariant()) || !meta.profile().equals(target.profile().id())) {
-            throw new IllegalStateException("The checkpoint " + where + " holds " + meta.variant() + " of the "
+            throw new StageRefusal("The checkpoint " + where + " holds " + meta.variant() + " of the "
                     + meta.profile() + " profile, not " + target.metadataVariant() + " of the " + target.profile().id()
                     + " profile; set overwrite=true to train it again from scratch.");
         }
         List<String> differences = meta.provenance().differencesFrom(target.provenance());
         if (!differences.isEmpty()) {
-            throw new IllegalStateException("The checkpoint " + where + " was trained against "
+            throw new StageRefusal("The checkpoint " + where + " was trained against "
                     + String.join("; ", differences) + ", which this run would train against; set overwrite=true to "
                     + "train " + target.metadataVariant() + " again from scratch (its checkpoints and metrics are "
                     + "replaced).");

@@ -1,5 +1,6 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.jobs.StageRefusal;
 import java.io.Serializable;
 import java.util.List;
 
@@ -36,7 +37,7 @@ record EncoderPriors(VariantPriors priors, String ids) implements Serializable {
         PriorSelection selected = PriorSelection.largest(rows, featureId);
         for (String name : names) {
             if (!selected.features().containsKey(name)) {
-                throw new IllegalStateException("priors/ under " + ctx.config().dataRoot() + " has no " + name
+                throw new StageRefusal("priors/ under " + ctx.config().dataRoot() + " has no " + name
                         + " prior of the VGGFace features " + featureId + ", which the encoder variant "
                         + variant.id() + " needs; run face-prior first.");
             }

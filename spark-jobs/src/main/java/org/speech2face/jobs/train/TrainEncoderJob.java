@@ -1,5 +1,6 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.jobs.StageRefusal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,7 +87,7 @@ public final class TrainEncoderJob extends TrainingJob {
         Checkpoints checkpoints = new Checkpoints(dir.toString(), ctx.hadoopConf());
         Checkpoints.Latest latest = checkpoints.loadLatest();
         if (latest.loaded().isEmpty()) {
-            throw new IllegalStateException("There is no trained face decoder under " + dir + (latest.skipped().isEmpty()
+            throw new StageRefusal("There is no trained face decoder under " + dir + (latest.skipped().isEmpty()
                     ? "" : " that loads (" + String.join(" ", latest.skipped()) + ")") + "; run train-decoder first "
                     + "(train-encoder freezes the decoder's first layer inside its loss).");
         }
@@ -94,7 +95,7 @@ public final class TrainEncoderJob extends TrainingJob {
         CheckpointMetadata meta = loaded.metadata();
         String trainedOn = meta.provenance().vggface();
         if (!profile.id().equals(meta.profile()) || !featureId.equals(trainedOn)) {
-            throw new IllegalStateException("The face decoder " + loaded.location() + " was trained on " + trainedOn
+            throw new StageRefusal("The face decoder " + loaded.location() + " was trained on " + trainedOn
                     + " features (" + meta.profile() + " profile), but this run uses " + featureId + "; run "
                     + "train-decoder with overwrite=true first.");
         }

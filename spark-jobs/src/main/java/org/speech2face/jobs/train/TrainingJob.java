@@ -1,5 +1,6 @@
 package org.speech2face.jobs.train;
 
+import org.speech2face.jobs.StageRefusal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,7 +121,7 @@ abstract class TrainingJob implements SparkJob {
         try (LostExecutors lost = LostExecutors.watch(ctx.spark().sparkContext())) {
             report.count(Counts.TRAIN_EXAMPLES, data.trainCount()).count(Counts.VAL_EXAMPLES, data.valCount());
             if (data.trainCount() == 0) {
-                throw new IllegalStateException("There is no training example for " + target.metadataVariant()
+                throw new StageRefusal("There is no training example for " + target.metadataVariant()
                         + " under " + cfg.dataRoot() + " (counts: " + examples.counts() + "); check the earlier stages' "
                         + "reports.");
             }
