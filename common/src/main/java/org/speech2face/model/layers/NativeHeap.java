@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
  * its memory goal, but on a VM whose balloon reports freed pages to the host every such buffer costs its page faults
  * again (libnd4j's oneDNN calls allocate their blocked copies per call). The speech encoder's step is small (about
  * 2 GiB) and allocates 8-32 MB buffers all through: with glibc keeping buffers up to 32 MiB for reuse, its step took
- * 1.33-1.47 s against 1.56-1.62 s, its peak 2.07-2.11 GiB against 1.90-1.91 GiB (docs/benchmarks.md, "the SE
- * step's heap"). So {@link #forEncoderTraining} raises the thresholds while the encoder trains and
- * {@link #asConfigured} puts the process's own back, for the decoder's training and after the encoder's; each is a
- * no-op where the environment sets no threshold (glibc's sliding default already keeps such buffers) or sets one at
- * least as high, and where glibc is not the C library.
+ * 1.33-1.47 s against 1.56-1.62 s, its peak 2.07-2.11 GiB against 1.90-1.91 GiB (docs/benchmarks.md#se-heap).
+ * So {@link #forEncoderTraining} raises the thresholds while the encoder trains and {@link #asConfigured} puts the
+ * process's own back, for the decoder's training and after the encoder's; each is a no-op where the environment sets
+ * no threshold (glibc's sliding default already keeps such buffers) or sets one at least as high, and where glibc is
+ * not the C library.
  */
 public final class NativeHeap {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);
