@@ -1,6 +1,7 @@
 package org.speech2face.model.layers;
 
 import java.lang.ref.Reference;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,8 @@ import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.dnnl.primitive_desc_base;
 import org.bytedeco.dnnl.stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -64,29 +67,10 @@ final class OneDnnBatchNorm {
         if (e == null) {
             return false;
         }
-        long[] dims = nchwDims(x);
-        long c = dims[1];
-        Plan p = plan(e, dims, (float) eps);
-        try (memory src = OneDnn.plain(e, dims, memory.format_tag.nhwc, x, 0);
-             memory dst = OneDnn.plain(e, dims, memory.format_tag.nhwc, out, 0);
-             memory scale = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, gamma, 0);
-             memory shift = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, beta, 0);
-             memory m = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, mean, 0);
-             memory v = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, var, 0);
-             IntMemoryMap args = new IntMemoryMap()) {
-            args.put(dnnl.DNNL_ARG_SRC, src);
-            args.put(dnnl.DNNL_ARG_DST, dst);
-            args.put(dnnl.DNNL_ARG_SCALE, scale);
-            args.put(dnnl.DNNL_ARG_SHIFT, shift);
-            args.put(dnnl.DNNL_ARG_MEAN, m);
-            args.put(dnnl.DNNL_ARG_VARIANCE, v);
-            OneDnn.execute(e, stream(e), p.forward, p.forwardPd, args);
-        } finally {
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(out);
-            Reference.reachabilityFence(gamma);
-            Reference.reachabilityFence(beta);
-        }
+        Plan p = plan(e, nchwDims(x), (float) eps);
+        run(e, p.forward, p.forwardPd, x, Map.of(dnnl.DNNL_ARG_SRC, x, dnnl.DNNL_ARG_DST, out),
+                Map.of(dnnl.DNNL_ARG_SCALE, gamma, dnnl.DNNL_ARG_SHIFT, beta, dnnl.DNNL_ARG_MEAN, mean,
+                        dnnl.DNNL_ARG_VARIANCE, var));
         return true;
     }
 
@@ -100,37 +84,35 @@ final class OneDnnBatchNorm {
         if (e == null) {
             return false;
         }
-        long[] dims = nchwDims(x);
-        long c = dims[1];
-        Plan p = plan(e, dims, (float) eps);
-        try (memory src = OneDnn.plain(e, dims, memory.format_tag.nhwc, x, 0);
-             memory diffDst = OneDnn.plain(e, dims, memory.format_tag.nhwc, dy, 0);
-             memory diffSrc = OneDnn.plain(e, dims, memory.format_tag.nhwc, dx, 0);
-             memory scale = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, gamma, 0);
-             memory shift = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, beta, 0);
-             memory m = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, mean, 0);
-             memory v = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, var, 0);
-             memory diffScale = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, dGamma, 0);
-             memory diffShift = OneDnn.plain(e, new long[]{c}, memory.format_tag.x, dBeta, 0);
-             IntMemoryMap args = new IntMemoryMap()) {
-            args.put(dnnl.DNNL_ARG_SRC, src);
-            args.put(dnnl.DNNL_ARG_DIFF_DST, diffDst);
-            args.put(dnnl.DNNL_ARG_SCALE, scale);
-            args.put(dnnl.DNNL_ARG_SHIFT, shift);
-            args.put(dnnl.DNNL_ARG_MEAN, m);
-            args.put(dnnl.DNNL_ARG_VARIANCE, v);
-            args.put(dnnl.DNNL_ARG_DIFF_SRC, diffSrc);
-            args.put(dnnl.DNNL_ARG_DIFF_SCALE, diffScale);
-            args.put(dnnl.DNNL_ARG_DIFF_SHIFT, diffShift);
-            OneDnn.execute(e, stream(e), p.backward, p.backwardPd, args);
-        } finally {
-            Reference.reachabilityFence(x);
-            Reference.reachabilityFence(dy);
-            Reference.reachabilityFence(dx);
-            Reference.reachabilityFence(gamma);
-            Reference.reachabilityFence(beta);
-        }
+        Plan p = plan(e, nchwDims(x), (float) eps);
+        run(e, p.backward, p.backwardPd, x, Map.of(dnnl.DNNL_ARG_SRC, x, dnnl.DNNL_ARG_DIFF_DST, dy,
+                dnnl.DNNL_ARG_DIFF_SRC, dx), Map.of(dnnl.DNNL_ARG_SCALE, gamma, dnnl.DNNL_ARG_SHIFT, beta,
+                dnnl.DNNL_ARG_MEAN, mean, dnnl.DNNL_ARG_VARIANCE, var, dnnl.DNNL_ARG_DIFF_SCALE, dGamma,
+                dnnl.DNNL_ARG_DIFF_SHIFT, dBeta));
         return true;
+    }
+
+    /** Runs {@code p} on the [N, H, W, C] {@code maps} and the [C] {@code vectors}, each under its oneDNN argument. */
+    private void run(engine e, primitive p, primitive_desc_base pd, INDArray x, Map<Integer, INDArray> maps,
+                     Map<Integer, INDArray> vectors) {
+        long[] dims = nchwDims(x);
+        List<memory> made = new ArrayList<>();
+        try (IntMemoryMap args = new IntMemoryMap()) {
+            maps.forEach((arg, a) -> args.put(arg, add(made, OneDnn.plain(e, dims, memory.format_tag.nhwc, a, 0))));
+            vectors.forEach((arg, a) -> args.put(arg, add(made, OneDnn.plain(e, new long[]{dims[1]},
+                    memory.format_tag.x, a, 0))));
+            OneDnn.execute(e, stream(e), p, pd, args);
+        } finally {
+            made.forEach(memory::close);
+            // oneDNN holds raw addresses: the arrays must outlive its call
+            Reference.reachabilityFence(maps);
+            Reference.reachabilityFence(vectors);
+        }
+    }
+
+    private static memory add(List<memory> made, memory m) {
+        made.add(m);
+        return m;
     }
 
     /** oneDNN names dimensions N, C, H, W whatever the layout; the map is [N, H, W, C]. */
