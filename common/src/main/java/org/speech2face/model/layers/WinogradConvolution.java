@@ -54,10 +54,9 @@ final class WinogradConvolution {
     }
 
     /**
-     * Images go through in chunks whose blocked input and output copies (oneDNN's layout, in the thread's
-     * {@link OneDnn#buffer})) stay under this many bytes, and Winograd's scratchpad, which grows with the images in one
-     * call, with them; the images are
-     * independent, so the result is the same. VGGFace's forward pass at batch 16 peaked at 2.30 GiB with one chunk
+     * Images go through in chunks whose blocked input and output copies (oneDNN's layout, in the thread's buffers,
+     * {@link OneDnn#buffer}) stay under this many bytes, and Winograd's scratchpad, which grows with the images in one
+     * call, with them; the images are independent, so the result is the same. VGGFace's forward pass at batch 16 peaked at 2.30 GiB with one chunk
      * of 16 images, 1.89 GiB with chunks of 128 MB, at the same speed.
      */
     static final long CHUNK_BYTES = 128L << 20;
