@@ -2,6 +2,7 @@ package org.speech2face.model.layers;
 
 import java.util.Collection;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -25,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A DL4J convolution that runs on oneDNN when the ND4J build has it ({@link NativeBackend}); otherwise exactly
  * DL4J's {@link ConvolutionLayer} (im2col + OpenBLAS, which is faster than libnd4j's generic conv op). Same
  * parameters, same results, same JSON apart from the class name. Measured on the paper SE, batch 4: conv1 forward
- * 377 ms -> 15 ms. Inference of a plain 3x3 layer runs on oneDNN's Winograd kernel where the CPU has it
+ * 377 ms -> 15 ms. A plain 3x3 layer with trainable weights runs on oneDNN's Winograd kernel where the CPU has it
  * ({@link WinogradConvolution}; results equal to float rounding, not bit for bit).
  */
 public class FastConvolution extends ConvolutionLayer {
@@ -87,7 +88,7 @@ public class FastConvolution extends ConvolutionLayer {
     }
 
     /** The backward passes {@link Runtime} can take. */
-    enum Backward { INPUT_GRADIENT_ONLY, WEIGHT_GRADIENT_ONLY, HELPER, DL4J }
+    enum Backward { INPUT_GRADIENT_ONLY, WEIGHT_GRADIENT_ONLY, ONEDNN, HELPER, DL4J }
 
     /** DL4J's runtime convolution with the oneDNN helper attached and a leaner backward pass. */
     static final class Runtime extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
@@ -135,16 +136,15 @@ public class FastConvolution extends ConvolutionLayer {
         }
 
         /**
-         * The inference pass of a 3x3, stride-1, padding-1 convolution with the identity or a plain ReLU (fused), on
-         * oneDNN's Winograd kernel; null where that does not apply. Not while training: the weights change every
-         * step, and oneDNN's transform of them takes as long as the convolution (the SE's conv5 at batch 16: 55 ms
-         * transform and 42 ms convolution against 102 ms direct, docs/benchmarks.md). Not for frozen weights: those
-         * are the decoder's VGGFace in its loss, where the kept transforms would add to the training step's peak
-         * memory.
+         * The forward pass of a 3x3, stride-1, padding-1 convolution with the identity or a plain ReLU (fused), on
+         * oneDNN's Winograd kernel; null where that does not apply. While training it takes the weights as they are
+         * each step (the SE's conv5 at batch 16: 34 ms against 108 ms direct, docs/benchmarks.md#se-winograd). Not
+         * for frozen weights: those are the decoder's VGGFace in its loss, whose training step is held to a peak
+         * memory that Winograd's blocked copies and scratchpad would add to.
          */
         private INDArray winogradActivate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             FastConvolution c = (FastConvolution) layerConf();
-            if (winograd == null || training || c.isFrozenWeights() || input == null || !winogradShape(c)) {
+            if (winograd == null || c.isFrozenWeights() || input == null || !winogradShape(c)) {
                 return null;
             }
             boolean relu = ReluFromOutput.isPlainRelu(c.getActivationFn());
@@ -154,7 +154,7 @@ public class FastConvolution extends ConvolutionLayer {
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, false, workspaceMgr);
             INDArray bias = c.hasBias()
                     ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, false, workspaceMgr) : null;
-            return winograd.forward(input, weights, bias, c.getCnn2dDataFormat(), relu, workspaceMgr);
+            return winograd.forward(input, weights, bias, c.getCnn2dDataFormat(), relu, training, workspaceMgr);
         }
 
         /** 3x3, stride 1, no dilation, and a padding of 1 on every side (explicit, or what 'Same' amounts to). */
@@ -199,26 +199,63 @@ public class FastConvolution extends ConvolutionLayer {
                 return frozenFallback(helperBackprop(c, epsilon, pad, workspaceMgr), epsilon, workspaceMgr);
             }
             if (c.isInputGradient()) {
-                Pair<Gradient, INDArray> ret = helperBackprop(c, epsilon, pad, workspaceMgr);
+                Pair<Gradient, INDArray> ret = oneDnnBackprop(c, epsilon, pad, workspaceMgr);
+                if (ret != null) {
+                    lastBackward = Backward.ONEDNN;
+                    return ret;
+                }
+                ret = helperBackprop(c, epsilon, pad, workspaceMgr);
                 lastBackward = ret != null ? Backward.HELPER : Backward.DL4J;
                 return ret != null ? ret : super.backpropGradient(epsilon, workspaceMgr);
             }
             lastBackward = Backward.WEIGHT_GRADIENT_ONLY;
             INDArray biasGrad = c.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            if (!OneDnnWeightGradient.compute(input, epsilon, c.getCnn2dDataFormat(), c.getKernelSize(),
+            if (!OneDnnConvolutionBackward.weightGradient(input, epsilon, c.getCnn2dDataFormat(), c.getKernelSize(),
                     c.getStride(), pad, c.getDilation(), weightGrad, biasGrad)) {
                 WeightGradient.compute(input, epsilon, c.getCnn2dDataFormat(), c.getKernelSize(),
                         c.getStride(), pad, c.getDilation(), weightGrad, biasGrad, workspaceMgr);
             }
+            weightNoiseParams.clear();
+            // ComputationGraph wants an input gradient from every layer; a zero one is cheap and never read
+            return new Pair<>(gradient(weightGrad, biasGrad),
+                    workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c'));
+        }
+
+        private static Gradient gradient(INDArray weightGrad, INDArray biasGrad) {
             Gradient g = new DefaultGradient();
             if (biasGrad != null) {
                 g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
             }
             g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+            return g;
+        }
+
+        /**
+         * The whole backward pass on oneDNN called directly ({@link OneDnnConvolutionBackward}: the kernels libnd4j
+         * would pick, without its fresh allocations every step), for channels-last layers whose activation's
+         * derivative comes without a second forward pass; null elsewhere.
+         */
+        private Pair<Gradient, INDArray> oneDnnBackprop(FastConvolution c, INDArray epsilon, int[] pad,
+                                                        LayerWorkspaceMgr workspaceMgr) {
+            if (c.getCnn2dDataFormat() != CNN2DFormat.NHWC || OneDnn.engine() == null) {
+                return null;
+            }
+            INDArray delta = preActivationGradient(c, epsilon, workspaceMgr);
+            if (delta == null) {
+                return null;
+            }
+            INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            INDArray biasGrad = c.hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : null;
+            INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+            INDArray inputGrad = OneDnnConvolutionBackward.inputAndWeightGradients(input, weights, delta,
+                    c.getCnn2dDataFormat(), c.getKernelSize(), c.getStride(), pad, c.getDilation(), weightGrad,
+                    biasGrad, workspaceMgr);
+            if (inputGrad == null) {
+                return null;
+            }
             weightNoiseParams.clear();
-            // ComputationGraph wants an input gradient from every layer; a zero one is cheap and never read
-            return new Pair<>(g, workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c'));
+            return new Pair<>(gradient(weightGrad, biasGrad), backpropDropOutIfPresent(inputGrad));
         }
 
         /**

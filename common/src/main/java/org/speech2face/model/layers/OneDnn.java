@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * oneDNN called directly, through JavaCPP's preset ({@code org.bytedeco:dnnl}, loaded beside libnd4j's own copy),
  * for the primitives libnd4j does not reach or reaches badly: Winograd convolutions, batch norm's training pass on
- * channels-last maps, a convolution's weight gradient alone. Only where the ND4J build is the oneDNN one
+ * channels-last maps, a convolution's backward pass. Only where the ND4J build is the oneDNN one
  * ({@link NativeBackend}): the CUDA build and a plain CPU build keep their usual paths.
  *
  * <p>Every primitive is made with the caller passing its scratchpad ({@link #ownScratchpad}): with oneDNN's default,
@@ -29,11 +29,15 @@ import org.slf4j.LoggerFactory;
 final class OneDnn {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnn.class);
     private static final long PAGE = 4096;
-    /** Buffer indices of {@link #buffer}: a primitive's blocked source, destination, weights, and its scratchpad. */
+    /**
+     * Buffer indices of {@link #buffer}: a primitive's blocked source, destination, weights, its scratchpad, and a
+     * backward pass's blocked input gradient.
+     */
     static final int SOURCE = 0;
     static final int DESTINATION = 1;
     static final int WEIGHTS = 2;
     static final int SCRATCHPAD = 3;
+    static final int DIFF_SOURCE = 4;
 
     private static volatile engine cpu;
     private static volatile boolean probed;
@@ -42,8 +46,8 @@ final class OneDnn {
      * Each thread's buffers, kept and grown, never shrunk: a fresh mapping per call costs its page faults every call
      * (VGGFace's Winograd forward pass at batch 16: 1.36 s a batch that way, 1.14 s with these).
      */
-    private static final ThreadLocal<Pointer[]> RAW = ThreadLocal.withInitial(() -> new Pointer[4]);
-    private static final ThreadLocal<long[]> SIZES = ThreadLocal.withInitial(() -> new long[4]);
+    private static final ThreadLocal<Pointer[]> RAW = ThreadLocal.withInitial(() -> new Pointer[5]);
+    private static final ThreadLocal<long[]> SIZES = ThreadLocal.withInitial(() -> new long[5]);
 
     private OneDnn() {
     }
@@ -104,7 +108,7 @@ final class OneDnn {
         }
     }
 
-    /** This thread's buffer {@code i} ({@link #SOURCE} ... {@link #SCRATCHPAD}) of at least {@code bytes}, page-aligned. */
+    /** This thread's buffer {@code i} ({@link #SOURCE} ... {@link #DIFF_SOURCE}) of at least {@code bytes}, page-aligned. */
     static Pointer buffer(int i, long bytes) {
         Pointer[] raw = RAW.get();
         long[] size = SIZES.get();

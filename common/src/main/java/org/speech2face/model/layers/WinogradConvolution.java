@@ -24,16 +24,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A 3x3, stride-1, padding-1 convolution's inference pass on oneDNN's Winograd kernel (F(4x4, 3x3), AVX-512 CPUs),
+ * A 3x3, stride-1, padding-1 convolution's forward pass on oneDNN's Winograd kernel (F(4x4, 3x3), AVX-512 CPUs),
  * through JavaCPP's oneDNN. libnd4j asks its own oneDNN for {@code convolution_auto}, which never picks Winograd
  * for a forward pass, though on VGGFace's 3x3 layers at batch 16 it runs at 1.7-3.1x the direct kernel's speed on
  * an AVX-512 CPU (docs/benchmarks.md, "Winograd"). Winograd trades a little precision for it: outputs differ from the
  * direct kernel's by a few units in the sixth significant digit.
  *
- * <p>One instance per layer. Winograd wants its weights transformed, which costs as much as the convolution itself
- * on the deep layers, so the transform is kept with an exact copy of the weights it came from and made again only
- * when they change (a training step, a checkpoint loaded into the graph): comparing the copy costs a pass over the
- * weights, the transform several. {@link #forward} returns null where Winograd does not apply (another ISA, channel
+ * <p>One instance per layer. For inference Winograd wants its weights transformed ahead (oneDNN's {@code wino_fmt}),
+ * and that transform costs as much as the convolution itself on the deep layers, so it is kept with an exact copy of
+ * the weights it came from and made again only when they change (a checkpoint loaded into the graph): comparing the
+ * copy costs a pass over the weights, the transform several. A training pass has new weights every step: there the
+ * training primitive takes them in a plain blocked layout and transforms them inside the kernel, at a small part of
+ * the convolution's time (the SE's conv5 at batch 16: 34 ms against 108 ms direct, docs/benchmarks.md#se-winograd). {@link #forward} returns null where Winograd does not apply (another ISA, channel
  * counts oneDNN's kernel does not take), and the caller runs its usual path.
  */
 final class WinogradConvolution {
@@ -119,14 +121,20 @@ final class WinogradConvolution {
 
     private static convolution_forward.primitive_desc primitive(engine e, long n, long ic, long oc, long h, long w,
                                                                 boolean withBias, boolean relu) {
+        return primitive(e, n, ic, oc, h, w, withBias, relu, false);
+    }
+
+    private static convolution_forward.primitive_desc primitive(engine e, long n, long ic, long oc, long h, long w,
+                                                                boolean withBias, boolean relu, boolean training) {
+        dnnl.prop_kind pass = training ? dnnl.prop_kind.forward_training : dnnl.prop_kind.forward_inference;
         memory.desc src = new memory.desc(new long[]{n, ic, h, w}, memory.data_type.f32, memory.format_tag.any);
         memory.desc wei = new memory.desc(new long[]{oc, ic, 3, 3}, memory.data_type.f32, memory.format_tag.any);
         memory.desc dst = new memory.desc(new long[]{n, oc, h, w}, memory.data_type.f32, memory.format_tag.any);
         long[] one = {1, 1};
         convolution_forward.desc d = withBias
-                ? new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_winograd,
+                ? new convolution_forward.desc(pass, dnnl.algorithm.convolution_winograd,
                 src, wei, new memory.desc(new long[]{oc}, memory.data_type.f32, memory.format_tag.x), dst, one, one, one)
-                : new convolution_forward.desc(dnnl.prop_kind.forward_inference, dnnl.algorithm.convolution_winograd,
+                : new convolution_forward.desc(pass, dnnl.algorithm.convolution_winograd,
                 src, wei, dst, one, one, one);
         primitive_attr attr = OneDnn.ownScratchpad();
         if (relu) {
@@ -137,13 +145,20 @@ final class WinogradConvolution {
         return new convolution_forward.primitive_desc(d, attr, e);
     }
 
+    /** The inference pass: {@link #forward(INDArray, INDArray, INDArray, CNN2DFormat, boolean, boolean, LayerWorkspaceMgr)}. */
+    INDArray forward(INDArray input, INDArray weights, INDArray bias, CNN2DFormat format, boolean relu,
+                     LayerWorkspaceMgr workspaceMgr) {
+        return forward(input, weights, bias, format, relu, false, workspaceMgr);
+    }
+
     /**
      * The convolution of {@code input} (rank 4, {@code format}) with {@code weights} [out, in, 3, 3] and
      * {@code bias} [out] (or [1, out]; null for none), ReLU applied when {@code relu}, as a new activations array of
-     * the input's layout; or null where Winograd does not apply.
+     * the input's layout; or null where Winograd does not apply. {@code training} for weights that change with every
+     * call (see the class comment): nothing is kept from one call to the next.
      */
     INDArray forward(INDArray input, INDArray weights, INDArray bias, CNN2DFormat format, boolean relu,
-                     LayerWorkspaceMgr workspaceMgr) {
+                     boolean training, LayerWorkspaceMgr workspaceMgr) {
         engine e = available() ? OneDnn.engine() : null;
         if (e == null || input.rank() != 4 || input.dataType() != DataType.FLOAT
                 || weights.dataType() != DataType.FLOAT || (bias != null && bias.dataType() != DataType.FLOAT)
@@ -162,12 +177,15 @@ final class WinogradConvolution {
         long imageBytes = (ic + oc) * h * w * Float.BYTES;
         long chunk = Math.max(1, Math.min(n, chunkBytes / imageBytes));
         boolean withBias = bias != null;
-        Plan full = plan(e, chunk, ic, oc, h, w, withBias, relu);
-        Plan last = n % chunk == 0 ? full : plan(e, n % chunk, ic, oc, h, w, withBias, relu);
+        Plan full = plan(e, chunk, ic, oc, h, w, withBias, relu, training);
+        Plan last = n % chunk == 0 ? full : plan(e, n % chunk, ic, oc, h, w, withBias, relu, training);
         if (full == null || last == null) {
             return null;
         }
-        refreshWeights(weights);
+        if (!training) {
+            refreshWeights(weights);
+        }
+        INDArray w4 = training ? OneDnn.contiguous(weights) : null;
         INDArray in = OneDnn.contiguous(input);
         INDArray b = withBias ? OneDnn.contiguous(bias) : null;
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
@@ -181,8 +199,11 @@ final class WinogradConvolution {
             for (long first = 0; first < n; first += chunk) {
                 long images = Math.min(chunk, n - first);
                 Plan p = images == chunk ? full : last;
-                transformWeights(e, s, p, weights);
-                try (memory srcUser = OneDnn.plain(e, new long[]{images, ic, h, w}, plain, in, first * ic * h * w);
+                if (!training) {
+                    transformWeights(e, s, p, weights);
+                }
+                try (memory blockedWeights = training ? blockedWeights(e, s, p, w4) : null;
+                     memory srcUser = OneDnn.plain(e, new long[]{images, ic, h, w}, plain, in, first * ic * h * w);
                      memory dstUser = OneDnn.plain(e, new long[]{images, oc, h, w}, plain, out, first * oc * h * w);
                      memory src = new memory(p.pd.src_desc(), e,
                              OneDnn.buffer(OneDnn.SOURCE, p.pd.src_desc().get_size()));
@@ -191,7 +212,7 @@ final class WinogradConvolution {
                      IntMemoryMap args = new IntMemoryMap()) {
                     OneDnn.reorder(e, s, srcUser, src);
                     args.put(dnnl.DNNL_ARG_SRC, src);
-                    args.put(dnnl.DNNL_ARG_WEIGHTS, p.weights);
+                    args.put(dnnl.DNNL_ARG_WEIGHTS, training ? blockedWeights : p.weights);
                     if (biasMem != null) {
                         args.put(dnnl.DNNL_ARG_BIAS, biasMem);
                     }
@@ -204,25 +225,37 @@ final class WinogradConvolution {
             // oneDNN holds raw addresses: the arrays (copies among them) must outlive its calls
             Reference.reachabilityFence(in);
             Reference.reachabilityFence(b);
+            Reference.reachabilityFence(w4);
             Reference.reachabilityFence(input);
         }
         return out;
     }
 
     /** The plan for {@code n} images of this shape, or null where oneDNN has no Winograd kernel for it. */
-    private Plan plan(engine e, long n, long ic, long oc, long h, long w, boolean withBias, boolean relu) {
-        List<Object> key = List.of(n, ic, oc, h, w, withBias, relu);
+    private Plan plan(engine e, long n, long ic, long oc, long h, long w, boolean withBias, boolean relu,
+                      boolean training) {
+        List<Object> key = List.of(n, ic, oc, h, w, withBias, relu, training);
         if (plans.containsKey(key)) {
             return plans.get(key);
         }
         Plan plan;
         try {
-            plan = new Plan(primitive(e, n, ic, oc, h, w, withBias, relu));
+            plan = new Plan(primitive(e, n, ic, oc, h, w, withBias, relu, training));
         } catch (RuntimeException refused) { // no Winograd kernel for these channel counts
             plan = null;
         }
         plans.put(key, plan);
         return plan;
+    }
+
+    /** The training primitive's weights: {@code w4} [out, in, 3, 3] in its blocked layout, in this thread's buffer. */
+    private static memory blockedWeights(engine e, stream s, Plan p, INDArray w4) {
+        memory.desc blocked = p.pd.weights_desc();
+        memory to = new memory(blocked, e, OneDnn.buffer(OneDnn.WEIGHTS, blocked.get_size()));
+        try (memory user = OneDnn.plain(e, new long[]{w4.size(0), w4.size(1), 3, 3}, memory.format_tag.oihw, w4, 0)) {
+            OneDnn.reorder(e, s, user, to);
+        }
+        return to;
     }
 
     /** Gives {@code p} its transformed weights: another plan's where the layout is the same, else made now. */

@@ -81,6 +81,12 @@ class ChannelsLastTest {
         stock.setInputs(x);
         stock.setLabels(y);
         stock.computeGradientAndScore();
+        if (OneDnn.engine() != null) { // the oneDNN build: both convolutions with an input gradient go through it
+            for (String c : new String[] {"c2", "c3"}) {
+                assertThat(((FastConvolution.Runtime) fast.getLayer(c)).lastBackward()).as(c)
+                        .isEqualTo(FastConvolution.Backward.ONEDNN);
+            }
+        }
         assertThat(fast.score()).isCloseTo(stock.score(), org.assertj.core.data.Offset.offset(1e-4 * stock.score()));
         assertThat(fast.gradient().gradientForVariable().keySet())
                 .containsExactlyInAnyOrderElementsOf(stock.gradient().gradientForVariable().keySet());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,8 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The primitives called on oneDNN directly against references in double precision computed another way: the
- * weight gradient against libnd4j's generic conv2d_bp (im2col; oneDNN has no double path), batch norm against its
+ * The primitives called on oneDNN directly against references in double precision computed another way: a
+ * convolution's gradients against libnd4j's generic conv2d_bp (im2col; oneDNN has no double path), batch norm against its
  * formulas written out with ND4J's element-wise ops.
  */
 class OneDnnPathsTest {
@@ -45,13 +46,52 @@ class OneDnnPathsTest {
 
         INDArray weightGrad = Nd4j.create(DataType.FLOAT, 16, 2, 7, 7);
         INDArray biasGrad = withBias ? Nd4j.create(DataType.FLOAT, 1, 16) : null;
-        boolean ran = OneDnnWeightGradient.compute(x.castTo(DataType.FLOAT), delta.castTo(DataType.FLOAT),
+        boolean ran = OneDnnConvolutionBackward.weightGradient(x.castTo(DataType.FLOAT), delta.castTo(DataType.FLOAT),
                 CNN2DFormat.NHWC, new int[] {7, 7}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 1}, weightGrad,
                 biasGrad);
         assertThat(ran).as("oneDNN takes this shape").isTrue();
         assertClose(weightGrad, gradW, "weight gradient");
         if (withBias) {
             assertClose(biasGrad.reshape(16), gradB, "bias gradient");
+        }
+    }
+
+    /**
+     * The whole backward pass: a 3x3 layer with 16 channels (oneDNN's Winograd kernel where the CPU has it), the SE's
+     * conv2 made small (5x5, stride 2, input not read to its end), and a 1x1 layer with a bias (the SE's Fc1).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"3x3 16->32 stride 1", "5x5 16->16 stride 2", "1x1 16->48 bias"})
+    void inputAndWeightGradientsMatchConv2dBackpropInDouble(String layer) {
+        int k = layer.startsWith("3") ? 3 : layer.startsWith("5") ? 5 : 1;
+        int stride = layer.contains("stride 2") ? 2 : 1;
+        int pad = k == 1 ? 0 : 1;
+        int out = layer.contains("->32") ? 32 : layer.contains("->48") ? 48 : 16;
+        boolean withBias = layer.endsWith("bias");
+        Nd4j.getRandom().setSeed(k * 10L + stride);
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 3, 19, 14, 16);
+        INDArray w = Nd4j.randn(DataType.DOUBLE, out, 16, k, k);
+        long oh = (19 + 2 * pad - k) / stride + 1;
+        long ow = (14 + 2 * pad - k) / stride + 1;
+        INDArray delta = Nd4j.randn(DataType.DOUBLE, 3, oh, ow, out);
+        INDArray gradI = Nd4j.create(DataType.DOUBLE, x.shape());
+        INDArray gradW = Nd4j.create(DataType.DOUBLE, w.shape());
+        INDArray gradB = Nd4j.create(DataType.DOUBLE, out);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, Nd4j.zeros(DataType.DOUBLE, out), delta)
+                .addOutputs(gradI, gradW, gradB)
+                .addIntegerArguments(k, k, stride, stride, pad, pad, 1, 1, 0, 1, 1).build());
+
+        INDArray weightGrad = Nd4j.create(DataType.FLOAT, w.shape());
+        INDArray biasGrad = withBias ? Nd4j.create(DataType.FLOAT, 1, out) : null;
+        INDArray inputGrad = OneDnnConvolutionBackward.inputAndWeightGradients(x.castTo(DataType.FLOAT),
+                w.castTo(DataType.FLOAT), delta.castTo(DataType.FLOAT), CNN2DFormat.NHWC, new int[] {k, k},
+                new int[] {stride, stride}, new int[] {pad, pad}, new int[] {1, 1}, weightGrad, biasGrad,
+                LayerWorkspaceMgr.noWorkspaces());
+        assertThat(inputGrad).as("oneDNN takes %s", layer).isNotNull();
+        assertClose(inputGrad, gradI, "input gradient");
+        assertClose(weightGrad, gradW, "weight gradient");
+        if (withBias) {
+            assertClose(biasGrad.reshape(out), gradB, "bias gradient");
         }
     }
 

@@ -55,6 +55,13 @@ class WinogradConvolutionTest {
             assertThat(out).as("Winograd applies to 32 -> 48 channels").isNotNull();
             assertClose(out, reference, variant + ", chunks of at most " + chunkBytes + " bytes");
             assertThat(w.transforms()).as("one transform serves every chunk").isEqualTo(1);
+
+            WinogradConvolution t = new WinogradConvolution(chunkBytes);
+            INDArray trained = t.forward(input.castTo(DataType.FLOAT), weights.castTo(DataType.FLOAT),
+                    bias.castTo(DataType.FLOAT).reshape(1, 48), format, relu, true, NO_WS);
+            assertThat(trained).as("the training pass applies too").isNotNull();
+            assertClose(trained, reference, variant + ", training pass, chunks of at most " + chunkBytes + " bytes");
+            assertThat(t.transforms()).as("the training pass keeps no transformed weights").isZero();
         }
     }
 
@@ -192,9 +199,9 @@ class WinogradConvolutionTest {
                 "no bias");
     }
 
-    /** Inference of a 3x3 stride-1 layer takes the path; training, frozen weights and other shapes do not. */
+    /** A 3x3 stride-1 layer takes the path in both passes; frozen weights and other shapes do not. */
     @Test
-    void onlyInferenceOfPlainThreeByThreeLayersTakesThePath() {
+    void onlyPlainThreeByThreeLayersTakeThePath() {
         Nd4j.getRandom().setSeed(8);
         INDArray x = Nd4j.randn(DataType.FLOAT, 2, 10, 10, 16);
         ComputationGraph plain = graph(1, false);
@@ -202,7 +209,7 @@ class WinogradConvolutionTest {
         FastConvolution.Runtime layer = (FastConvolution.Runtime) plain.getLayer("c");
         assertThat(layer.lastForwardWinograd()).isTrue();
         INDArray trained = plain.outputSingle(true, x).dup();
-        assertThat(layer.lastForwardWinograd()).as("training").isFalse();
+        assertThat(layer.lastForwardWinograd()).as("training").isTrue();
         assertThat(inferred.equalsWithEps(trained, 1e-4)).as("both passes give the same map, max difference %s",
                 inferred.sub(trained).amaxNumber()).isTrue();
 
