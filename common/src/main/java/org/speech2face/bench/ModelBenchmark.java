@@ -2,6 +2,7 @@ package org.speech2face.bench;
 
 import org.speech2face.contracts.PriorFusion;
 import org.speech2face.model.layers.NativeBackend;
+import org.speech2face.model.layers.EpsilonWorkspaces;
 import org.speech2face.model.layers.NativeHeap;
 import org.speech2face.model.networks.ModelDescriber;
 import org.speech2face.model.networks.ModelProfile;
@@ -161,7 +162,10 @@ public final class ModelBenchmark {
                 INDArray ff = Nd4j.randn(DataType.FLOAT, batchSize, p.featureDim());
                 INDArray faces = Nd4j.rand(DataType.FLOAT, batchSize, 3, p.faceSize(), p.faceSize());
                 MultiDataSet batch = new MultiDataSet(new INDArray[] {ff}, new INDArray[] {faces, ff});
-                return () -> g.fit(batch);
+                return () -> {
+                    g.fit(batch);
+                    EpsilonWorkspaces.release(); // as the training hook does on the executors
+                };
             }
             default -> {
                 ComputationGraph g = new ComputationGraph(VggFace.configuration(p, DataType.FLOAT, 1));

@@ -78,7 +78,7 @@ final class DistributedTrainer {
         sc.sc().register(tally, stage + ": examples fitted per executor");
         int workers = TrainingMasters.workers(s, sc);
         ExactRoundsTrainingMaster master = TrainingMasters.create(s, workers, s.seed(), exportDir.toString(),
-                List.of(new TallyHook(tally), new NativeHeapHook(target.net())));
+                List.of(new TallyHook(tally), new TrainingMemoryHook(target.net())));
         SparkComputationGraph net = new SparkComputationGraph(sc, graph, master);
         JavaRDD<MultiDataSet> eval = s.evalExamples() == 0 || s.evalExamples() >= data.trainCount() ? data.train()
                 : data.train().sample(false, s.evalExamples() / (double) data.trainCount(), s.seed());
