@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.speech2face.model.layers.EpsilonWorkspaces;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.Networks;
 import org.speech2face.model.networks.TrainingGraphs;
@@ -80,6 +81,7 @@ public final class StepMemory {
             stage = "step " + i + " forward pass";
             long t0 = System.nanoTime();
             g.fit(data);
+            EpsilonWorkspaces.release(); // as the training hook does on the executors
             mark(String.format(Locale.ROOT, "step %d done (%.1f s)", i, (System.nanoTime() - t0) / 1e9), out);
             out.accept(String.format(Locale.ROOT, "  peak so far %.2f GiB, reached during: %s", peakKb / 1048576.0,
                     peakStage));

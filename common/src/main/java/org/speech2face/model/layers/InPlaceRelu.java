@@ -65,8 +65,7 @@ public class InPlaceRelu extends ParameterlessLayer {
             }
             INDArray grad = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
                     epsilon.shape(), 'c');
-            Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(output, epsilon).addOutputs(grad)
-                    .addFloatingPointArguments(0.0).build());
+            ReluFromOutput.mask(output, epsilon, grad);
             return new Pair<>(new DefaultGradient(), grad);
         }
 

@@ -6,7 +6,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -44,8 +44,17 @@ final class ReluFromOutput {
         }
         INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, epsilon.dataType(),
                 epsilon.shape(), 'c');
-        Nd4j.exec(DynamicCustomOp.builder("relu_bp").addInputs(kept, epsilon).addOutputs(delta)
-                .addFloatingPointArguments(0.0).build());
+        mask(kept, epsilon, delta);
         return delta;
+    }
+
+    /**
+     * {@code into} = {@code epsilon} where {@code output} > 0, else 0: ReLU's backward pass from its output, as two
+     * vectorised passes (a step, then a product). libnd4j's relu_bp calls a {@code std::function} for every element;
+     * on the SE's ReLUs (22 million values a step at batch 16) it took about 36 ms of the step.
+     */
+    static void mask(INDArray output, INDArray epsilon, INDArray into) {
+        Nd4j.exec(new Step(output, into, 0.0));
+        into.muli(epsilon);
     }
 }

@@ -31,6 +31,16 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 final class TriItemLossLayer extends BaseLayer<TriItemLoss> implements IOutputLayer {
     private static final double EPS = 1e-12;
     private INDArray labels;
+    /**
+     * The loss summed over the minibatch in the last backward pass, with the input and labels it came from (compared
+     * by identity, never read): DL4J asks for the score right after the backward pass, which would otherwise run
+     * the whole pass (four products through the frozen layers) again. NaN when there is none.
+     */
+    private double lastSum = Double.NaN;
+    private INDArray lastInput;
+    private INDArray lastLabels;
+    /** How many times the whole pass ran, for tests. */
+    private int passes;
 
     TriItemLossLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -108,12 +118,20 @@ final class TriItemLossLayer extends BaseLayer<TriItemLoss> implements IOutputLa
         if (labels == null) {
             throw new IllegalStateException("The tri-item loss needs Ff as labels; none were set.");
         }
+        passes++;
         return new Pass(input, labels);
+    }
+
+    int passes() {
+        return passes;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         Pass p = pass();
+        lastSum = p.perExample().sumNumber().doubleValue();
+        lastInput = input;
+        lastLabels = labels;
         double[] l = layerConf().lambdas();
         // term 1 through the unit vector
         INDArray gU = p.diffU.mul(-2 * l[0]);
@@ -170,7 +188,23 @@ final class TriItemLossLayer extends BaseLayer<TriItemLoss> implements IOutputLa
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return (pass().perExample().sumNumber().doubleValue() + fullNetRegTerm) / input.size(0);
+        boolean kept = !Double.isNaN(lastSum) && lastInput == input && lastLabels == labels && input != null;
+        double sum = kept ? lastSum : pass().perExample().sumNumber().doubleValue();
+        return (sum + fullNetRegTerm) / input.size(0);
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        lastSum = Double.NaN;
+        super.setInput(input, workspaceMgr);
+    }
+
+    @Override
+    public void clear() {
+        lastSum = Double.NaN;
+        lastInput = null;
+        lastLabels = null;
+        super.clear();
     }
 
     @Override
@@ -185,6 +219,7 @@ final class TriItemLossLayer extends BaseLayer<TriItemLoss> implements IOutputLa
 
     @Override
     public void setLabels(INDArray labels) {
+        lastSum = Double.NaN;
         this.labels = labels;
     }
 

@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +164,44 @@ class LossesTest {
             expected += (t1 * t1 + 0.04 * t2 + 1.2 * t3) / 3;
         }
         assertThat(g.score(new MultiDataSet(in, ff))).isCloseTo(expected, within(1e-10));
+    }
+
+    /**
+     * The score that follows a backward pass is that pass's loss, without running the pass again, while input and
+     * labels are the ones it saw; a new input or new labels get their own.
+     */
+    @Test
+    void triItemLossScoreAfterABackwardPassIsThatPassesOrANewOneForNewInputOrLabels() {
+        ComputationGraph g = head(6, 8, Activation.TANH, new TriItemLoss(8, 5, 7, 1.0, 0.04, 1.2));
+        g.initGradientsView();
+        TriItemLossLayer layer = (TriItemLossLayer) g.getLayer("loss");
+        LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
+        Nd4j.getRandom().setSeed(9);
+        INDArray s1 = Nd4j.randn(DataType.DOUBLE, 3, 8);
+        INDArray s2 = Nd4j.randn(DataType.DOUBLE, 3, 8);
+        INDArray f1 = Nd4j.randn(DataType.DOUBLE, 3, 8);
+        INDArray f2 = Nd4j.randn(DataType.DOUBLE, 3, 8);
+        INDArray[][] cases = {{s1, f1}, {s2, f1}, {s2, f2}};
+        double[] fresh = new double[3];
+        for (int i = 0; i < 3; i++) {
+            layer.setInput(cases[i][0], ws);
+            layer.setLabels(cases[i][1]);
+            fresh[i] = layer.computeScore(0, true, ws);
+        }
+        assertThat(fresh[0]).isNotCloseTo(fresh[1], within(1e-3));
+        assertThat(fresh[1]).isNotCloseTo(fresh[2], within(1e-3));
+
+        layer.setInput(s1, ws);
+        layer.setLabels(f1);
+        layer.backpropGradient(null, ws);
+        int passes = layer.passes();
+        assertThat(layer.computeScore(0, true, ws)).as("after the backward pass").isCloseTo(fresh[0], within(1e-12));
+        assertThat(layer.passes()).as("the backward pass's loss, not a new pass").isEqualTo(passes);
+        layer.setInput(s2, ws);
+        assertThat(layer.computeScore(0, true, ws)).as("new input").isCloseTo(fresh[1], within(1e-12));
+        layer.backpropGradient(null, ws);
+        layer.setLabels(f2);
+        assertThat(layer.computeScore(0, true, ws)).as("new labels").isCloseTo(fresh[2], within(1e-12));
     }
 
     @Test
