@@ -51,6 +51,13 @@ public final class SparkSessions {
                 // ND4J arrays cross the wire during training; its registrator makes Kryo handle them.
                 .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+                // Each averaging round sends every worker's parameters and optimiser state back as task results:
+                // about 1.3 GB for the paper-size decoder (its frozen VGGFace included), past Spark's defaults (a
+                // 64 MB Kryo buffer, 1 GB of results on the driver). Unless spark-submit or spark.conf sets them,
+                // Kryo's buffer may grow to Java's array limit and the driver takes results of any total size
+                // (docs/benchmarks.md#decoder-loop).
+                .setIfMissing("spark.kryoserializer.buffer.max", "2047m")
+                .setIfMissing("spark.driver.maxResultSize", "0")
                 // Not Snappy: parquet-mr 1.13 (Spark 3.5's) reads a Snappy page by growing its buffer chunk by chunk
                 // (PARQUET-2429), quadratic in the page size, and a page of spectrograms or faces is megabytes; a
                 // MERGE that touched one row of an ingest's first file spent 40 s reading it. ZSTD goes through

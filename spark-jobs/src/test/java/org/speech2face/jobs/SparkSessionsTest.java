@@ -2,6 +2,7 @@ package org.speech2face.jobs;
 
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import org.speech2face.testing.SharedSpark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,5 +30,13 @@ class SparkSessionsTest {
                 "local-cluster[2,1,1024]"}) {
             assertThat(partitions(master)).as(master).isEqualTo("(Spark's default)");
         }
+    }
+
+    /** A paper-size decoder's averaging round returns about 1.3 GB per worker, past Spark's defaults. */
+    @Test
+    void sessionsTakeTrainingResultsOfAPaperSizeDecoder() {
+        SparkConf conf = SharedSpark.session().sparkContext().getConf();
+        assertThat(conf.get("spark.kryoserializer.buffer.max")).isEqualTo("2047m");
+        assertThat(conf.get("spark.driver.maxResultSize")).isEqualTo("0");
     }
 }
