@@ -108,7 +108,10 @@ final class OneDnn {
         }
     }
 
-    /** This thread's buffer {@code i} ({@link #SOURCE} ... {@link #DIFF_SOURCE}) of at least {@code bytes}, page-aligned. */
+    /**
+     * This thread's buffer {@code i} ({@link #SOURCE} ... {@link #DIFF_SOURCE}) of at least {@code bytes},
+     * page-aligned.
+     */
     static Pointer buffer(int i, long bytes) {
         Pointer[] raw = RAW.get();
         long[] size = SIZES.get();

@@ -162,7 +162,7 @@ final class OneDnnConvolutionBackward {
         return copy;
     }
 
-    /** Where the primitive writes: {@code user} itself if it takes that layout, else buffer {@code i} in {@code desc}. */
+    /** Where the primitive writes: {@code user} if it takes that layout, else buffer {@code i} as {@code desc}. */
     private static memory output(engine e, memory user, memory.desc desc, int i) {
         return desc.equals(user.get_desc()) ? user : new memory(desc, e, OneDnn.buffer(i, desc.get_size()));
     }

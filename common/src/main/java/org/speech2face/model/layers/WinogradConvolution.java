@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * the weights it came from and made again only when they change (a checkpoint loaded into the graph): comparing the
  * copy costs a pass over the weights, the transform several. A training pass has new weights every step: there the
  * training primitive takes them in a plain blocked layout and transforms them inside the kernel, at a small part of
- * the convolution's time (the SE's conv5 at batch 16: 34 ms against 108 ms direct, docs/benchmarks.md#se-winograd). {@link #forward} returns null where Winograd does not apply (another ISA, channel
- * counts oneDNN's kernel does not take), and the caller runs its usual path.
+ * the convolution's time (the SE's conv5 at batch 16: 34 ms against 108 ms direct, docs/benchmarks.md#se-winograd).
+ * {@link #forward} returns null where Winograd does not apply (another ISA, channel counts oneDNN's kernel does not
+ * take), and the caller runs its usual path.
  */
 final class WinogradConvolution {
     private static final Logger LOG = LoggerFactory.getLogger(WinogradConvolution.class);
