@@ -51,7 +51,9 @@ final class ReluFromOutput {
     /**
      * {@code into} = {@code epsilon} where {@code output} > 0, else 0: ReLU's backward pass from its output, as two
      * vectorised passes (a step, then a product). libnd4j's relu_bp calls a {@code std::function} for every element;
-     * on the SE's ReLUs (22 million values a step at batch 16) it took about 36 ms of the step.
+     * on the SE's ReLUs (22 million values a step at batch 16) it took about 36 ms of the step. One difference: a
+     * non-finite epsilon where the output is 0 gives NaN here (0 times it) where relu_bp gave 0; training that has
+     * such gradients has diverged either way.
      */
     static void mask(INDArray output, INDArray epsilon, INDArray into) {
         Nd4j.exec(new Step(output, into, 0.0));
