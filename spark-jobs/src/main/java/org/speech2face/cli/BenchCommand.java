@@ -20,8 +20,8 @@ final class BenchCommand implements Command {
     public String summary() {
         return "benchmarks: 'bench preprocessing' (face ingest vs decode, spectrograms vs NumPy), "
                 + "'bench models [paper|tiny] [se,fd,vgg] [steps] [warm-up]' (SE and FD training steps and VGGFace forward beside PyTorch, each in its own process), "
-                + "'bench training [decoder|encoder] [tiny|paper]' (samples/s on one and two executors, cost of an "
-                + "averaging round; paper: the decoder before and after issue 18 on two executors), "
+                + "'bench training [decoder|encoder] [tiny|paper] [minibatches per round]' (samples/s on one and two executors, cost of an "
+                + "averaging round; paper: the decoder before and after issue 18 on one executor, 1 minibatch per round unless told), "
                 + "'bench layers [paper|tiny] [batch] [current|legacy|encoder]' (seconds per layer of the FD, or SE, training step), "
                 + "'bench memory [paper|tiny] [batch] [steps]' (resident memory of the FD training step, stage by stage), "
                 + "'bench detectors' (Haar vs SSD MobileNet: detection rate and crop agreement, rotated and turned faces), "
@@ -50,7 +50,10 @@ final class BenchCommand implements Command {
         return 0;
     }
 
-    /** {@code bench training [decoder|encoder] [tiny|paper]}: paper size times the decoder as before and after issue 18. */
+    /**
+     * {@code bench training [decoder|encoder] [tiny|paper] [minibatches per round]}: paper size times the decoder as
+     * before and after issue 18.
+     */
     private static void training(CliArgs args, List<String> words, PrintStream out) throws Exception {
         ModelProfile profile = words.size() > 2 ? ModelProfile.parse(words.get(2)) : ModelProfile.TINY;
         List<TrainingBenchmark.Net> nets = words.size() > 1 ? List.of(net(words.get(1)))
@@ -60,7 +63,10 @@ final class BenchCommand implements Command {
                 throw new CliArgs.UsageError("bench training at paper size times the decoder only: 'bench training "
                         + "decoder paper'.");
             }
-            new TrainingBench(args, out).paperDecoder();
+            new TrainingBench(args, out).paperDecoder(words.size() > 3 ? positiveInt(words.get(3)) : 1);
+        } else if (words.size() > 3) {
+            throw new CliArgs.UsageError("minibatches per round apply to 'bench training decoder paper'; the tiny "
+                    + "profile's run sets its own; got '" + words.get(3) + "'.");
         } else {
             new TrainingBench(args, out).run(nets);
         }

@@ -77,7 +77,7 @@ final class DistributedTrainer {
         WorkerTally tally = new WorkerTally();
         sc.sc().register(tally, stage + ": examples fitted per executor");
         int workers = TrainingMasters.workers(s, sc);
-        ExactRoundsTrainingMaster master = TrainingMasters.create(s, workers, s.seed(), exportDir.toString(),
+        TrainableAveragingMaster master = TrainingMasters.create(s, workers, s.seed(), exportDir.toString(),
                 List.of(new TallyHook(tally), new TrainingMemoryHook(target.net())));
         SparkComputationGraph net = new SparkComputationGraph(sc, graph, master);
         JavaRDD<MultiDataSet> eval = s.evalExamples() == 0 || s.evalExamples() >= data.trainCount() ? data.train()

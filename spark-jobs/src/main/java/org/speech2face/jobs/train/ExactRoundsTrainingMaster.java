@@ -19,7 +19,7 @@ import scala.Tuple2;
  * balanced repartitioning then gives no worker more than it fits. The deal of each epoch depends only on the seed
  * and the epoch ({@link #dealEpoch}), so a resumed run deals its epochs as an uninterrupted one would have.
  */
-final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
+class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
     private final long seed;
 
     ExactRoundsTrainingMaster(Builder builder, long seed) {

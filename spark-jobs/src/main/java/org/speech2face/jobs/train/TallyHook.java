@@ -7,13 +7,15 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * Runs on the workers after each minibatch DL4J's parameter averaging fits, adding that minibatch to a
- * {@link WorkerTally} under the executor's id. The model's score is the minibatch's loss before the update.
+ * Runs on the workers around each minibatch DL4J's parameter averaging fits, adding that minibatch and the seconds
+ * of its training step to a {@link WorkerTally} under the executor's id. The model's score is the minibatch's loss
+ * before the update. Each task deserialises its own copy of the hook, so the start time is the task's own.
  */
 final class TallyHook implements TrainingHook {
     private static final long serialVersionUID = 1L;
 
     private final WorkerTally tally;
+    private transient long started;
 
     TallyHook(WorkerTally tally) {
         this.tally = tally;
@@ -21,22 +23,26 @@ final class TallyHook implements TrainingHook {
 
     @Override
     public void preUpdate(DataSet minibatch, Model model) {
-        // nothing before the update
+        started = System.nanoTime();
     }
 
     @Override
     public void postUpdate(DataSet minibatch, Model model) {
-        tally.add(new WorkerTally.Step(executor(), minibatch.numExamples(), model.score()));
+        tally.add(new WorkerTally.Step(executor(), minibatch.numExamples(), model.score(), seconds()));
     }
 
     @Override
     public void preUpdate(MultiDataSet minibatch, Model model) {
-        // nothing before the update
+        started = System.nanoTime();
     }
 
     @Override
     public void postUpdate(MultiDataSet minibatch, Model model) {
-        tally.add(new WorkerTally.Step(executor(), minibatch.getFeatures(0).size(0), model.score()));
+        tally.add(new WorkerTally.Step(executor(), minibatch.getFeatures(0).size(0), model.score(), seconds()));
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - started) / 1e9;
     }
 
     /** The Spark executor this runs in ({@code driver} in local mode). */

@@ -9,15 +9,18 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.speech2face.config.TrainingSettings;
+import org.speech2face.contracts.DataLayout;
 import org.speech2face.contracts.EncoderVariant;
 import org.speech2face.model.networks.ModelProfile;
 import org.speech2face.model.networks.Networks;
 import org.speech2face.contracts.PriorFusion;
 import org.speech2face.model.networks.TrainingExamples;
+import org.speech2face.model.networks.TrainableParameters;
 import org.speech2face.model.networks.TrainingGraphs;
 
 /**
@@ -71,22 +74,41 @@ public final class TrainingBenchmark {
     }
 
     /**
-     * Examples per second of the distributed loop when each of {@code workers} workers fits one minibatch of
-     * {@code batch} synthetic examples of {@code conf} (one step per worker, one averaging round), after one such
-     * warm-up epoch: enough at paper size, where a step takes tens of seconds, to see a per-step gain carry into
-     * the loop.
+     * One timed averaging round: its seconds, the longest a worker spent in its training steps, and the parameters
+     * and optimiser state each worker sent back.
      */
-    public static double oneStepPerWorker(JavaSparkContext sc, ModelProfile profile, Net net,
-                                          org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int workers,
-                                          int batch) {
-        JavaRDD<MultiDataSet> data = sc.parallelize(indices(workers * batch), workers)
+    public record Round(double seconds, double stepSeconds, int examples, long trainableParameters,
+                        long frozenParameters, long updaterState) {
+        public double samplesPerSecond() {
+            return examples / seconds;
+        }
+    }
+
+    /**
+     * The distributed loop when each of {@code workers} workers fits {@code minibatches} minibatches of
+     * {@code batch} synthetic examples of {@code conf} in one averaging round (an epoch), after one such warm-up
+     * epoch: enough at paper size, where a step takes seconds, to see a per-step gain carry into the loop.
+     */
+    public static Round oneRound(JavaSparkContext sc, ModelProfile profile, Net net,
+                                 org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf, int workers, int batch,
+                                 int minibatches) {
+        int examples = workers * batch * minibatches;
+        JavaRDD<MultiDataSet> data = sc.parallelize(indices(examples), workers)
                 .map(new Synthetic(profile, net)).persist(StorageLevel.MEMORY_ONLY_SER());
         data.count();
         try {
             ComputationGraph graph = new ComputationGraph(conf);
             graph.init();
-            epochSeconds(sc, graph, data, workers, batch, 1);
-            return workers * batch / epochSeconds(sc, graph, data, workers, batch, 1);
+            TrainableParameters layout = TrainableParameters.of(graph);
+            WorkerTally steps = new WorkerTally();
+            sc.sc().register(steps, "bench training: seconds in training steps");
+            List<TrainingHook> hooks = List.of(new TallyHook(steps), new TrainingMemoryHook(net == Net.DECODER
+                    ? DataLayout.Net.DECODER : DataLayout.Net.ENCODER)); // as the training jobs run
+            epochSeconds(sc, graph, data, workers, batch, minibatches, hooks);
+            steps.reset();
+            double seconds = epochSeconds(sc, graph, data, workers, batch, minibatches, hooks);
+            return new Round(seconds, WorkerTally.longestStepSeconds(steps.value()), examples,
+                    layout.trainable(), layout.frozen(), graph.getUpdater().getStateViewArray().length());
         } finally {
             data.unpersist();
         }
@@ -100,10 +122,15 @@ public final class TrainingBenchmark {
 
     private static double epochSeconds(JavaSparkContext sc, ComputationGraph graph, JavaRDD<MultiDataSet> data,
                                        int workers, int batch, int frequency) {
+        return epochSeconds(sc, graph, data, workers, batch, frequency, List.of());
+    }
+
+    private static double epochSeconds(JavaSparkContext sc, ComputationGraph graph, JavaRDD<MultiDataSet> data,
+                                       int workers, int batch, int frequency, List<TrainingHook> hooks) {
         TrainingSettings s = new TrainingSettings(1, workers, batch, frequency, 0, TrainingSettings.Approach.DIRECT,
                 "MEMORY_ONLY_SER", 7, 0, false, EncoderVariant.Prior.NONE, PriorFusion.NONE);
         SparkComputationGraph net = new SparkComputationGraph(sc, graph,
-                TrainingMasters.create(s, workers, 7, null, List.of()));
+                TrainingMasters.create(s, workers, 7, null, hooks));
         long t0 = System.nanoTime();
         net.fitMultiDataSet(data);
         return (System.nanoTime() - t0) / 1e9;
@@ -115,7 +142,7 @@ public final class TrainingBenchmark {
         return (int) Math.max(1, (examples + perRound - 1) / perRound);
     }
 
-    private static List<Integer> indices(int n) {
+    static List<Integer> indices(int n) {
         List<Integer> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(i);
@@ -124,7 +151,7 @@ public final class TrainingBenchmark {
     }
 
     /** Example {@code i}: seeded Gaussian noise in the shapes of the net's inputs and labels. */
-    private record Synthetic(ModelProfile profile, Net net) implements Function<Integer, MultiDataSet> {
+    record Synthetic(ModelProfile profile, Net net) implements Function<Integer, MultiDataSet> {
         @Override
         public MultiDataSet call(Integer i) {
             Random r = new Random(i);

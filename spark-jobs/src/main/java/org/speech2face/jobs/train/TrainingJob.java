@@ -162,7 +162,8 @@ abstract class TrainingJob implements SparkJob {
             rows.add(row);
             Map<String, Object> byExecutor = new LinkedHashMap<>();
             e.byExecutor().forEach((executor, t) -> {
-                executors.add(List.of(e.epoch(), executor, t.examples(), t.minibatches(), round(t.meanLoss())));
+                executors.add(List.of(e.epoch(), executor, t.examples(), t.minibatches(), round(t.meanLoss()),
+                        round(t.stepSeconds())));
                 byExecutor.put(executor, t.examples());
             });
             perExecutor.add(Map.of("epoch", e.epoch(), "examples", byExecutor));
@@ -180,10 +181,11 @@ abstract class TrainingJob implements SparkJob {
                 .table("Loss terms after each epoch (train split, inference mode; " + DistributedTrainer.MINIBATCH_TOTAL
                         + " = mean minibatch loss the workers saw while fitting; " + DistributedTrainer.VAL
                         + "* = validation split)", header, rows)
-                .table("Examples fitted per executor (DL4J worker minibatches, counted by a training hook)",
-                        List.of("epoch", "executor", "examples", "minibatches", "mean minibatch loss"), executors)
-                .note("Parameter averaging (DL4J ParameterAveragingTrainingMaster, updater state averaged too) over "
-                        + workers + " workers; every epoch deals each of its " + trainCount + " examples to exactly one "
+                .table("Examples fitted per executor (DL4J worker minibatches, counted by a training hook; step s = seconds "
+                        + "in training steps, the rest of fit s is what the averaging rounds cost)",
+                        List.of("epoch", "executor", "examples", "minibatches", "mean minibatch loss", "step s"), executors)
+                .note("Parameter averaging (DL4J ParameterAveragingTrainingMaster, updater state averaged too; only "
+                        + "trainable parameters travel each round) over " + workers + " workers; every epoch deals each of its " + trainCount + " examples to exactly one "
                         + "worker once.");
         if (mismatched > 0) {
             report.note(mismatched + " epoch(s) fitted a different number of examples than the epoch has; a task "

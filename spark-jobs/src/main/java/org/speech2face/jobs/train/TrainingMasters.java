@@ -13,10 +13,10 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.speech2face.config.TrainingSettings;
 
 /**
- * DL4J's {@link ParameterAveragingTrainingMaster} from {@code training.*} (as {@link ExactRoundsTrainingMaster}).
- * Each example is one RDD element, so an averaging round deals up to {@code workers x batch-per-worker x
- * averaging-frequency} examples to the workers, which fit them in minibatches and send back parameters and Adam's
- * moments ({@code saveUpdater}), averaged on the driver.
+ * DL4J's {@link ParameterAveragingTrainingMaster} from {@code training.*} (as {@link TrainableAveragingMaster}, an
+ * {@link ExactRoundsTrainingMaster}). Each example is one RDD element, so an averaging round deals up to
+ * {@code workers x batch-per-worker x averaging-frequency} examples to the workers, which fit them in minibatches and
+ * send back their trainable parameters and Adam's moments ({@code saveUpdater}), averaged on the driver.
  */
 final class TrainingMasters {
     private TrainingMasters() {
@@ -37,7 +37,7 @@ final class TrainingMasters {
      * {@link ExactRoundsTrainingMaster#dealEpoch}); {@code exportDir}
      * is where the export approach writes its minibatches.
      */
-    static ExactRoundsTrainingMaster create(TrainingSettings s, int workers, long seed, String exportDir,
+    static TrainableAveragingMaster create(TrainingSettings s, int workers, long seed, String exportDir,
                                                    List<TrainingHook> hooks) {
         ParameterAveragingTrainingMaster.Builder b = new ParameterAveragingTrainingMaster.Builder(workers, 1)
                 .batchSizePerWorker(s.batchPerWorker())
@@ -52,7 +52,7 @@ final class TrainingMasters {
         } else {
             b.rddTrainingApproach(RDDTrainingApproach.Direct);
         }
-        return new ExactRoundsTrainingMaster(b, seed);
+        return new TrainableAveragingMaster(b, seed);
     }
 
     /**

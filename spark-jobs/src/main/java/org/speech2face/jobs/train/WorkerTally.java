@@ -18,14 +18,19 @@ import org.apache.spark.util.AccumulatorV2;
 public final class WorkerTally extends AccumulatorV2<WorkerTally.Step, Map<String, WorkerTally.Totals>> {
     private static final long serialVersionUID = 1L;
 
-    /** One fitted minibatch. */
-    public record Step(String executor, long examples, double loss) implements Serializable {
+    /** One fitted minibatch, and the seconds its training step took. */
+    public record Step(String executor, long examples, double loss, double seconds) implements Serializable {
     }
 
-    /** One executor's sums. */
-    public record Totals(long examples, long minibatches, double weightedLoss) implements Serializable {
+    /**
+     * One executor's sums; {@code stepSeconds} is the time spent in training steps, so that an epoch's fit time
+     * beyond it is what the averaging rounds cost (broadcasts, the workers' graph set-up, the results).
+     */
+    public record Totals(long examples, long minibatches, double weightedLoss, double stepSeconds)
+            implements Serializable {
         Totals plus(Totals o) {
-            return new Totals(examples + o.examples, minibatches + o.minibatches, weightedLoss + o.weightedLoss);
+            return new Totals(examples + o.examples, minibatches + o.minibatches, weightedLoss + o.weightedLoss,
+                    stepSeconds + o.stepSeconds);
         }
 
         /** Mean minibatch loss per example. */
@@ -55,7 +60,7 @@ public final class WorkerTally extends AccumulatorV2<WorkerTally.Step, Map<Strin
 
     @Override
     public void add(Step s) {
-        byExecutor.merge(s.executor(), new Totals(s.examples(), 1, s.loss() * s.examples()), Totals::plus);
+        byExecutor.merge(s.executor(), new Totals(s.examples(), 1, s.loss() * s.examples(), s.seconds()), Totals::plus);
     }
 
     @Override
@@ -71,6 +76,11 @@ public final class WorkerTally extends AccumulatorV2<WorkerTally.Step, Map<Strin
     /** Examples over every executor. */
     public static long examples(Map<String, Totals> tally) {
         return tally.values().stream().mapToLong(Totals::examples).sum();
+    }
+
+    /** The longest time one executor spent in training steps: the least an epoch's fit can take. */
+    public static double longestStepSeconds(Map<String, Totals> tally) {
+        return tally.values().stream().mapToDouble(Totals::stepSeconds).max().orElse(0);
     }
 
     /** Mean minibatch loss per example over every executor. */

@@ -20,7 +20,7 @@ class TrainingMastersTest {
 
     @Test
     void theMasterAveragesAdamsStateWithTheConfiguredRounds() {
-        ExactRoundsTrainingMaster m = TrainingMasters.create(settings("training.batch-per-worker=6",
+        TrainableAveragingMaster m = TrainingMasters.create(settings("training.batch-per-worker=6",
                 "training.averaging-frequency=3", "training.prefetch=2"), 4, 1, null, List.of());
         assertThat(m.isSaveUpdater()).isTrue();
         assertThat(m.getAveragingFrequency()).isEqualTo(3);
