@@ -138,12 +138,14 @@ public final class TrainableParameters implements Serializable {
             }
             scatter(frozenPart, frozen, out);
         }
+        Nd4j.getExecutioner().commit(); // a CUDA backend queues the copies
         return out;
     }
 
     /** Writes {@code trainablePart} over the trainable values of {@code params}, in place; frozen values stay. */
     public void setTrainable(INDArray params, INDArray trainablePart) {
         scatter(trainablePart, trainable, params);
+        Nd4j.getExecutioner().commit();
     }
 
     private INDArray gather(INDArray params, long[][] ranges) {

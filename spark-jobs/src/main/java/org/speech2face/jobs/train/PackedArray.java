@@ -1,39 +1,24 @@
 package org.speech2face.jobs.train;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoSerializable;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.speech2face.model.io.ArrayBytes;
 
 /**
- * An ND4J array that crosses Spark's wire as its raw bytes, copied in blocks of 1 MB. ND4J's own Kryo serializer
- * writes an array through a {@code DataOutputStream} one element at a time: 0.6-0.9 s to write and 1.1 s to read
- * 277 MB here, and a paper-size decoder's averaging round moves 0.83 GB each way plus the 0.54 GB of frozen
- * VGGFace once per fit. Off the CPU backend, or on a big-endian machine, it falls back to ND4J's own format.
- * Serialisable by Kryo and by Java serialisation alike.
+ * An ND4J array that crosses Spark's wire as its raw bytes ({@link ArrayBytes}), where ND4J's Kryo serializer writes
+ * it one element at a time. Serialisable by Kryo and by Java serialisation alike.
  */
 final class PackedArray implements KryoSerializable, Serializable {
     private static final long serialVersionUID = 1L;
-    private static final byte NULL = 0;
-    private static final byte RAW = 1;
-    private static final byte ND4J = 2;
-    private static final byte EMPTY = 3;
-    private static final int BLOCK = 1 << 20;
 
     private transient INDArray array;
 
@@ -49,7 +34,7 @@ final class PackedArray implements KryoSerializable, Serializable {
     @Override
     public void write(Kryo kryo, Output output) {
         try {
-            write(array, output);
+            ArrayBytes.write(array, output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,89 +43,17 @@ final class PackedArray implements KryoSerializable, Serializable {
     @Override
     public void read(Kryo kryo, Input input) {
         try {
-            array = read(input);
+            array = ArrayBytes.read(input);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private void writeObject(ObjectOutputStream out) throws IOException {
-        write(array, out);
+        ArrayBytes.write(array, out);
     }
 
     private void readObject(ObjectInputStream in) throws IOException {
-        array = read(in);
-    }
-
-    private static boolean raw() {
-        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
-                && "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
-    }
-
-    /** Writes {@code a} to {@code os} (which stays open). */
-    static void write(INDArray a, OutputStream os) throws IOException {
-        DataOutputStream out = new DataOutputStream(os);
-        if (a == null) {
-            out.writeByte(NULL);
-        } else if (!raw() || a.dataType() == DataType.UTF8 || a.isCompressed()
-                || a.length() * a.dataType().width() > Integer.MAX_VALUE) { // a ByteBuffer holds 2 GB at most
-            out.writeByte(ND4J);
-            Nd4j.write(a, out);
-        } else {
-            INDArray c = a.isEmpty() || !a.isView() && a.ordering() == 'c' && a.data().length() == a.length() ? a : a.dup('c');
-            out.writeByte(c.isEmpty() ? EMPTY : RAW);
-            out.writeUTF(c.dataType().name());
-            long[] shape = c.shape();
-            out.writeInt(shape.length);
-            for (long d : shape) {
-                out.writeLong(d);
-            }
-            long total = c.isEmpty() ? 0 : c.length() * c.dataType().width();
-            ByteBuffer bytes = total == 0 ? ByteBuffer.allocate(0) : c.data().asNio();
-            byte[] block = new byte[(int) Math.min(BLOCK, total)];
-            bytes.position(0);
-            for (long done = 0; done < total; ) {
-                int n = (int) Math.min(block.length, total - done);
-                bytes.get(block, 0, n);
-                out.write(block, 0, n);
-                done += n;
-            }
-        }
-        out.flush();
-    }
-
-    /** Reads an array {@link #write} wrote. */
-    static INDArray read(InputStream is) throws IOException {
-        DataInputStream in = new DataInputStream(is);
-        byte kind = in.readByte();
-        if (kind == NULL) {
-            return null;
-        }
-        if (kind == ND4J) {
-            return Nd4j.read(in);
-        }
-        if (kind != RAW && kind != EMPTY) {
-            throw new IOException("Not a packed ND4J array: its first byte is " + kind + ".");
-        }
-        DataType type = DataType.valueOf(in.readUTF());
-        long[] shape = new long[in.readInt()];
-        for (int i = 0; i < shape.length; i++) {
-            shape[i] = in.readLong();
-        }
-        if (kind == EMPTY) {
-            return shape.length == 0 ? Nd4j.empty(type) : Nd4j.create(type, shape);
-        }
-        INDArray a = Nd4j.createUninitialized(type, shape, 'c');
-        ByteBuffer bytes = a.data().asNio();
-        long total = a.length() * type.width();
-        byte[] block = new byte[(int) Math.min(BLOCK, total)];
-        bytes.position(0);
-        for (long done = 0; done < total; ) {
-            int n = (int) Math.min(block.length, total - done);
-            in.readFully(block, 0, n);
-            bytes.put(block, 0, n);
-            done += n;
-        }
-        return a;
+        array = ArrayBytes.read(in);
     }
 }

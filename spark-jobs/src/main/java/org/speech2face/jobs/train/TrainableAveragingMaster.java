@@ -12,7 +12,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.speech2face.model.networks.TrainableParameters;
@@ -107,7 +106,6 @@ final class TrainableAveragingMaster extends ExactRoundsTrainingMaster {
         }
         graph.setScore(sum.score() / workers);
         routeListenerReports(sum);
-        Nd4j.getExecutioner().commit();
         ComputationGraphConfiguration conf = g.getConfiguration();
         conf.setIterationCount(conf.getIterationCount() + averagingFrequency); // as DL4J's master counts a round
         LOG.info("Completed round {} of {} ({} workers)", splitNum, totalSplits, workers);

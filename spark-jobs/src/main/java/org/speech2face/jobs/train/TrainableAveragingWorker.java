@@ -17,7 +17,6 @@ import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.WorkerConfiguration;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
-import org.nd4j.linalg.factory.Nd4j;
 import org.speech2face.model.networks.TrainableParameters;
 
 /**
@@ -59,7 +58,6 @@ final class TrainableAveragingWorker extends ParameterAveragingTrainingWorker {
         if (start.updaterState() != null) {
             net.setUpdater(new ComputationGraphUpdater(net, start.updaterState().dup()));
         }
-        Nd4j.getExecutioner().commit();
         if (listeners != null) {
             TaskContext task = TaskContext.get();
             int counter = task == null ? 0 : task.partitionId();

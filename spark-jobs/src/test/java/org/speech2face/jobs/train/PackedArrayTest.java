@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
@@ -22,8 +21,7 @@ import scala.reflect.ClassTag$;
 
 /**
  * Arrays through Spark's Kryo serializer (configured as the jobs configure it) and Java serialisation as raw bytes:
- * values, shapes and types come back whole, for views and transposes too, and the bytes on the wire are the
- * array's own plus a short header, where ND4J's format is what the reader falls back to.
+ * values, shapes and types come back whole, for views and transposes too.
  */
 class PackedArrayTest {
     private static final SerializerInstance KRYO = new KryoSerializer(new SparkConf()
@@ -65,24 +63,5 @@ class PackedArrayTest {
         assertThat(kryo(new PackedArray(null)).get()).isNull();
         INDArray empty = Nd4j.empty(DataType.FLOAT);
         assertThat(kryo(new PackedArray(empty)).get().isEmpty()).isTrue();
-    }
-
-    @Test
-    void theWireCarriesTheRawBytesWithAShortHeader() throws Exception {
-        INDArray a = Nd4j.rand(DataType.FLOAT, 1000, 1000);
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        PackedArray.write(a, b);
-        assertThat(b.size()).isBetween(4_000_000, 4_000_100);
-        assertThat(b.toByteArray()[0]).isEqualTo((byte) 1); // raw on the CPU backend
-    }
-
-    @Test
-    void whatNd4jWroteIsReadToo() throws Exception {
-        INDArray a = Nd4j.rand(DataType.FLOAT, 7, 9);
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(b);
-        out.writeByte(2); // the fallback's marker, then ND4J's own format
-        Nd4j.write(a, out);
-        assertThat(PackedArray.read(new ByteArrayInputStream(b.toByteArray()))).isEqualTo(a);
     }
 }
