@@ -16,8 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The sum of some workers' results of an averaging round, as DL4J's aggregation tuple adds them (parameters, Adam's
- * state, scores, the training-UI reports), folded on the executors and sent to the driver with its arrays as
- * {@link PackedArray}s. {@link #add} and {@link #merge} add into their first argument's arrays, as DL4J's do.
+ * state, scores, the training-UI reports), with the highest iteration count a worker reached, folded on the
+ * executors and sent to the driver with its arrays as {@link PackedArray}s. {@link #add} and {@link #merge} add into their first argument's arrays, as DL4J's do.
  */
 final class RoundSum implements KryoSerializable, Serializable {
     private static final long serialVersionUID = 1L;
@@ -26,6 +26,7 @@ final class RoundSum implements KryoSerializable, Serializable {
     private PackedArray updaterState;
     private double score;
     private int workers;
+    private int iterations = -1;
     private ArrayList<StorageMetaData> listenerMetaData = new ArrayList<>();
     private ArrayList<Persistable> listenerStaticInfo = new ArrayList<>();
     private ArrayList<Persistable> listenerUpdates = new ArrayList<>();
@@ -43,6 +44,7 @@ final class RoundSum implements KryoSerializable, Serializable {
         one.updaterState = new PackedArray(r.getUpdaterState());
         one.score = r.getScore();
         one.workers = 1;
+        one.iterations = r instanceof TrainableAveragingWorker.WorkerResult w ? w.iterations() : -1;
         addAll(one.listenerMetaData, r.getListenerMetaData());
         addAll(one.listenerStaticInfo, r.getListenerStaticInfo());
         addAll(one.listenerUpdates, r.getListenerUpdates());
@@ -60,6 +62,7 @@ final class RoundSum implements KryoSerializable, Serializable {
         }
         a.score += b.score;
         a.workers += b.workers;
+        a.iterations = Math.max(a.iterations, b.iterations);
         a.listenerMetaData.addAll(b.listenerMetaData);
         a.listenerStaticInfo.addAll(b.listenerStaticInfo);
         a.listenerUpdates.addAll(b.listenerUpdates);
@@ -89,6 +92,11 @@ final class RoundSum implements KryoSerializable, Serializable {
         return workers;
     }
 
+    /** The highest iteration count a worker's graph reached; -1 when no worker said. */
+    int iterations() {
+        return iterations;
+    }
+
     List<StorageMetaData> listenerMetaData() {
         return listenerMetaData;
     }
@@ -107,6 +115,7 @@ final class RoundSum implements KryoSerializable, Serializable {
         updaterState.write(kryo, output);
         output.writeDouble(score);
         output.writeInt(workers);
+        output.writeInt(iterations);
         kryo.writeClassAndObject(output, listenerMetaData);
         kryo.writeClassAndObject(output, listenerStaticInfo);
         kryo.writeClassAndObject(output, listenerUpdates);
@@ -121,6 +130,7 @@ final class RoundSum implements KryoSerializable, Serializable {
         updaterState.read(kryo, input);
         score = input.readDouble();
         workers = input.readInt();
+        iterations = input.readInt();
         listenerMetaData = (ArrayList<StorageMetaData>) kryo.readClassAndObject(input);
         listenerStaticInfo = (ArrayList<Persistable>) kryo.readClassAndObject(input);
         listenerUpdates = (ArrayList<Persistable>) kryo.readClassAndObject(input);

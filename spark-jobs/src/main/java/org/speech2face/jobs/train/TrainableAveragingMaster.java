@@ -106,8 +106,10 @@ final class TrainableAveragingMaster extends ExactRoundsTrainingMaster {
         }
         graph.setScore(sum.score() / workers);
         routeListenerReports(sum);
+        // the workers' count: DL4J's master adds the averaging frequency, one too many for each minibatch a short
+        // last round lacks, and the workers now start from it
         ComputationGraphConfiguration conf = g.getConfiguration();
-        conf.setIterationCount(conf.getIterationCount() + averagingFrequency); // as DL4J's master counts a round
+        conf.setIterationCount(sum.iterations() >= 0 ? sum.iterations() : conf.getIterationCount() + averagingFrequency);
         LOG.info("Completed round {} of {} ({} workers)", splitNum, totalSplits, workers);
     }
 

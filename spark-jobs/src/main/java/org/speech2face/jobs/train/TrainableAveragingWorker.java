@@ -6,7 +6,9 @@ import java.util.List;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.core.storage.Persistable;
 import org.deeplearning4j.core.storage.StatsStorageRouterProvider;
+import org.deeplearning4j.core.storage.StorageMetaData;
 import org.deeplearning4j.core.storage.listener.RoutingIterationListener;
 import org.deeplearning4j.core.util.UIDProvider;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -17,6 +19,7 @@ import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.api.WorkerConfiguration;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.speech2face.model.networks.TrainableParameters;
 
 /**
@@ -82,7 +85,25 @@ final class TrainableAveragingWorker extends ParameterAveragingTrainingWorker {
     @Override
     public ParameterAveragingTrainingResult getFinalResult(ComputationGraph network) {
         ParameterAveragingTrainingResult all = super.getFinalResult(network);
-        return new ParameterAveragingTrainingResult(layout.trainableOf(all.getParameters()), all.getUpdaterState(),
-                all.getScore(), all.getListenerMetaData(), all.getListenerStaticInfo(), all.getListenerUpdates());
+        return new WorkerResult(layout.trainableOf(all.getParameters()), all.getUpdaterState(), all.getScore(),
+                all.getListenerMetaData(), all.getListenerStaticInfo(), all.getListenerUpdates(),
+                network.getConfiguration().getIterationCount());
+    }
+
+    /** DL4J's result with the iteration count the worker's graph reached: the driver's count after the round. */
+    static final class WorkerResult extends ParameterAveragingTrainingResult {
+        private static final long serialVersionUID = 1L;
+        private final int iterations;
+
+        WorkerResult(INDArray parameters, INDArray updaterState, double score,
+                     Collection<StorageMetaData> metaData, Collection<Persistable> staticInfo,
+                     Collection<Persistable> updates, int iterations) {
+            super(parameters, updaterState, score, metaData, staticInfo, updates);
+            this.iterations = iterations;
+        }
+
+        int iterations() {
+            return iterations;
+        }
     }
 }

@@ -90,6 +90,35 @@ class TrainableAveragingMasterTest {
                 single.getUpdater().getStateViewArray())).isLessThan(1e-6);
     }
 
+    /**
+     * A short last round: three copies of one example, averaging every 2 minibatches, gives rounds of 2 and 1
+     * minibatches; the driver must count the 3 steps the worker took (DL4J's master counts 4), or the next epoch's
+     * worker starts Adam's bias correction a step ahead of one graph fitting the example six times.
+     */
+    @Test
+    void aShortLastRoundCountsTheStepsItsWorkerTook() throws Exception {
+        ComputationGraph distributed = decoder();
+        ComputationGraph single = distributed.clone();
+        MultiDataSet example = new TrainingBenchmark.Synthetic(ModelProfile.TINY, TrainingBenchmark.Net.DECODER)
+                .call(0);
+        JavaRDD<MultiDataSet> three = sc.parallelize(List.of(example, example, example), 1);
+        TrainingSettings s = ConfigLoader.load(null, List.of("training.batch-per-worker=1",
+                "training.averaging-frequency=2", "training.approach=direct")).training();
+        TrainableAveragingMaster byParts = TrainingMasters.create(s, 1, SEED, null, List.of());
+        SparkComputationGraph net = new SparkComputationGraph(sc, distributed, byParts);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            byParts.dealEpoch(epoch);
+            net.fitMultiDataSet(three);
+            single.getConfiguration().setEpochCount(epoch - 1);
+            for (int i = 0; i < 3; i++) {
+                single.fit(example);
+            }
+        }
+        assertThat(distributed.getConfiguration().getIterationCount()).isEqualTo(6)
+                .isEqualTo(single.getConfiguration().getIterationCount());
+        assertThat(maxDifference(distributed.params(), single.params())).isLessThan(1e-6);
+    }
+
     @Test
     void aWorkerStartsFromTheWholeGraphAndReturnsOnlyTheTrainablePart() {
         ComputationGraph g = decoder();
