@@ -29,9 +29,16 @@ public final class ArrayBytes {
     private ArrayBytes() {
     }
 
+    private static volatile Boolean raw;
+
+    /** Whether raw bytes apply here (asked once: ND4J builds its environment description on every call). */
     private static boolean raw() {
-        return ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
-                && "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+        Boolean r = raw;
+        if (r == null) {
+            raw = r = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+                    && "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+        }
+        return r;
     }
 
     /** Writes {@code a} (null allowed) to {@code os}, which stays open. */
@@ -44,7 +51,8 @@ public final class ArrayBytes {
             out.writeByte(ND4J);
             Nd4j.write(a, out);
         } else {
-            INDArray c = a.isEmpty() || !a.isView() && a.ordering() == 'c' && a.data().length() == a.length() ? a : a.dup('c');
+            boolean contiguous = a.isEmpty() || !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
+            INDArray c = contiguous ? a : a.dup('c');
             out.writeByte(c.isEmpty() ? EMPTY : RAW);
             out.writeUTF(c.dataType().name());
             long[] shape = c.shape();
